@@ -1,0 +1,98 @@
+"""Records exchanged between retrieval, answer composition, the CLI and the API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.models import Fact
+
+Intent = Literal["responsible", "target", "deadline", "support", "tasks", "general"]
+
+
+class Filters(BaseModel):
+    """Explicit metadata filters (from the caller) — merged with those detected in the question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    province: str | None = Field(None, description="Province name, e.g. 'Quảng Ninh'")
+    document_id: str | None = Field(None, description="Document id as listed by GET /documents")
+
+
+class QueryAnalysis(BaseModel):
+    """What the question asks and which metadata it names."""
+
+    question: str
+    normalized: str = Field(description="Lower-cased, abbreviation-expanded text used for retrieval")
+    intent: Intent
+    provinces: list[str] = Field(default_factory=list, description="Corpus provinces named in the question")
+    unknown_places: list[str] = Field(default_factory=list, description="Places named that no document covers")
+    districts: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    document_ids: list[str] = Field(default_factory=list)
+    agencies: list[str] = Field(default_factory=list, description="Canonical agency names named in the question")
+
+
+class Hit(BaseModel):
+    """A retrieved clause with its fused score."""
+
+    clause_id: str
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+class Citation(BaseModel):
+    n: int
+    clause_id: str
+    document_id: str
+    document_title: str | None
+    document_number: str | None
+    path: str
+    headings: list[str]
+    text: str
+    line_start: int
+    line_end: int
+    score: float
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    found: bool
+    intent: Intent
+    citations: list[Citation] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    related: list[Citation] = Field(default_factory=list, description="Closest clauses when nothing was found")
+    filters: dict[str, str | int | None] = Field(default_factory=dict, description="Filters that were applied")
+    session_id: str | None = None
+
+
+class RetrievalFilters(BaseModel):
+    """Metadata restrictions applied inside the retrievers (empty list = no restriction)."""
+
+    provinces: list[str] = Field(default_factory=list)
+    document_ids: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list, description="Document issue years")
+    doc_types: list[str] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.provinces or self.document_ids or self.years or self.doc_types)
+
+
+class IngestFailure(BaseModel):
+    file: str
+    reason: str
+    message: str = Field(description="Vietnamese message for users")
+
+
+class IngestReport(BaseModel):
+    added: list[str] = Field(default_factory=list, description="Document ids newly indexed")
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    failed: list[IngestFailure] = Field(default_factory=list)
+    n_clauses: int = 0
+    n_embedded: int = 0
+    seconds: float = 0.0

