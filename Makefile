@@ -1,0 +1,45 @@
+# Two commands do all the set-up: `make run` and `make test`. Both install into ./.venv first when needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run ingest serve test test-fast eval bench lint clean
+
+install: $(STAMP)
+
+# torch goes first, from the machine's local CPU wheel, so that nothing pulls a CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+ingest: install
+	$(BIN)/htx ingest corpus
+
+serve: install
+	$(BIN)/htx serve
+
+run: ingest serve
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+eval: install
+	$(BIN)/htx eval --out eval/out
+
+bench: install
+	$(BIN)/htx bench
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf .htx eval/out test-output
