@@ -1,17 +1,128 @@
 """The application object: one `Assistant` holds settings, the opened index and the models.
 
-`htx ask` and `POST /ask` both call `Assistant.ask`; nothing else composes answers.
+`htx ask` and `POST /ask` both call `Assistant.ask`; nothing else composes answers. The index opens on first
+use (or at API start-up via `load()`), and `reload()` swaps in a newer index version atomically.
 """
 
 from __future__ import annotations
 
-from assistant.models import Answer, Filters
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.answer import Composer
+from assistant.models import Answer, Filters, Hit, IngestReport, QueryAnalysis
+from assistant.query import Catalog, analyze, retrieval_filters
+from assistant.relevance import TermWeights
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.index import IndexHandle
+    from assistant.retrieval import HybridRetriever
+
+log = logging.getLogger(__name__)
 
 
 class Assistant:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._lock = threading.RLock()
+        self._index: IndexHandle | None = None
+        self._retriever: HybridRetriever | None = None
+        self._catalog = Catalog()
+        self._composer: Composer | None = None
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:  # pragma: no cover - being built
-        raise NotImplementedError
+    # ---- lifecycle ------------------------------------------------------------------------------
+    def load(self) -> Assistant:
+        """Open the current index version and everything derived from it (idempotent)."""
+        with self._lock:
+            if self._index is None:
+                self._open()
+        return self
+
+    def _open(self) -> None:
+        from assistant.index import open_index
+        from assistant.retrieval import HybridRetriever
+
+        index = open_index(self.settings)
+        documents = index.store.list_documents()
+        weights = TermWeights(
+            " ".join([c.text, *c.headings]) for d in documents for c in index.store.clauses_of(d.id)
+        )
+        self._index = index
+        self._retriever = HybridRetriever(index)
+        self._catalog = Catalog(documents=documents)
+        self._composer = Composer(index.store, weights)
+        log.info("index version %s open: %d documents", index.version, len(documents))
+
+    def reload(self) -> int:
+        """Re-open whatever index version is current now; answers in flight finish on the old one."""
+        with self._lock:
+            old = self._index
+            self._index = None
+            self._open()
+            if old is not None and hasattr(old, "close"):
+                old.close()
+            assert self._index is not None
+            return self._index.version
+
+    @property
+    def index(self) -> IndexHandle:
+        self.load()
+        assert self._index is not None
+        return self._index
+
+    @property
+    def store(self):  # noqa: ANN201 - assistant.store.Store, imported lazily
+        return self.index.store
+
+    @property
+    def catalog(self) -> Catalog:
+        self.load()
+        return self._catalog
+
+    # ---- questions ------------------------------------------------------------------------------
+    def analyze(self, question: str, filters: Filters | None = None) -> QueryAnalysis:
+        return analyze(question, self.catalog, filters)
+
+    def retrieve(self, analysis: QueryAnalysis, k: int | None = None) -> list[Hit]:
+        self.load()
+        assert self._retriever is not None
+        return self._retriever.search(analysis.normalized, retrieval_filters(analysis), k or self.settings.top_k)
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        analysis = self.analyze(question, filters)
+        hits = [] if analysis.unknown_places else self.retrieve(analysis)
+        assert self._composer is not None
+        answer = self._composer.compose(analysis, hits)
+        answer.filters = {
+            "province": ", ".join(analysis.provinces) or None,
+            "document_id": ", ".join(analysis.document_ids) or None,
+            "year": ", ".join(str(y) for y in analysis.years) or None,
+        }
+        return answer
+
+    # ---- index maintenance ----------------------------------------------------------------------
+    def ingest(self, paths: list[Path], progress: bool = False) -> IngestReport:
+        from assistant.index import ingest_paths
+
+        report = ingest_paths(paths, self.settings, progress=progress)
+        self.reload()
+        return report
+
+    def ingest_corpus(self, progress: bool = False) -> IngestReport:
+        return self.ingest([self.settings.corpus_dir], progress=progress)
+
+    def delete_document(self, document_id: str) -> IngestReport:
+        """Remove a document's source file from the corpus folder and re-ingest, so every index drops it."""
+        from assistant.errors import NotFoundError
+
+        doc = self.store.get_document(document_id)
+        if doc is None:
+            raise NotFoundError("document_id", f"Không có văn bản với mã “{document_id}”.")
+        source = Path(doc.source_file).resolve()
+        corpus = self.settings.corpus_dir.resolve()
+        if corpus in source.parents and source.exists():
+            source.unlink()
+        return self.ingest_corpus()

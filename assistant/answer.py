@@ -1,0 +1,341 @@
+"""Answer composition: extractive by construction.
+
+Every agency, number and date written in an answer is copied from a cited clause (or from a fact whose
+wording is a substring of its clause); the first sentence answers, the cited clause text follows, each
+statement marked [n]. When the evidence does not answer the question, `found` is false and no figure is
+stated. An optional generator (`Phraser`) may reword the answer later; `check_extractive` guards it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.models import Answer, Citation, Hit, QueryAnalysis
+from assistant.relevance import TermWeights, content_terms, terms
+from ingest.models import Clause, Document, Fact
+from ingest.textnorm import fold_accents
+
+FOUND_THRESHOLD = 0.5  # share of the question's rare-word mass a clause must cover to count as an answer
+MAX_CITATIONS = 6
+EXCERPT_CHARS = 320
+UNCITABLE_KINDS = {"recipients", "signature"}
+
+
+class EvidenceStore(Protocol):
+    def get_clauses(self, ids: list[str]) -> list[Clause]: ...
+    def get_document(self, document_id: str) -> Document | None: ...
+    def facts(self, kind: str | None = None, agency: str | None = None, province: str | None = None,
+              document_id: str | None = None, clause_ids: list[str] | None = None) -> list[Fact]: ...
+    def children(self, clause_id: str) -> list[Clause]: ...
+    def get_clause(self, clause_id: str) -> Clause | None: ...
+
+
+@dataclass
+class Evidence:
+    clause: Clause
+    document: Document
+    score: float
+    coverage: float
+    facts: list[Fact] = field(default_factory=list)
+
+
+def document_label(doc: Document) -> str:
+    kind = doc.type or "Văn bản"
+    name = f"{kind} số {doc.number}" if doc.number else f"{kind} “{_shorten(doc.title or doc.id, 90)}”"
+    return f"{name} ({'tỉnh ' + doc.province if doc.province else 'không ghi tỉnh'})"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _clause_context(ev: Evidence) -> str:
+    return " ".join([*ev.clause.headings, ev.clause.text])
+
+
+class Composer:
+    """Turns ranked clauses into an Answer. Stateless apart from the corpus term weights."""
+
+    def __init__(self, store: EvidenceStore, weights: TermWeights) -> None:
+        self.store = store
+        self.weights = weights
+
+    # ---- evidence -------------------------------------------------------------------------------
+    def gather(self, analysis: QueryAnalysis, hits: list[Hit]) -> list[Evidence]:
+        clauses = self.store.get_clauses([h.clause_id for h in hits])
+        by_id = {c.id: c for c in clauses}
+        q_terms = self.question_terms(analysis)
+        docs: dict[str, Document | None] = {}
+        evidence: list[Evidence] = []
+        for hit in hits:
+            clause = by_id.get(hit.clause_id)
+            if clause is None or clause.kind in UNCITABLE_KINDS:
+                continue
+            if clause.document_id not in docs:
+                docs[clause.document_id] = self.store.get_document(clause.document_id)
+            doc = docs[clause.document_id]
+            if doc is None:
+                continue
+            coverage = self.weights.coverage(q_terms, " ".join([doc.title or "", *clause.headings, clause.text]))
+            evidence.append(Evidence(clause, doc, hit.score, coverage))
+        ids = [e.clause.id for e in evidence]
+        facts = self.store.facts(clause_ids=ids) if ids else []
+        for ev in evidence:
+            ev.facts = [f for f in facts if f.clause_id == ev.clause.id]
+        return evidence
+
+    def question_terms(self, analysis: QueryAnalysis) -> list[str]:
+        drop = [*analysis.provinces, *analysis.unknown_places, *(str(y) for y in analysis.years)]
+        return content_terms(analysis.question, drop=drop)
+
+    # ---- entry point ----------------------------------------------------------------------------
+    def compose(self, analysis: QueryAnalysis, hits: list[Hit]) -> Answer:
+        if analysis.unknown_places:
+            places = ", ".join(analysis.unknown_places)
+            return self._not_found(analysis, f"Không tìm thấy văn bản nào về {places} trong các văn bản hiện có.", [])
+        evidence = self.gather(analysis, hits)
+        relevant = [e for e in evidence if e.coverage >= FOUND_THRESHOLD]
+        if analysis.years:
+            relevant = [e for e in relevant if _mentions_year(e, analysis.years)]
+            if not relevant:
+                years = ", ".join(str(y) for y in analysis.years)
+                return self._not_found(
+                    analysis, f"Không tìm thấy thông tin cho năm {years} trong các văn bản hiện có.", evidence
+                )
+        if not relevant:
+            return self._not_found(analysis, "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có.",
+                                   evidence)
+        # Keep the ranking of the retriever, but drop clauses far less relevant than the best one.
+        best = max(e.coverage for e in relevant)
+        relevant = [e for e in relevant if e.coverage >= best - 0.25]
+        handler = {
+            "responsible": self._responsible,
+            "deadline": self._deadline,
+            "target": self._target,
+            "support": self._listing,
+            "tasks": self._tasks,
+            "general": self._listing,
+        }[analysis.intent]
+        return handler(analysis, relevant, evidence)
+
+    # ---- intents --------------------------------------------------------------------------------
+    def _responsible(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
+        chosen = [e for e in relevant[:4] if any(f.kind == "responsibility" for f in e.facts)]
+        if not chosen:
+            return self._not_found(
+                analysis, "Các văn bản hiện có không nêu rõ cơ quan chịu trách nhiệm cho việc này.", evidence
+            )
+        groups = _group_by_document(chosen[:3])
+        builder = _AnswerBuilder()
+        sentences: list[str] = []
+        for doc, items in groups:
+            for ev in items[:2]:
+                n = builder.cite(ev)
+                leads = _agencies(ev.facts, "lead")
+                coordinators = _agencies(ev.facts, "coordinate")
+                who = ", ".join(leads) if leads else ", ".join(coordinators)
+                role = "chủ trì" if leads else "phối hợp thực hiện"
+                sentence = f"Theo {document_label(doc)}, mục {ev.clause.path}: {who} {role}"
+                if leads and coordinators:
+                    sentence += f", phối hợp với {', '.join(coordinators)}"
+                sentences.append(sentence + f" [{n}].")
+        return builder.answer(analysis, sentences, found=True, facts=_facts_of(chosen))
+
+    def _deadline(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
+        chosen = [e for e in relevant[:4] if any(f.kind == "deadline" for f in e.facts)]
+        if not chosen:
+            return self._not_found(analysis, "Các văn bản hiện có không nêu thời hạn cho việc này.", evidence)
+        builder = _AnswerBuilder()
+        sentences: list[str] = []
+        for doc, items in _group_by_document(chosen[:3]):
+            for ev in items[:2]:
+                n = builder.cite(ev)
+                deadlines = [f for f in ev.facts if f.kind == "deadline" and f.wording]
+                wording = "; ".join(dict.fromkeys(f.wording or "" for f in deadlines))
+                agencies = [a for a in _agencies(ev.facts, "lead")]
+                who = f" ({', '.join(agencies)})" if agencies else ""
+                sentences.append(f"Theo {document_label(doc)}, mục {ev.clause.path}{who}: thời hạn là {wording} [{n}].")
+        return builder.answer(analysis, sentences, found=True, facts=_facts_of(chosen, "deadline"))
+
+    def _target(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
+        q_folded = fold_accents(analysis.question)
+        scored: list[tuple[float, int, Fact, Evidence]] = []
+        for rank, ev in enumerate(relevant[:6]):
+            for fact in ev.facts:
+                if fact.kind != "target" or not fact.value_text:
+                    continue
+                score = ev.coverage - 0.05 * rank
+                if fact.scope and fold_accents(fact.scope) in q_folded:
+                    score += 0.5
+                elif fact.scope and ev.clause.kind == "table_row":
+                    continue  # a district cell the question did not ask about
+                if analysis.years and fact.year in analysis.years:
+                    score += 0.2
+                measure_terms = set(terms(fact.measure or ""))
+                q_terms = set(self.question_terms(analysis))
+                if measure_terms and q_terms:
+                    score += 0.3 * len(measure_terms & q_terms) / len(q_terms)
+                scored.append((score, rank, fact, ev))
+        if not scored:
+            return self._not_found(analysis, "Các văn bản hiện có không nêu con số cho nội dung này.", evidence)
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        top_score = scored[0][0]
+        picked = [s for s in scored if s[0] >= top_score - 0.1][:3]
+        builder = _AnswerBuilder()
+        sentences = []
+        for _, _, fact, ev in picked:
+            n = builder.cite(ev)
+            when = f", năm {fact.year}" if fact.year else (f", {fact.period}" if fact.period else "")
+            scope = f" ({fact.scope})" if fact.scope else ""
+            measure = _shorten(fact.measure or "", 140)
+            sentences.append(
+                f"Theo {document_label(ev.document)}, mục {ev.clause.path}: {measure}{scope}: "
+                f"{fact.value_text}{' ' + fact.unit if fact.unit and fact.unit not in fact.value_text else ''}{when} [{n}]."
+            )
+        facts = [p[2] for p in picked]
+        return builder.answer(analysis, list(dict.fromkeys(sentences)), found=True, facts=facts)
+
+    def _tasks(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
+        if not analysis.agencies:
+            return self._listing(analysis, relevant, evidence)
+        agency = analysis.agencies[0]
+        facts = self.store.facts(kind="responsibility", agency=agency,
+                                 province=analysis.provinces[0] if analysis.provinces else None)
+        if analysis.document_ids:
+            facts = [f for f in facts if f.document_id in analysis.document_ids]
+        if not facts:
+            return self._not_found(analysis, f"Không tìm thấy nhiệm vụ nào của {agency} trong các văn bản hiện có.",
+                                   evidence)
+        clauses = {c.id: c for c in self.store.get_clauses(list(dict.fromkeys(f.clause_id for f in facts)))}
+        builder = _AnswerBuilder()
+        by_doc: dict[str, list[Fact]] = {}
+        for fact in facts:
+            by_doc.setdefault(fact.document_id, []).append(fact)
+        sentences = [f"{agency} được giao nhiệm vụ trong {len(by_doc)} văn bản:"]
+        for document_id, doc_facts in by_doc.items():
+            doc = self.store.get_document(document_id)
+            if doc is None:
+                continue
+            marks = []
+            for fact in doc_facts:
+                clause = clauses.get(fact.clause_id)
+                if clause is None or len(marks) >= 6 or any(m[0] == clause.id for m in marks):
+                    continue
+                n = builder.cite(Evidence(clause, doc, 1.0, 1.0, [fact]))
+                role = "chủ trì" if fact.role == "lead" else "phối hợp"
+                marks.append((clause.id, f"({role}) {_shorten(clause.text, 160)} [{n}]"))
+            sentences.append(f"• {document_label(doc)}: " + "; ".join(m[1] for m in marks) + ".")
+        return builder.answer(analysis, sentences, found=True, facts=facts[:40])
+
+    def _listing(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
+        """Support measures and general questions: the best clauses, widened to their siblings under a
+        shared heading when the best clause is one item of a list (a support programme, a task list)."""
+        top = relevant[0]
+        chosen: list[Evidence] = [top]
+        if top.clause.parent_id and top.clause.kind in {"bullet", "paragraph"}:
+            siblings = self.store.children(top.clause.parent_id)
+            for sib in siblings:
+                if sib.id != top.clause.id and sib.kind not in UNCITABLE_KINDS and len(chosen) < 5:
+                    chosen.append(Evidence(sib, top.document, top.score, top.coverage))
+        for ev in relevant[1:]:
+            if len(chosen) >= MAX_CITATIONS:
+                break
+            if all(ev.clause.id != c.clause.id for c in chosen):
+                chosen.append(ev)
+        builder = _AnswerBuilder()
+        sentences = []
+        for doc, items in _group_by_document(chosen):
+            heading = items[0].clause.headings[-1] if items[0].clause.headings else ""
+            lead = f"Theo {document_label(doc)}" + (f", mục “{_shorten(heading, 120)}”" if heading else "") + ":"
+            parts = [f"{_shorten(ev.clause.text, 220)} [{builder.cite(ev)}]" for ev in items]
+            sentences.append(lead + " " + "; ".join(parts) + ".")
+        facts = [f for ev in chosen for f in ev.facts]
+        return builder.answer(analysis, sentences, found=True, facts=facts)
+
+    # ---- refusal --------------------------------------------------------------------------------
+    def _not_found(self, analysis: QueryAnalysis, message: str, evidence: list[Evidence]) -> Answer:
+        related = [_citation(i + 1, ev) for i, ev in enumerate(evidence[:3])]
+        text = message
+        if related:
+            text += " Các điều khoản có thể liên quan: " + "; ".join(
+                f"{document_label(ev.document)}, mục {ev.clause.path}" for ev in evidence[:3]
+            ) + "."
+        return Answer(question=analysis.question, answer=text, found=False, intent=analysis.intent, related=related)
+
+
+class _AnswerBuilder:
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+
+    def cite(self, ev: Evidence) -> int:
+        for c in self.citations:
+            if c.clause_id == ev.clause.id:
+                return c.n
+        citation = _citation(len(self.citations) + 1, ev)
+        self.citations.append(citation)
+        return citation.n
+
+    def answer(self, analysis: QueryAnalysis, sentences: list[str], found: bool, facts: list[Fact]) -> Answer:
+        quoted = "\n".join(
+            f"[{c.n}] {c.document_title or c.document_id} — mục {c.path}: “{_shorten(c.text, EXCERPT_CHARS)}”"
+            for c in self.citations
+        )
+        text = "\n".join(sentences) + ("\n\nCăn cứ:\n" + quoted if quoted else "")
+        return Answer(question=analysis.question, answer=text, found=found, intent=analysis.intent,
+                      citations=self.citations, facts=facts)
+
+
+def _citation(n: int, ev: Evidence) -> Citation:
+    return Citation(
+        n=n, clause_id=ev.clause.id, document_id=ev.document.id, document_title=ev.document.title,
+        document_number=ev.document.number, path=ev.clause.path, headings=ev.clause.headings, text=ev.clause.text,
+        line_start=ev.clause.line_start, line_end=ev.clause.line_end, score=round(ev.score, 6),
+    )
+
+
+def _group_by_document(items: list[Evidence]) -> list[tuple[Document, list[Evidence]]]:
+    groups: dict[str, tuple[Document, list[Evidence]]] = {}
+    for ev in items:
+        groups.setdefault(ev.document.id, (ev.document, []))[1].append(ev)
+    return list(groups.values())
+
+
+def _agencies(facts: list[Fact], role: str) -> list[str]:
+    return list(dict.fromkeys(f.agency_as_written or f.agency or "" for f in facts
+                              if f.kind == "responsibility" and f.role == role and (f.agency or f.agency_as_written)))
+
+
+def _facts_of(items: list[Evidence], kind: str | None = None) -> list[Fact]:
+    return [f for ev in items for f in ev.facts if kind is None or f.kind == kind]
+
+
+_YEAR_RANGE_RE = re.compile(r"(20\d\d)\s*[-–]\s*(20\d\d)")
+
+
+def _mentions_year(ev: Evidence, years: list[int]) -> bool:
+    text = " ".join([ev.document.title or "", _clause_context(ev), ev.document.issue_date or ""])
+    for year in years:
+        if str(year) in text:
+            return True
+        if any(int(a) <= year <= int(b) for a, b in _YEAR_RANGE_RE.findall(text)):
+            return True
+    return False
+
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def check_extractive(answer: Answer) -> list[str]:
+    """Numbers in the answer's own sentences that no cited clause contains (should be empty)."""
+    body = answer.answer.split("\n\nCăn cứ:")[0]
+    body = re.sub(r"\[\d+\]", " ", body)
+    cited = " ".join(c.text + " " + " ".join(c.headings) + " " + (c.document_number or "") + " " + c.path
+                     + " " + (c.document_title or "") for c in answer.citations)
+    cited_numbers = set(_NUMBER_RE.findall(cited))
+    return [n for n in _NUMBER_RE.findall(body) if n not in cited_numbers]
