@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import Composer
 from assistant.models import Answer, Filters, Hit, IngestReport, QueryAnalysis
+from assistant.phrasing import OpenAICompatiblePhraser, Phraser, rephrase_checked
 from assistant.query import Catalog, analyze, retrieval_filters
 from assistant.relevance import TermWeights
 from assistant.settings import Settings
@@ -32,6 +33,9 @@ class Assistant:
         self._retriever: HybridRetriever | None = None
         self._catalog = Catalog()
         self._composer: Composer | None = None
+        self._phraser: Phraser | None = (
+            OpenAICompatiblePhraser(settings.generator_url, settings.generator_model) if settings.generator_url else None
+        )
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def load(self) -> Assistant:
@@ -95,7 +99,7 @@ class Assistant:
         analysis = self.analyze(question, filters)
         hits = [] if analysis.unknown_places else self.retrieve(analysis)
         assert self._composer is not None
-        answer = self._composer.compose(analysis, hits)
+        answer = rephrase_checked(self._composer.compose(analysis, hits), self._phraser)
         answer.filters = {
             "province": ", ".join(analysis.provinces) or None,
             "document_id": ", ".join(analysis.document_ids) or None,
