@@ -30,6 +30,7 @@ class EvidenceStore(Protocol):
               document_id: str | None = None, clause_ids: list[str] | None = None) -> list[Fact]: ...
     def children(self, clause_id: str) -> list[Clause]: ...
     def get_clause(self, clause_id: str) -> Clause | None: ...
+    def clauses_of(self, document_id: str) -> list[Clause]: ...
 
 
 @dataclass
@@ -100,6 +101,8 @@ class Composer:
             places = ", ".join(analysis.unknown_places)
             return self._not_found(analysis, f"Không tìm thấy văn bản nào về {places} trong các văn bản hiện có.", [])
         evidence = self.gather(analysis, hits)
+        if analysis.asks_about:
+            return self._metadata(analysis, evidence)
         relevant = [e for e in evidence if e.coverage >= FOUND_THRESHOLD]
         if analysis.years:
             relevant = [e for e in relevant if _mentions_year(e, analysis.years)]
@@ -258,6 +261,31 @@ class Composer:
         facts = [f for ev in chosen for f in ev.facts]
         return builder.answer(analysis, sentences, found=True, facts=facts)
 
+    def _metadata(self, analysis: QueryAnalysis, evidence: list[Evidence]) -> Answer:
+        """Which province / who signed / when / what number: read from the document record, and cite the clause
+        that states it. A field the text does not give is reported as unknown, never guessed."""
+        field_name = analysis.asks_about or ""
+        label = _METADATA_LABELS[field_name]
+        if not evidence:
+            return self._not_found(analysis, f"Không xác định được văn bản nào được hỏi nên không rõ {label}.", [])
+        doc = evidence[0].document
+        value = getattr(doc, field_name)
+        if not value:
+            return self._not_found(
+                analysis, f"{document_label(doc)} không ghi {label}; các văn bản hiện có không cho biết thông tin này.",
+                evidence[:1],
+            )
+        shown = _display_date(value) if field_name == "issue_date" else value
+        spellings = _date_spellings(value) if field_name == "issue_date" else [value]
+        stating = next((c for c in self.store.clauses_of(doc.id) if any(s in c.text for s in spellings)), None)
+        builder = _AnswerBuilder()
+        if stating is None:
+            sentence = f"{label.capitalize()} của {document_label(doc)}: {shown} (theo danh mục văn bản, không trích được từ nội dung)."
+            return builder.answer(analysis, [sentence], found=True, facts=[])
+        n = builder.cite(Evidence(stating, doc, evidence[0].score, 1.0))
+        return builder.answer(analysis, [f"{label.capitalize()} của {document_label(doc)}: {shown} [{n}]."],
+                              found=True, facts=[])
+
     # ---- refusal --------------------------------------------------------------------------------
     def _not_found(self, analysis: QueryAnalysis, message: str, evidence: list[Evidence]) -> Answer:
         related = [_citation(i + 1, ev) for i, ev in enumerate(evidence[:3])]
@@ -267,6 +295,27 @@ class Composer:
                 f"{document_label(ev.document)}, mục {ev.clause.path}" for ev in evidence[:3]
             ) + "."
         return Answer(question=analysis.question, answer=text, found=False, intent=analysis.intent, related=related)
+
+
+_METADATA_LABELS = {
+    "province": "tỉnh ban hành",
+    "signer": "người ký",
+    "issue_date": "ngày ban hành",
+    "number": "số hiệu",
+    "issuer": "cơ quan ban hành",
+}
+
+
+def _display_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{int(day)}/{int(month)}/{year}"
+
+
+def _date_spellings(iso: str) -> list[str]:
+    year, month, day = iso.split("-")
+    d, m = int(day), int(month)
+    return [f"{d}/{m}/{year}", f"{day}/{month}/{year}", f"ngày {d} tháng {m} năm {year}",
+            f"ngày {day} tháng {month} năm {year}", f"ngày {d} tháng {month} năm {year}"]
 
 
 class _AnswerBuilder:

@@ -32,6 +32,9 @@ class QueryAnalysis(BaseModel):
     years: list[int] = Field(default_factory=list)
     document_ids: list[str] = Field(default_factory=list)
     agencies: list[str] = Field(default_factory=list, description="Canonical agency names named in the question")
+    asks_about: Literal["province", "signer", "issue_date", "number", "issuer"] | None = Field(
+        None, description="A document metadata field the question asks for (which province, who signed...)"
+    )
 
 
 class Hit(BaseModel):

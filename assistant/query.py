@@ -30,6 +30,16 @@ _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
                "can lam", "phan cong")),
 )
 
+# Questions about a document itself rather than its content (accent-folded cues).
+_METADATA_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("province", ("tinh nao", "dia phuong nao", "cua tinh", "thuoc tinh")),
+    ("signer", ("ai ky", "nguoi ky", "ky ten", "do ai ky")),
+    ("issue_date", ("ngay ban hanh", "ban hanh ngay", "ban hanh khi nao", "ban hanh vao", "ban hanh nam nao")),
+    ("number", ("so hieu", "so ky hieu", "so van ban", "mang so")),
+    ("issuer", ("co quan ban hanh", "ai ban hanh", "do ai ban hanh", "don vi ban hanh")),
+)
+_DOCUMENT_WORDS = ("van ban", "thong bao", "ke hoach", "quyet dinh", "nghi dinh", "thong tu", "luat", "ket luan")
+
 _YEAR_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _DOC_NUMBER_RE = re.compile(r"\b\d{1,5}\s*/\s*[A-ZĐ0-9]{1,6}(?:\s*-\s*[A-ZĐ0-9]{1,8}){0,3}\b", re.IGNORECASE)
 
@@ -80,6 +90,16 @@ def detect_intent(question: str) -> Intent:
     return "general"
 
 
+def detect_metadata_question(question: str) -> str | None:
+    folded = _fold(question)
+    if not any(_contains_phrase(folded, w) for w in _DOCUMENT_WORDS):
+        return None
+    for field_name, cues in _METADATA_CUES:
+        if any(_contains_phrase(folded, cue) for cue in cues):
+            return field_name
+    return None
+
+
 def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> QueryAnalysis:
     from ingest.agencies import find_agencies
     from ingest.textnorm import expand_abbreviations
@@ -113,6 +133,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         years=sorted({int(y) for y in _YEAR_RE.findall(question)}),
         document_ids=list(dict.fromkeys(document_ids)),
         agencies=agencies,
+        asks_about=detect_metadata_question(question),
     )
 
 

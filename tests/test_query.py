@@ -1,0 +1,81 @@
+"""Question analysis: intents, places and filters, read the same with or without diacritics."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Filters
+from assistant.query import Catalog, analyze, detect_intent
+from ingest.models import Document
+
+
+def _doc(doc_id: str, province: str | None, number: str | None = None) -> Document:
+    return Document(id=doc_id, province=province, number=number, source_file=f"{doc_id}.txt", sha256="0")
+
+
+CATALOG = Catalog(
+    documents=[
+        _doc("qn", "Quảng Ninh", "31/KH-UBND"),
+        _doc("ld", "Lâm Đồng"),
+        _doc("hb", "Hòa Bình"),
+        _doc("notice", None),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Ai chủ trì tổ chức cho các HTX tham gia Hội chợ?", "responsible"),
+        ("Cơ quan nào phải đề xuất thành lập Quỹ hỗ trợ phát triển HTX?", "responsible"),
+        ("co quan nao phoi hop voi so tai chinh", "responsible"),
+        ("Hạn chót giao công trình nước sạch cho HTX là khi nào?", "deadline"),
+        ("han chot nop bao cao la ngay nao", "deadline"),
+        ("Năm 2017 Hòa Bình đặt chỉ tiêu thành lập mới bao nhiêu HTX?", "target"),
+        ("Lương Sơn có mấy HTX ngừng hoạt động năm 2016?", "target"),
+        ("Thành lập HTX mới ở Quảng Ninh thì được hỗ trợ gì?", "support"),
+        ("Sở Tài chính phải làm gì?", "tasks"),
+        ("Mục tiêu tổng quát của kế hoạch", "target"),
+        ("Kế hoạch nói về tuyên truyền pháp luật HTX thế nào", "general"),
+        ("Tỉnh có hai quỹ không", "general"),  # "hai" must not read as the question word "ai"
+    ],
+)
+def test_intent(question: str, intent: str) -> None:
+    assert detect_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "provinces", "unknown"),
+    [
+        ("Sở Tài chính Quảng Ninh phải làm gì?", ["Quảng Ninh"], []),
+        ("so tai chinh o lam dong lam gi", ["Lâm Đồng"], []),
+        ("Hoà Bình có bao nhiêu HTX?", ["Hòa Bình"], []),
+        ("Đà Nẵng có bao nhiêu HTX năm 2017?", [], ["Đà Nẵng"]),
+        ("Thừa Thiên Huế hỗ trợ HTX thế nào?", [], ["Thừa Thiên Huế"]),
+        ("Ai chủ trì việc kiện toàn Ban Chỉ đạo?", [], []),
+    ],
+)
+def test_places(question: str, provinces: list[str], unknown: list[str]) -> None:
+    analysis = analyze(question, CATALOG)
+    assert analysis.provinces == provinces
+    assert analysis.unknown_places == unknown
+
+
+def test_years_and_document_numbers() -> None:
+    analysis = analyze("Kế hoạch 31/KH-UBND đặt mục tiêu gì đến năm 2020?", CATALOG)
+    assert analysis.years == [2020]
+    assert analysis.document_ids == ["qn"]
+    spaced = analyze("Kế hoạch số 31 /KH-UBND", CATALOG)
+    assert spaced.document_ids == ["qn"]
+
+
+def test_explicit_filters_override_detected_ones() -> None:
+    analysis = analyze("Sở Tài chính Lâm Đồng làm gì?", CATALOG, Filters(province="Quảng Ninh"))
+    assert analysis.provinces == ["Quảng Ninh"]
+
+
+def test_agencies_detected_without_diacritics() -> None:
+    accented = analyze("Sở Kế hoạch và Đầu tư phải làm gì?", CATALOG)
+    bare = analyze("so ke hoach va dau tu phai lam gi", CATALOG)
+    abbreviated = analyze("Sở KH&ĐT phải làm gì?", CATALOG)
+    assert accented.agencies == bare.agencies == abbreviated.agencies == ["Sở Kế hoạch và Đầu tư"]
