@@ -1,0 +1,500 @@
+"""HTTP API and web page over one `Assistant`.
+
+Routes are thin: validate input, call the Assistant (or the chat sessions), return its pydantic models.
+Every error leaves as {"error": {"code", "message", "field"}} with a Vietnamese message: domain errors
+(assistant/errors.py, ingest/errors.py) through one handler, request validation through another, and
+oversized bodies are refused by `BodyLimit` before any route runs. Endpoints are sync functions, so uvicorn
+runs them in its thread pool; the Assistant is responsible for being safe under that.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import logging
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.chat import Conversations, fold
+from assistant.errors import AssistantError, InvalidInputError, NotFoundError
+from assistant.models import Answer, Filters, IngestReport
+from ingest.errors import IngestError
+from ingest.models import Clause, Document, Fact, FactKind
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).parent / "web"
+UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+# ---- errors that only the HTTP layer raises -------------------------------------------------------------------
+class EmptyQuestionError(InvalidInputError):
+    code = "empty_question"
+
+
+class QuestionTooLongError(InvalidInputError):
+    code = "question_too_long"
+
+
+class UnknownFilterError(InvalidInputError):
+    code = "unknown_filter_value"
+
+
+class AdminDisabledError(AssistantError):
+    status = 403
+    code = "admin_disabled"
+
+
+class UnauthorizedError(AssistantError):
+    status = 401
+    code = "unauthorized"
+
+
+class BadUploadError(InvalidInputError):
+    code = "bad_upload"
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, "field": field}}, status, headers=headers)
+
+
+# ---- request / response bodies --------------------------------------------------------------------------------
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="Câu hỏi tiếng Việt")
+    filters: Filters | None = None
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(description="Tin nhắn; câu hỏi tiếp nối được hiểu theo lượt trước")
+    session_id: str | None = Field(None, description="Phiên đã có; bỏ trống để mở phiên mới")
+    filters: Filters | None = None
+
+
+class ChatAnswer(Answer):
+    resolved_question: str = Field(description="The standalone question actually asked")
+    follow_up: bool = Field(description="Whether the message was read as a follow-up of the previous turn")
+
+
+class DocumentSummary(Document):
+    n_clauses: int
+
+
+class DocumentDetail(BaseModel):
+    document: Document
+    clauses: list[Clause]
+
+
+class ClauseDetail(BaseModel):
+    clause: Clause
+    document: Document
+    neighbours: list[Clause]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "no_index"]
+    index_version: int | None
+    documents: int
+    clauses: int
+    embed_model: str
+
+
+class AdminIngestResult(IngestReport):
+    saved: list[str] = Field(default_factory=list, description="File names written into the corpus folder")
+
+
+class ReloadResult(BaseModel):
+    index_version: int
+
+
+# ---- body size limit ------------------------------------------------------------------------------------------
+class BodyLimit:
+    """Refuses request bodies above a limit (413), by Content-Length and by the bytes actually streamed.
+
+    The body is buffered (it is small by construction) and replayed to the app, so a route never sees a
+    truncated body."""
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(scope, receive, send, limit)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = error_response(413, "body_too_large", f"Nội dung yêu cầu vượt quá giới hạn {limit} byte.", "body",
+                                  headers={"Connection": "close"})
+        await response(scope, receive, send)
+
+
+# ---- validation messages --------------------------------------------------------------------------------------
+_VALIDATION_MESSAGES = {
+    "missing": "Thiếu trường bắt buộc",
+    "extra_forbidden": "Trường này không được hỗ trợ",
+    "string_type": "Sai kiểu dữ liệu: cần một chuỗi ký tự",
+    "int_parsing": "Sai kiểu dữ liệu: cần một số nguyên",
+    "model_attributes_type": "Sai kiểu dữ liệu: cần một đối tượng JSON",
+    "dict_type": "Sai kiểu dữ liệu: cần một đối tượng JSON",
+    "literal_error": "Giá trị không hợp lệ",
+    "list_type": "Sai kiểu dữ liệu: cần một danh sách",
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or None
+
+
+def _validation_response(exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    first = errors[0] if errors else {"type": "value_error", "loc": ("body",), "msg": ""}
+    if first["type"] == "json_invalid":
+        return error_response(400, "malformed_json", "Nội dung yêu cầu không phải JSON hợp lệ.", "body")
+    field = _field_name(tuple(first.get("loc", ())))
+    message = _VALIDATION_MESSAGES.get(first["type"], "Giá trị không hợp lệ")
+    expected = (first.get("ctx") or {}).get("expected")
+    if expected:
+        message += f"; chấp nhận: {expected}"
+    if field is None and first["type"] in ("model_attributes_type", "dict_type", "missing"):
+        message = "Nội dung yêu cầu phải là một đối tượng JSON"
+        field = "body"
+    return error_response(422, "invalid_" + ("body" if field == "body" else "field"),
+                          f"{message}{f' (trường “{field}”)' if field and field != 'body' else ''}.", field)
+
+
+# ---- helpers --------------------------------------------------------------------------------------------------
+def _fold(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def safe_upload_name(name: str | None) -> str:
+    """A file name safe to write into the corpus folder, or BadUploadError: no directories, no traversal."""
+    if not name or not name.strip():
+        raise BadUploadError("files", "Tệp tải lên thiếu tên.")
+    if any(sep in name for sep in ("/", "\\", "\x00", ":")) or name in (".", "..") or name.startswith("."):
+        raise BadUploadError("files", f"Tên tệp “{name}” không hợp lệ: không được chứa thư mục hay “..”.")
+    if len(name) > 200:
+        raise BadUploadError("files", "Tên tệp quá dài (tối đa 200 ký tự).")
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        allowed = ", ".join(sorted(UPLOAD_SUFFIXES))
+        raise BadUploadError("files", f"Định dạng của “{name}” không được hỗ trợ (chấp nhận: {allowed}).")
+    return name
+
+
+def facts_csv(facts: list[Fact]) -> str:
+    columns = list(Fact.model_fields)
+    buffer = io.StringIO()
+    # BOM so that spreadsheet programs read the Vietnamese text as UTF-8.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for fact in facts:
+        row = fact.model_dump()
+        row["values"] = ";".join(f"{v:g}" for v in fact.values)
+        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+    return buffer.getvalue()
+
+
+class Api:
+    """Input checks shared by the routes; holds the Assistant and the chat sessions."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.settings = assistant.settings
+        self.conversations = Conversations(assistant, assistant.settings)
+
+    def check_question(self, text: str, field: str) -> str:
+        text = text.strip()
+        if not text:
+            raise EmptyQuestionError(field, "Câu hỏi không được để trống.")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionTooLongError(field, f"Câu hỏi dài {len(text)} ký tự, vượt quá giới hạn {limit} ký tự.")
+        return text
+
+    def check_province(self, province: str | None, field: str) -> str | None:
+        if province is None:
+            return None
+        known = {_fold(p): p for p in self.assistant.catalog.provinces}
+        canonical = known.get(_fold(province))
+        if canonical is None:
+            listed = ", ".join(sorted(known.values())) or "không có"
+            raise UnknownFilterError(field, f"Không có văn bản nào của tỉnh “{province}”. Các tỉnh có văn bản: {listed}.")
+        return canonical
+
+    def check_document(self, document_id: str | None, field: str) -> str | None:
+        if document_id is None:
+            return None
+        if self.assistant.store.get_document(document_id) is None:
+            raise UnknownFilterError(field, f"Không có văn bản với mã “{document_id}”.")
+        return document_id
+
+    def check_filters(self, filters: Filters | None) -> Filters | None:
+        if filters is None:
+            return None
+        return Filters(province=self.check_province(filters.province, "filters.province"),
+                       document_id=self.check_document(filters.document_id, "filters.document_id"))
+
+    def require_admin(self, request: Request) -> None:
+        token = self.settings.admin_token
+        if not token:
+            raise AdminDisabledError(None, "Chức năng quản trị đang tắt (chưa đặt HTX_ADMIN_TOKEN).")
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+            raise UnauthorizedError("authorization", "Thiếu hoặc sai mã truy cập quản trị (Authorization: Bearer …).")
+
+    def save_uploads(self, files: list[UploadFile]) -> tuple[list[Path], Path]:
+        """Write uploads into the corpus folder; existing files of the same name are kept aside in a backup
+        folder so that a failed ingest can put them back."""
+        names = [safe_upload_name(f.filename) for f in files]
+        if len(set(names)) != len(names):
+            raise BadUploadError("files", "Có hai tệp trùng tên trong cùng một lần tải lên.")
+        corpus = self.settings.corpus_dir.resolve()
+        corpus.mkdir(parents=True, exist_ok=True)
+        backup = Path(tempfile.mkdtemp(prefix="htx-upload-backup-"))
+        saved: list[Path] = []
+        for upload, name in zip(files, names, strict=True):
+            target = (corpus / name).resolve()
+            if target.parent != corpus:  # belt and braces: the name checks above should make this impossible
+                raise BadUploadError("files", f"Tên tệp “{name}” không hợp lệ.")
+            data = upload.file.read(self.settings.max_upload_bytes + 1)
+            if len(data) > self.settings.max_upload_bytes:
+                raise BadUploadError("files", f"Tệp “{name}” vượt quá {self.settings.max_upload_bytes} byte.")
+            if not data:
+                raise BadUploadError("files", f"Tệp “{name}” rỗng.")
+            if target.exists():
+                shutil.copy2(target, backup / name)
+            target.write_bytes(data)
+            saved.append(target)
+        return saved, backup
+
+    def ingest_uploads(self, files: list[UploadFile]) -> AdminIngestResult:
+        saved, backup = self.save_uploads(files)
+        try:
+            report = self.assistant.ingest(saved)
+        except Exception:
+            self._undo_uploads(saved, backup, [str(p) for p in saved])
+            raise
+        failed_files = {f.file for f in report.failed}
+        self._undo_uploads(saved, backup, failed_files)
+        shutil.rmtree(backup, ignore_errors=True)
+        if report.failed and not (report.added or report.updated or report.unchanged):
+            first = report.failed[0]
+            raise BadUploadError("files", first.message)
+        kept = [p.name for p in saved if str(p) not in failed_files and p.name not in failed_files]
+        return AdminIngestResult(**report.model_dump(), saved=kept)
+
+    @staticmethod
+    def _undo_uploads(saved: list[Path], backup: Path, failed: set[str] | list[str]) -> None:
+        for path in saved:
+            if str(path) in failed or path.name in failed or any(str(f).endswith(path.name) for f in failed):
+                path.unlink(missing_ok=True)
+                if (backup / path.name).exists():
+                    shutil.move(str(backup / path.name), path)
+
+
+def create_app(assistant: Assistant) -> FastAPI:
+    settings = assistant.settings
+    api = Api(assistant)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
+        try:
+            assistant.load()  # models and index open once, before the first request
+        except AssistantError as err:
+            log.warning("starting without an index: %s", err)
+        yield
+
+    app = FastAPI(title="Trợ lý văn bản HTX", version="1.0",
+                  description="Hỏi đáp có trích dẫn trên các văn bản chính sách về hợp tác xã.", lifespan=lifespan)
+    app.state.api = api
+
+    def body_limit(path: str) -> int:
+        if path.startswith("/admin/ingest"):
+            return settings.max_upload_bytes + settings.max_body_bytes  # multipart overhead
+        return settings.max_body_bytes
+
+    app.add_middleware(BodyLimit, limit_for=body_limit)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"])
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.url.path == "/" or request.url.path.startswith("/web/"):
+            response.headers["Content-Security-Policy"] = PAGE_CSP
+        return response
+
+    # ---- error handlers ----
+    @app.exception_handler(AssistantError)
+    async def assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return error_response(exc.status, exc.code, exc.message, exc.field, headers)
+
+    @app.exception_handler(IngestError)
+    async def ingest_error(_: Request, exc: IngestError) -> JSONResponse:
+        return error_response(422, "ingest_error", exc.user_message, "files")
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: ("not_found", "Không tìm thấy địa chỉ này."),
+                    405: ("method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này.")}
+        code, message = messages.get(exc.status_code, ("http_error", "Yêu cầu không hợp lệ."))
+        return error_response(exc.status_code, code, message, None)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return error_response(500, "internal_error", "Lỗi máy chủ nội bộ; vui lòng thử lại sau.", None)
+
+    # ---- questions ----
+    @app.post("/ask", response_model=Answer, summary="Hỏi một câu, nhận câu trả lời có trích dẫn")
+    def ask(body: AskRequest) -> Answer:
+        question = api.check_question(body.question, "question")
+        return assistant.ask(question, api.check_filters(body.filters))
+
+    @app.post("/chat", response_model=ChatAnswer, summary="Trò chuyện: câu hỏi tiếp nối được hiểu theo lượt trước")
+    def chat(body: ChatRequest) -> ChatAnswer:
+        message = api.check_question(body.message, "message")
+        filters = api.check_filters(body.filters)
+        reply = api.conversations.send(message, body.session_id, filters)
+        return ChatAnswer(**reply.answer.model_dump(), resolved_question=reply.resolved_question,
+                          follow_up=reply.follow_up)
+
+    # ---- documents, clauses, facts ----
+    @app.get("/documents", response_model=list[DocumentSummary], summary="Danh sách văn bản")
+    def documents() -> list[DocumentSummary]:
+        store = assistant.store
+        return [DocumentSummary(**d.model_dump(), n_clauses=len(store.clauses_of(d.id))) for d in store.list_documents()]
+
+    @app.get("/documents/{document_id}", response_model=DocumentDetail, summary="Một văn bản và cây điều khoản")
+    def document(document_id: str) -> DocumentDetail:
+        doc = assistant.store.get_document(document_id)
+        if doc is None:
+            raise NotFoundError("document_id", f"Không có văn bản với mã “{document_id}”.")
+        return DocumentDetail(document=doc, clauses=assistant.store.clauses_of(document_id))
+
+    @app.get("/clauses/{clause_id:path}", response_model=ClauseDetail, summary="Một điều khoản và các khoản lân cận")
+    def clause(clause_id: str, before: Annotated[int, Query(ge=0, le=20)] = 2,
+               after: Annotated[int, Query(ge=0, le=20)] = 2) -> ClauseDetail:
+        store = assistant.store
+        found = store.get_clause(clause_id)
+        if found is None:
+            raise NotFoundError("clause_id", f"Không có điều khoản với mã “{clause_id}”.")
+        doc = store.get_document(found.document_id)
+        assert doc is not None, f"clause {clause_id} points at missing document {found.document_id}"
+        return ClauseDetail(clause=found, document=doc, neighbours=store.neighbours(clause_id, before=before, after=after))
+
+    @app.get("/facts", response_model=list[Fact], summary="Ai làm gì, hạn chót, chỉ tiêu (JSON hoặc CSV)")
+    def facts(kind: FactKind | None = None, agency: str | None = None, province: str | None = None,
+              document_id: str | None = None, format: Literal["json", "csv"] = "json") -> Any:
+        rows = assistant.store.facts(kind=kind, agency=agency or None,
+                                     province=api.check_province(province, "province"),
+                                     document_id=api.check_document(document_id, "document_id"))
+        if format == "csv":
+            name = "-".join(p for p in ("facts", kind, document_id) if p) + ".csv"
+            return Response(facts_csv(rows), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return rows
+
+    @app.get("/health", response_model=Health, summary="Tình trạng máy chủ và chỉ mục")
+    def health() -> Health:
+        try:
+            index = assistant.index
+        except AssistantError:
+            return Health(status="no_index", index_version=None, documents=0, clauses=0,
+                          embed_model=settings.embed_model)
+        docs = index.store.list_documents()
+        n_clauses = sum(len(index.store.clauses_of(d.id)) for d in docs)
+        return Health(status="ok", index_version=index.version, documents=len(docs), clauses=n_clauses,
+                      embed_model=settings.embed_model)
+
+    # ---- admin ----
+    admin = [Depends(api.require_admin)]
+
+    @app.post("/admin/ingest", response_model=AdminIngestResult, dependencies=admin, summary="Tải lên và nạp văn bản")
+    def admin_ingest(files: Annotated[list[UploadFile], File(description="Một hoặc nhiều tệp văn bản")]
+                     ) -> AdminIngestResult:
+        return api.ingest_uploads(files)
+
+    @app.delete("/admin/documents/{document_id}", response_model=IngestReport, dependencies=admin,
+                summary="Xoá một văn bản khỏi kho và chỉ mục")
+    def admin_delete(document_id: str) -> IngestReport:
+        return assistant.delete_document(document_id)
+
+    @app.post("/admin/reload", response_model=ReloadResult, dependencies=admin, summary="Mở lại chỉ mục mới nhất")
+    def admin_reload() -> ReloadResult:
+        return ReloadResult(index_version=assistant.reload())
+
+    # ---- web page ----
+    @app.get("/", include_in_schema=False)
+    def index_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
+    return app
