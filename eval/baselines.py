@@ -216,12 +216,10 @@ ALL_SYSTEMS = ("assistant", "bm25_plain", "dense_only", "naive_llamaindex")
 
 def embedding_model(settings: Settings, index: Any | None = None) -> Any:
     """The llama-index embedding our index uses, so baselines compare retrieval, not embedding models."""
-    from assistant import embedding
+    from assistant.embedding import get_embedding
 
     existing = getattr(index, "embed_model", None) if index is not None else None
-    if existing is not None:
-        return existing
-    return embedding.make_embedding(settings)
+    return existing if existing is not None else get_embedding(settings)
 
 
 def build_systems(settings: Settings, assistant: Assistant, names: Sequence[str] | None = None) -> list[System]:
