@@ -21,6 +21,7 @@ FOUND_THRESHOLD = 0.5  # share of the question's rare-word mass a clause must co
 MAX_CITATIONS = 6
 EXCERPT_CHARS = 320
 UNCITABLE_KINDS = {"recipients", "signature"}
+LEGAL_TYPES = {"Luật", "Nghị định", "Thông tư", "Quyết định", "Nghị quyết"}
 
 
 class EvidenceStore(Protocol):
@@ -130,6 +131,10 @@ class Composer:
     # ---- intents --------------------------------------------------------------------------------
     def _responsible(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
         chosen = [e for e in relevant[:4] if any(f.kind == "responsibility" for f in e.facts)]
+        if not chosen and _is_national_legal_text(relevant[0].document):
+            # Laws assign roles to bodies (Đại hội thành viên, Hội đồng quản trị), not to provincial agencies:
+            # the clause itself is the answer.
+            return self._listing(analysis, relevant, evidence)
         if not chosen:
             return self._not_found(
                 analysis, "Các văn bản hiện có không nêu rõ cơ quan chịu trách nhiệm cho việc này.", evidence
@@ -346,6 +351,10 @@ def _citation(n: int, ev: Evidence) -> Citation:
         document_number=ev.document.number, path=ev.clause.path, headings=ev.clause.headings, text=ev.clause.text,
         line_start=ev.clause.line_start, line_end=ev.clause.line_end, score=round(ev.score, 6),
     )
+
+
+def _is_national_legal_text(doc: Document) -> bool:
+    return doc.province is None and doc.type in LEGAL_TYPES
 
 
 def _group_by_document(items: list[Evidence]) -> list[tuple[Document, list[Evidence]]]:
