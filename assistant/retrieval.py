@@ -1,0 +1,80 @@
+"""Hybrid retrieval: dense (e5 / MiniLM vectors) and BM25 (lexical tokens) fused by reciprocal rank, as a
+llama-index retriever.
+
+Dense search catches paraphrases ("ai lo vốn cho HTX" ~ "Sở Tài chính bố trí kinh phí"); BM25 catches exact
+names, numbers and document identifiers that embeddings blur. Reciprocal-rank fusion (k=60, as in llama-index's
+QueryFusionRetriever) needs no score calibration between the two. Metadata filters (province, document, year,
+type) are applied inside both retrievers, so a filtered search never returns another province's clause.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from assistant.index import IndexHandle
+from assistant.models import Hit, RetrievalFilters
+
+RRF_K = 60
+
+
+def fuse(rankings: dict[str, list[Hit]], k: int, rrf_k: int = RRF_K) -> list[Hit]:
+    """Reciprocal-rank fusion of ranked hit lists keyed by retriever name ("dense", "lexical")."""
+    scores: dict[str, float] = {}
+    ranks: dict[str, dict[str, int]] = {}
+    for name, hits in rankings.items():
+        for rank, hit in enumerate(hits, start=1):
+            scores[hit.clause_id] = scores.get(hit.clause_id, 0.0) + 1.0 / (rrf_k + rank)
+            ranks.setdefault(hit.clause_id, {})[name] = rank
+    ordered = sorted(scores, key=lambda cid: (-scores[cid], min(ranks[cid].values()), cid))[:k]
+    return [
+        Hit(clause_id=cid, score=scores[cid], dense_rank=ranks[cid].get("dense"), lexical_rank=ranks[cid].get("lexical"))
+        for cid in ordered
+    ]
+
+
+class HybridRetriever(BaseRetriever):
+    """`search` returns fused `Hit`s; as a llama-index retriever it returns nodes carrying the clause text."""
+
+    def __init__(self, index: IndexHandle, filters: RetrievalFilters | None = None, k: int = 8,
+                 candidates: int = 40) -> None:
+        super().__init__()
+        self.index = index
+        self.filters = filters or RetrievalFilters()
+        self.k = k
+        # Each side contributes this many candidates to the fusion; deeper lists let agreement lift a clause.
+        self.candidates = candidates
+
+    def search(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8) -> list[Hit]:
+        filters = filters or RetrievalFilters()
+        depth = max(self.candidates, k)
+        return fuse(
+            {"dense": self.index.dense(query_text, filters, depth), "lexical": self.index.lexical(query_text, filters, depth)},
+            k,
+        )
+
+    def dense_only(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8) -> list[Hit]:
+        hits = self.index.dense(query_text, filters or RetrievalFilters(), k)
+        return [h.model_copy(update={"dense_rank": r}) for r, h in enumerate(hits, start=1)]
+
+    def lexical_only(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8) -> list[Hit]:
+        hits = self.index.lexical(query_text, filters or RetrievalFilters(), k)
+        return [h.model_copy(update={"lexical_rank": r}) for r, h in enumerate(hits, start=1)]
+
+    # ---- llama-index interface ----
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        hits = self.search(query_bundle.query_str, self.filters, self.k)
+        clauses = {c.id: c for c in self.index.store.get_clauses([h.clause_id for h in hits])}
+        nodes: list[NodeWithScore] = []
+        for hit in hits:
+            clause = clauses.get(hit.clause_id)
+            if clause is None:
+                continue
+            metadata: dict[str, Any] = {"doc": clause.document_id, "path": clause.path, "kind": clause.kind,
+                                        "clause_id": clause.id, "dense_rank": hit.dense_rank,
+                                        "lexical_rank": hit.lexical_rank}
+            nodes.append(NodeWithScore(node=TextNode(id_=clause.id, text=clause.text, metadata=metadata),
+                                       score=hit.score))
+        return nodes
