@@ -36,7 +36,11 @@ AGENCIES: dict[str, tuple[str, ...]] = {
         "Cơ quan thường trực Ban chỉ đạo (Liên minh HTX tỉnh)",
         "Cơ quan thường trực (Liên minh HTX tỉnh)",
     ),
-    "Liên minh Hợp tác xã Việt Nam": ("Liên minh HTX Việt Nam", "Liên minh HTX VN"),
+    "Liên minh Hợp tác xã Việt Nam": (
+        "Liên minh HTX Việt Nam",
+        "Liên minh HTX VN",
+        "Ban Kinh tế đầu tư - Liên minh HTX Việt Nam",
+    ),
     "Sở Công Thương": ("Sở Công Thương", "Sở Công nghiệp và Thương mại"),
     "Sở Xây dựng": ("Sở Xây dựng",),
     "Sở Giao thông vận tải": ("Sở Giao thông vận tải", "Sở Giao thông - Vận tải", "Sở GTVT"),
@@ -299,7 +303,9 @@ def _compiled() -> list[tuple[str, re.Pattern[str]]]:
     suffix = rf"(?:\s*[-–]?\s*(?:cap\s+)?tinh(?:\s+{province})?|\s+{province})?"
     compiled: list[tuple[str, re.Pattern[str]]] = []
     for canonical, aliases in AGENCIES.items():
-        body = "|".join(_alias_pattern(alias) for alias in sorted(set(aliases), key=len, reverse=True))
+        # The canonical name is always an alias of itself.
+        names = sorted({canonical, *aliases}, key=len, reverse=True)
+        body = "|".join(_alias_pattern(alias) for alias in names)
         tail = "" if canonical in _NON_PROVINCIAL else suffix
         pattern = rf"{_BOUNDARY_BEFORE}(?:{body}){tail}{_BOUNDARY_AFTER}"
         compiled.append((canonical, re.compile(pattern, re.IGNORECASE)))

@@ -33,7 +33,7 @@ _EMPHASIS = re.compile(r"\*\*|__")
 
 _REFERENCE = re.compile(
     r"(?:Quyết định|Nghị định|Nghị quyết|Chỉ thị|Kết luận|Thông tư|Công văn|Văn bản số|Tờ trình|Luật|Kế hoạch số"
-    r"|Kế hoạch (?=[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵ])|Chương trình|Đề án|Hội nghị|Quy chế|\(Khóa|Khóa [IVX])"
+    r"|Chương trình|Đề án|Hội nghị|Quy chế|\(Khóa|Khóa [IVX])"
 )
 _REFERENCE_END = re.compile(r";|\.(?:\s|$)|$")
 
@@ -95,7 +95,7 @@ _LIST_GAP = re.compile(
     r"|Thủ trưởng|/)*$",
     re.IGNORECASE,
 )
-_GIVE = re.compile(r"(?<!được )\bgiao\s+$", re.IGNORECASE)
+_GIVE = re.compile(r"(?<!được )\b(?:giao|yêu cầu|đề nghị)\s+$", re.IGNORECASE)
 _COORDINATE_TRIGGER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s*$", re.IGNORECASE)
 
 
@@ -180,13 +180,22 @@ def _analyze(body: str) -> _ClauseAnalysis:
     return _ClauseAnalysis(body, segments, label_actors, _coordinates(body, mentions_all), has_task)
 
 
-def _introduced_actors(analysis: _ClauseAnalysis) -> list[AgencyMention]:
-    """Actors a clause hands down to the clauses under it: an agency label or an "X chủ trì ...:" lead-in."""
+@dataclass(frozen=True)
+class _Inherited:
+    leads: list[AgencyMention] = field(default_factory=list)
+    coordinates: list[AgencyMention] = field(default_factory=list)
+
+
+def _introduced_actors(analysis: _ClauseAnalysis) -> _Inherited:
+    """What a clause hands down to the clauses under it: an agency label ("2.5. Sở Tài chính:"), or the lead and
+    coordinates of a lead-in ("- Sở Tài chính chủ trì phối hợp với Liên minh HTX tỉnh:")."""
     if analysis.label_actors:
-        return analysis.label_actors
+        return _Inherited(analysis.label_actors)
     if analysis.segments and analysis.body.rstrip().endswith(":") and analysis.segments[0].leads:
-        return analysis.segments[0].leads
-    return []
+        leads = analysis.segments[0].leads
+        names = {m.canonical for m in leads}
+        return _Inherited(leads, [m for m in analysis.coordinates if m.canonical not in names])
+    return _Inherited()
 
 
 # ---------------------------------------------------------------- numbers, dates
@@ -306,9 +315,8 @@ def find_deadlines(text: str) -> list[Deadline]:
     """Deadlines with a marker; dates inside references do not count."""
     references = _reference_spans(text)
     found: list[Deadline] = []
+    # A dated marker ("trước ngày 30/6/2017") is never part of a reference title, so no masking here.
     for match in _DEADLINE.finditer(text):
-        if _inside(match.start(), references):
-            continue
         wording = match.group(0)
         shared_year = match.group("year")
         for day, month, year in re.findall(_DAY_MONTH, match.group("dates")):
@@ -324,7 +332,7 @@ def find_deadlines(text: str) -> list[Deadline]:
         if (
             kind == "trong"
             and before
-            and not re.search(r"(?:[,:;]|đảm bảo|phấn đấu|hoàn thành|^[-+*•]|^)$", before, re.I)
+            and not re.search(r"(?:[,:;.]|đảm bảo|phấn đấu|hoàn thành|^[-+*•]|^)$", before, re.I)
         ):
             continue
         found.append(Deadline(None, match.group("wording"), match.group("year"), match.start()))
@@ -460,8 +468,8 @@ def extract_facts(parsed: ParsedDocument) -> list[Fact]:
         inherited = _inherited_actors(clause, by_id, analyses, heading_analyses)
         clause_facts = _responsibilities(clause, analysis, inherited, province)
         if not legal:
-            clause_facts += _targets(clause, analysis, inherited, province, by_id)
-            clause_facts += _deadlines(clause, analysis, inherited, province)
+            clause_facts += _targets(clause, analysis, inherited.leads, province, by_id)
+            clause_facts += _deadlines(clause, analysis, inherited.leads, province)
         facts.extend(_number(clause_facts, clause))
     return facts
 
@@ -491,13 +499,13 @@ def _inherited_actors(
     by_id: dict[str, Clause],
     analyses: dict[str, _ClauseAnalysis],
     heading_analyses: dict[str, _ClauseAnalysis],
-) -> list[AgencyMention]:
+) -> _Inherited:
     """Actors introduced by the nearest enclosing clause or heading that introduces any."""
     ancestor_texts = [_body(a.text) for a in _ancestors(clause, by_id)]
     for ancestor in _ancestors(clause, by_id):
         analysis = analyses.get(ancestor.id) or _analyze(_body(ancestor.text))
         actors = _introduced_actors(analysis)
-        if actors:
+        if actors.leads:
             return actors
     for heading in reversed(clause.headings):
         body = _body(heading)
@@ -507,9 +515,9 @@ def _inherited_actors(
         if analysis is None:
             analysis = heading_analyses[body] = _analyze(body)
         actors = _introduced_actors(analysis)
-        if actors:
+        if actors.leads:
             return actors
-    return []
+    return _Inherited()
 
 
 def _segment_actors(analysis: _ClauseAnalysis, inherited: list[AgencyMention]) -> list[list[AgencyMention]]:
@@ -534,12 +542,16 @@ def _unique(mentions: Iterable[AgencyMention]) -> list[AgencyMention]:
 
 
 def _responsibilities(
-    clause: Clause, analysis: _ClauseAnalysis, inherited: list[AgencyMention], province: str | None
+    clause: Clause, analysis: _ClauseAnalysis, inherited: _Inherited, province: str | None
 ) -> list[Fact]:
     if not analysis.has_task:
         return []
     task = _task(analysis.body)
-    per_segment = _segment_actors(analysis, inherited)
+    per_segment = _segment_actors(analysis, inherited.leads)
+    uses_inherited = any(
+        actors is inherited.leads and not segment.is_label
+        for segment, actors in zip(analysis.segments, per_segment, strict=True)
+    )
     leads = _unique(
         m
         for segment, actors in zip(analysis.segments, per_segment, strict=True)
@@ -547,7 +559,8 @@ def _responsibilities(
         for m in actors
     )
     lead_names = {m.canonical for m in leads}
-    coordinates = [m for m in _unique(analysis.coordinates) if m.canonical not in lead_names]
+    coordinate_mentions = analysis.coordinates + (inherited.coordinates if uses_inherited and inherited.leads else [])
+    coordinates = [m for m in _unique(coordinate_mentions) if m.canonical not in lead_names]
     facts: list[Fact] = []
     for role, mentions in (("lead", leads), ("coordinate", coordinates)):
         for mention in mentions:
