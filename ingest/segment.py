@@ -63,7 +63,8 @@ def _tokenize_span(span: str) -> list[str]:
     word_tokenize = _load_word_tokenize()
     # underthesea keeps module-level regex state and a lazily loaded CRF model; serialise calls.
     with _lock:
-        return list(word_tokenize(span))
+        # No token normalisation ("uỷ" -> "ủy"): segments must rejoin into the exact source text.
+        return list(word_tokenize(span, use_token_normalize=False))
 
 
 def segment(text: str) -> list[str]:
