@@ -38,12 +38,15 @@ _SIGNATURE_ROLE = re.compile(
     r"BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|CHỦ\s+NHIỆM|BÍ\s+THƯ|TRƯỞNG\s+PHÒNG)\b)"
 )
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s){1,5}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
-_SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+(?=[\"“(]?[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ0-9-])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;…])\s+(?=[\"“(]?[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ0-9-])"
+)
 _DOC_TYPES = re.compile(
     r"^(KẾ HOẠCH|THÔNG BÁO|QUYẾT ĐỊNH|LUẬT|NGHỊ ĐỊNH|THÔNG TƯ|CHỈ THỊ|NGHỊ QUYẾT|BÁO CÁO|CÔNG VĂN|TỜ TRÌNH|"
     r"ĐỀ ÁN|CHƯƠNG TRÌNH|HƯỚNG DẪN|KẾT LUẬN)$"
 )
 
+_BODY_STARTERS = re.compile(r"^(Căn cứ|Thực hiện|Xét|Ngày|Theo|Để)\b")
 RANK = {"chapter": 0, "section": 1, "article": 2, "roman": 3, "number": 4, "letter": 5}
 MAX_CLAUSE_CHARS = 1500
 HEADING_MAX_CHARS = 300
@@ -318,8 +321,9 @@ def parse_blocks(clean: CleanText, skip: set[int], start: int = 0) -> list[Block
             rest = text[split.end() :]
             builder.add_marked(classify(rest), rest, index, line_end)
         elif marker.kind == "para":
-            is_heading = index in clean.heading_lines or previous_type_line or (
-                not builder.body_started and _mostly_upper(block_text)
+            is_title = previous_type_line and not _BODY_STARTERS.match(text)
+            is_heading = (
+                index in clean.heading_lines or is_title or (not builder.body_started and _mostly_upper(block_text))
             )
             builder.add_paragraph(block_text, index, line_end, "heading" if is_heading else "paragraph")
         else:

@@ -23,6 +23,7 @@ _ROMAN = re.compile(r"^[IVXL]+\.?$")
 _NUMBER = re.compile(r"^\d+(\.\d+)*\.?$")
 _LETTER = re.compile(r"^[a-zđ][).]$")
 _MARKER_LINE = re.compile(r"^([IVXL]+\.|\d+(\.\d+)*\.|[a-zđ]\)|[-+*•])\s")
+_CAPTION_START = re.compile(r"^(Bảng|Biểu|Phụ lục|PHỤ LỤC|BẢNG|BIỂU|Tổng hợp)\b")
 MIN_COLUMNS = 3
 MIN_ROWS = 2
 
@@ -109,11 +110,24 @@ def _attach_caption(lines: list[str], table: Table) -> None:
         above -= 1
     if above >= 0:
         text = strip_layout(lines[above])
-        if text and not _is_cell(lines[above]) and len(text) < 300 and not _MARKER_LINE.match(text):
+        # Only a line that reads like a caption is taken, so body text above a table stays body text.
+        looks_like_caption = table.unit is not None or _mostly_upper(text) or bool(_CAPTION_START.match(text))
+        if (
+            text
+            and looks_like_caption
+            and not _is_cell(lines[above])
+            and len(text) < 300
+            and not _MARKER_LINE.match(text)
+        ):
             table.caption = text
             table.caption_start = above
             if table.caption_end is None:
                 table.caption_end = above
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 @dataclass(frozen=True)

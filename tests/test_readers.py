@@ -136,3 +136,162 @@ def test_manifest_errors_name_the_field(tmp_path: Path) -> None:
     write(tmp_path, "manifest.json", '{"files": {"plan.txt": {"provnce": "Lâm Đồng"}}}')
     with pytest.raises(IngestError, match=r"files\.plan\.txt\.provnce"):
         parse_file(tmp_path / "plan.txt")
+
+
+# --- .docx, .pdf, .html: the same clauses as the text version ----------------------------------------
+
+HOA_BINH = ROOT / "corpus" / "hoa-binh_kh-bcd-ktt-2017.txt"
+LAM_DONG = ROOT / "corpus" / "lam-dong_kh-thuc-hien-ct-12-2018.txt"
+
+
+def split_seed(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Body paragraphs of a seed and the rows of its flattened appendix table (if any)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    body: list[str] = []
+    rows: list[list[str]] = []
+    current: list[str] = []
+    table_started = False
+    for index, line in enumerate(lines):
+        # The table starts at the first run of 3+ tab-indented lines.
+        if line.startswith("\t") and all(following.startswith("\t") for following in lines[index : index + 3]):
+            table_started = True
+        if table_started:
+            if line.startswith("\t"):
+                current.append(line.strip(" \t\u00a0"))
+            elif current:
+                rows.append(current)
+                current = []
+        else:
+            body.append(line.strip(" \t\u00a0"))
+    return body, rows
+
+
+def clause_view(path: Path) -> list[tuple[str, str, str]]:
+    return [(c.path, c.kind, " ".join(c.text.split())) for c in parse_file(path).clauses]
+
+
+@pytest.mark.slow
+def test_docx_gives_the_same_clauses(tmp_path: Path) -> None:
+    import docx
+
+    body, rows = split_seed(HOA_BINH)
+    document = docx.Document()
+    for text in body:
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "hoa-binh.docx"
+    document.save(str(path))
+    assert clause_view(path) == clause_view(HOA_BINH)
+    parsed = parse_file(path).document
+    assert (parsed.province, parsed.signer, parsed.type) == ("Hòa Bình", "Nguyễn Văn Dũng", "Kế hoạch")
+
+
+def test_docx_automatic_numbering_becomes_text(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("KẾ HOẠCH phát triển hợp tác xã", level=1)
+    document.add_paragraph("Căn cứ Luật Hợp tác xã năm 2012, Ủy ban nhân dân tỉnh ban hành kế hoạch như sau:")
+    document.add_paragraph("Mục tiêu chung của kế hoạch", style="List Number")
+    document.add_paragraph("Thành lập mới 25 hợp tác xã mỗi năm.", style="List Bullet")
+    document.add_paragraph("Tổ chức thực hiện", style="List Number")
+    document.add_paragraph("Sở Tài chính bố trí kinh phí.", style="List Bullet")
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    assert read_lines(path).lines[2:] == [
+        "1. Mục tiêu chung của kế hoạch",
+        "- Thành lập mới 25 hợp tác xã mỗi năm.",
+        "2. Tổ chức thực hiện",
+        "- Sở Tài chính bố trí kinh phí.",
+    ]
+    assert [c.path for c in parse_file(path).clauses] == ["p1", "p2", "1", "1.-1", "2", "2.-1"]
+
+
+def _pdf(body: list[str], rows: list[list[str]], path: Path, landscape: bool) -> Path:
+    import matplotlib
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdf = FPDF(orientation="L" if landscape else "P")
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=10)
+    pdf.add_page()
+    for text in body:
+        if text:
+            pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
+    if rows:
+        pdf.set_font("dejavu", size=7)
+        with pdf.table(headings_style=FontFace(emphasis=None)) as table:
+            for row in rows:
+                cells = table.row()
+                for value in row:
+                    cells.cell(value)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [HOA_BINH, LAM_DONG], ids=["hoa-binh-with-table", "lam-dong-multipage"])
+def test_pdf_gives_the_same_clauses(tmp_path: Path, seed: Path) -> None:
+    body, rows = split_seed(seed)
+    path = _pdf(body, rows, tmp_path / f"{seed.stem}.pdf", landscape=bool(rows))
+    # Wrapped lines, paragraphs running over page breaks and a table split over two pages (with its header
+    # repeated) all come back as in the text version.
+    assert clause_view(path) == clause_view(seed)
+
+
+def test_pdf_without_text_layer_is_refused(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")  # a "scan": graphics only
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    with pytest.raises(EmptyFileError, match="no text layer"):
+        parse_file(path)
+
+
+def test_corrupt_docx_and_pdf_are_refused(tmp_path: Path) -> None:
+    for name in ("broken.docx", "broken.pdf"):
+        path = write(tmp_path, name, b"PK\x03\x04 not really" if name.endswith("docx") else b"%PDF-1.4 garbage")
+        with pytest.raises(IngestError) as caught:
+            parse_file(path)
+        assert str(path) in str(caught.value)
+
+
+def test_html_gives_the_same_clauses(tmp_path: Path) -> None:
+    import html
+
+    body, rows = split_seed(HOA_BINH)
+    parts = [
+        "<html><head><title>Kế hoạch</title><style>p { color: red }</style></head><body>",
+        "<script>var fake = '1. không phải văn bản';</script>",
+    ]
+    parts += [f"<p>{html.escape(text)}</p>" for text in body if text]
+    parts.append("<table>")
+    parts += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows]
+    parts.append("</table></body></html>")
+    path = write(tmp_path, "hoa-binh.html", "\n".join(parts))
+    assert clause_view(path) == clause_view(HOA_BINH)
+    assert "fake" not in " ".join(c.text for c in parse_file(path).clauses)
+
+
+def test_html_lists_headings_and_entities(tmp_path: Path) -> None:
+    page = (
+        "<h1>KẾ HOẠCH</h1><p>Căn cứ Luật Hợp tác xã, Ủy ban nhân dân tỉnh ban hành kế hoạch.</p>"
+        "<h2>I. MỤC TIÊU</h2><ol><li>Thành lập mới 25 HTX &amp; 30 THT.</li><li>Tăng thu nhập.</li></ol>"
+        "<ul><li>Hỗ trợ vốn<br>cho HTX.</li></ul>"
+    )
+    path = write(tmp_path, "plan.htm", page)
+    clauses = parse_file(path).clauses
+    assert [(c.path, c.kind) for c in clauses] == [
+        ("p1", "heading"), ("p2", "paragraph"), ("I", "heading"), ("I.1", "paragraph"), ("I.2", "paragraph"),
+        ("I.2.-1", "bullet"),
+    ]  # fmt: skip
+    assert clauses[3].text == "1. Thành lập mới 25 HTX & 30 THT."
