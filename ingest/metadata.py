@@ -220,7 +220,9 @@ def load_manifest(corpus_dir: Path) -> Manifest:
             raise IngestError(str(path), f"files.{name} must be an object")
         for key, value in entry.items():
             if key not in MANIFEST_FIELDS:
-                raise IngestError(str(path), f"files.{name}.{key}: unknown field (allowed: {', '.join(MANIFEST_FIELDS)})")
+                raise IngestError(
+                    str(path), f"files.{name}.{key}: unknown field (allowed: {', '.join(MANIFEST_FIELDS)})"
+                )
             if not isinstance(value, str):
                 raise IngestError(str(path), f"files.{name}.{key} must be a string")
         entries[name] = dict(entry)

@@ -104,7 +104,13 @@ def _to_clauses(document_id: str, blocks: list[Block], tables: list[Table], clea
         headings = [table.caption] if table.caption else []
         for row in row_texts(table):
             block = Block(
-                f"T{number}.r{row.path_row}", "table_row", row.text, row.line_start, row.line_end, caption_block, headings
+                f"T{number}.r{row.path_row}",
+                "table_row",
+                row.text,
+                row.line_start,
+                row.line_end,
+                caption_block,
+                headings,
             )
             entries.append((row.line_start, row.path_row, block))
     entries.sort(key=lambda entry: (entry[0], entry[1]))

@@ -66,13 +66,24 @@ EXAMPLES = [
     (LAM_DONG, "II.2.1.a.-2", "bullet", "01- 04 HTX", None),
     (LAM_DONG, "IV.1.p1", "paragraph", "Trong quá trình tổ chức thực hiện Kế hoạch này", None),
     (QUANG_NINH, "IV.4", "heading", "4. Sở Tài chính", ["IV. TỔ CHỨC THỰC HIỆN"]),
-    (QUANG_NINH, "IV.4.-2", "bullet", "thành lập Quỹ hỗ trợ phát triển HTX tỉnh Quảng Ninh",
-     ["IV. TỔ CHỨC THỰC HIỆN", "4. Sở Tài chính"]),
+    (
+        QUANG_NINH,
+        "IV.4.-2",
+        "bullet",
+        "thành lập Quỹ hỗ trợ phát triển HTX tỉnh Quảng Ninh",
+        ["IV. TỔ CHỨC THỰC HIỆN", "4. Sở Tài chính"],
+    ),
     (QUANG_NINH, "IV.5", "paragraph", "5. Sở Công thương: Chủ trì, phối hợp", ["IV. TỔ CHỨC THỰC HIỆN"]),
     (QUANG_NINH, "II.2.đ.-3", "bullet", "tín dụng nội bộ", None),
     (QUANG_NINH, "I.2.-5.+1", "bullet", "542 HTX", None),
     (QUANG_NINH, "signature", "signature", "Đặng Huy Hậu", []),
-    (NOTICE, "1.-3", "bullet", "Quỹ Hỗ trợ phát triển hợp tác xã tỉnh", ["1. Đối với Ban Chỉ đạo Phát triển Kinh tế tập thể tỉnh:"]),
+    (
+        NOTICE,
+        "1.-3",
+        "bullet",
+        "Quỹ Hỗ trợ phát triển hợp tác xã tỉnh",
+        ["1. Đối với Ban Chỉ đạo Phát triển Kinh tế tập thể tỉnh:"],
+    ),
     (NOTICE, "2.-2", "bullet", "01 đến 02 HTX môi trường", None),
     (NOTICE, "recipients", "recipients", "- Thành phần dự họp;", []),
     (LAW, "C1", "heading", "Chương I NHỮNG QUY ĐỊNH CHUNG", []),
@@ -121,7 +132,9 @@ def test_table_rows_answer_district_questions() -> None:
     assert "Lương Sơn: 46" in stopped.text
     assert stopped.text.endswith("Toàn Tỉnh: 122 (Đơn vị: HTX)")
     assert (stopped.line_start, stopped.line_end) == (147, 160)
-    assert stopped.headings == ["TỔNG HỢP KẾT QUẢ PHÁT TRIỂN HỢP TÁC XÃ NĂM 2016 VÀ CHỈ TIÊU KẾ HOẠCH PHÁT TRIỂN NĂM 2017"]
+    assert stopped.headings == [
+        "TỔNG HỢP KẾT QUẢ PHÁT TRIỂN HỢP TÁC XÃ NĂM 2016 VÀ CHỈ TIÊU KẾ HOẠCH PHÁT TRIỂN NĂM 2017"
+    ]
     national = next(r for r in rows if r.text.startswith("HTX điển hình tiên tiến toàn quốc"))
     # Blank cells are left out, not shown as empty values.
     assert "— KẾ HOẠCH NĂM 2017: TP Hòa Bình: 1; Cao Phong: 1; Kim Bôi: 1; Toàn Tỉnh: 3" in national.text
