@@ -1,0 +1,270 @@
+"""`htx bench`: ingest throughput, query latency (cold and warm) and memory, as the corpus grows.
+
+The corpus at scale N is SYNTHETIC: the seed documents of `settings.corpus_dir` (top level only) copied N
+times; copy 1 is the originals, copies 2..N have every province name replaced by a fictitious one
+("Thử Nghiệm 7"), so each copy is a distinct document with its own metadata. Each scale runs in a fresh child
+process, so its peak RSS is its own. In the same child the naive llama-index pipeline (SentenceSplitter chunks
++ in-memory VectorStoreIndex, same embedding model) is built and queried on the same files, for ratios.
+
+- ingest: `ingest_paths` wall time and clauses/s (parsing, facts, embedding, BM25, Chroma, SQLite);
+- warm latency: `Assistant.ask` p50/p95 in-process after one warm-up pass over the questions;
+- cold latency: wall time of one `python -m assistant.cli ask ...` subprocess (start-up + model load + answer);
+- peak RSS: the child's VmHWM after our ingest + queries, and again after the naive pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from assistant.settings import Settings
+from eval import metrics
+
+SEED_SUFFIXES = {".txt", ".md"}
+DEFAULT_SCALES = (1, 10, 50)
+FICTITIOUS = "Thử Nghiệm {n}"
+BENCH_QUESTIONS = (
+    "Ai chủ trì xây dựng kế hoạch phát triển hợp tác xã?",
+    "Chỉ tiêu thành lập mới hợp tác xã đến năm 2020 là bao nhiêu?",
+    "Thời hạn báo cáo kết quả thực hiện kế hoạch là khi nào?",
+    "Hợp tác xã được hỗ trợ đào tạo, bồi dưỡng như thế nào?",
+    "Sở Tài chính có nhiệm vụ gì trong phát triển kinh tế tập thể?",
+    "Ban Chỉ đạo kinh tế tập thể kết luận những nội dung gì?",
+    "Nhiệm vụ của Liên minh Hợp tác xã tỉnh là gì?",
+    "Kế hoạch thực hiện Chỉ thị 12 có những giải pháp nào?",
+)
+
+
+class ScaleResult(BaseModel):
+    scale: int
+    n_files: int
+    n_clauses: int
+    corpus_mb: float
+    ingest_seconds: float
+    ingest_clauses_per_s: float
+    warm_p50_ms: float | None
+    warm_p95_ms: float | None
+    cold_ms: float | None = Field(None, description="Median wall time of one-shot `htx ask` subprocesses")
+    peak_rss_mb_ours: float | None = Field(None, description="VmHWM after ingest + warm queries")
+    naive_chunks: int | None = None
+    naive_build_seconds: float | None = None
+    naive_warm_p50_ms: float | None = None
+    naive_warm_p95_ms: float | None = None
+    peak_rss_mb_with_naive: float | None = None
+    ratio_ingest_vs_naive: float | None = Field(None, description="ours ingest s / naive build s")
+    ratio_warm_p50_vs_naive: float | None = Field(None, description="ours p50 / naive p50")
+    seconds_total: float = 0.0
+
+
+class BenchResult(BaseModel):
+    embed_model: str
+    synthetic: str = (
+        "Scale N = the seed corpus copied N times, provinces renamed to fictitious ones in copies 2..N (synthetic)."
+    )
+    machine: str = ""
+    questions: list[str]
+    scales: list[ScaleResult]
+
+
+# ---- synthetic corpus -------------------------------------------------------------------------------------------
+
+
+def _province_pattern() -> re.Pattern[str]:
+    from assistant.places import ALIASES, PROVINCES
+
+    names = {*PROVINCES, *ALIASES}
+    variants = {v for n in names for v in (n, n.upper())}
+    body = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+def seed_files(corpus_dir: Path) -> list[Path]:
+    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix in SEED_SUFFIXES)
+    if not files:
+        raise ValueError(f"{corpus_dir}: no seed documents (*.txt, *.md) to replicate for the benchmark")
+    return files
+
+
+def synthesize_corpus(seeds: Sequence[Path], scale: int, out_dir: Path) -> list[Path]:
+    """Write `scale` copies of the seeds into out_dir (copy 1 verbatim, later copies with fictitious provinces)."""
+    if scale < 1:
+        raise ValueError(f"bench scale must be >= 1, got {scale}")
+    pattern = _province_pattern()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for seed in seeds:
+        text = seed.read_text(encoding="utf-8")
+        for n in range(1, scale + 1):
+            if n == 1:
+                target, body = out_dir / seed.name, text
+            else:
+                name = FICTITIOUS.format(n=n)
+                body = pattern.sub(lambda m, name=name: name.upper() if m.group(0).isupper() else name, text)
+                target = out_dir / f"synthetic-{n:03d}_{seed.name}"
+            target.write_text(body, encoding="utf-8")
+            written.append(target)
+    return written
+
+
+# ---- measurements ------------------------------------------------------------------------------------------------
+
+
+def _vm_hwm_mb() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _latencies(ask: object, questions: Sequence[str], repeats: int) -> list[float]:
+    assert callable(ask)
+    for q in questions:  # warm-up: lazy imports, model load, caches
+        ask(q)
+    out = []
+    for _ in range(repeats):
+        for q in questions:
+            start = time.perf_counter()
+            ask(q)
+            out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def cold_ask_ms(settings: Settings, question: str, runs: int) -> float | None:
+    """Median wall time of fresh `python -m assistant.cli ask` processes against the given index."""
+    env = {
+        **os.environ,
+        "HTX_DATA_DIR": str(settings.data_dir),
+        "HTX_CORPUS_DIR": str(settings.corpus_dir),
+        "HTX_EMBED_MODEL": settings.embed_model,
+        "HF_HUB_OFFLINE": "1",
+    }
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "ask", question],
+            env=env, cwd=Path(__file__).resolve().parents[1], capture_output=True, timeout=600,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"cold `htx ask` failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times) if times else None
+
+
+def measure_scale(settings_data: dict, scale: int, questions: Sequence[str], repeats: int, cold_runs: int,
+                  naive: bool) -> ScaleResult:
+    """One scale, meant to run in a fresh process (see run_bench)."""
+    from assistant.index import ingest_paths
+    from assistant.service import Assistant
+    from eval.baselines import NaiveLlamaIndexSystem, Question, naive_chunks
+
+    started = time.perf_counter()
+    base = Settings(**settings_data)
+    with tempfile.TemporaryDirectory(prefix=f"htx-bench-{scale}-") as tmp:
+        root = Path(tmp)
+        files = synthesize_corpus(seed_files(base.corpus_dir), scale, root / "corpus")
+        settings = base.model_copy(update={"data_dir": root / "data", "corpus_dir": root / "corpus"})
+        report = ingest_paths(files, settings, progress=False)
+        if report.failed:
+            raise RuntimeError(f"bench ingest failed: {[f.file for f in report.failed]}")
+        assistant = Assistant(settings).load()
+        warm = _latencies(assistant.ask, questions, repeats)
+        rss_ours = _vm_hwm_mb()
+        cold = cold_ask_ms(settings, questions[0], cold_runs) if cold_runs else None
+        result = ScaleResult(
+            scale=scale,
+            n_files=len(files),
+            n_clauses=report.n_clauses,
+            corpus_mb=sum(f.stat().st_size for f in files) / 2**20,
+            ingest_seconds=report.seconds,
+            ingest_clauses_per_s=report.n_clauses / report.seconds if report.seconds else 0.0,
+            warm_p50_ms=metrics.percentile(warm, 50),
+            warm_p95_ms=metrics.percentile(warm, 95),
+            cold_ms=cold,
+            peak_rss_mb_ours=rss_ours,
+        )
+        if naive:
+            start = time.perf_counter()
+            chunks = naive_chunks(files)
+            system = NaiveLlamaIndexSystem(chunks, assistant.index.embedding)
+            result.naive_build_seconds = time.perf_counter() - start
+            result.naive_chunks = len(chunks)
+            naive_warm = _latencies(lambda q: system.run(Question(q)), questions, repeats)
+            result.naive_warm_p50_ms = metrics.percentile(naive_warm, 50)
+            result.naive_warm_p95_ms = metrics.percentile(naive_warm, 95)
+            result.peak_rss_mb_with_naive = _vm_hwm_mb()
+            if result.naive_build_seconds:
+                result.ratio_ingest_vs_naive = result.ingest_seconds / result.naive_build_seconds
+            if result.naive_warm_p50_ms and result.warm_p50_ms:
+                result.ratio_warm_p50_vs_naive = result.warm_p50_ms / result.naive_warm_p50_ms
+    result.seconds_total = time.perf_counter() - started
+    return result
+
+
+def _machine() -> str:
+    return f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start, Python {sys.version.split()[0]}"
+
+
+def _measure_in_child(settings: Settings, scale: int, questions: Sequence[str], repeats: int, cold_runs: int,
+                      naive: bool) -> ScaleResult:
+    # A subprocess (not multiprocessing) so callers need no __main__ guard and each scale has its own peak RSS.
+    job = {
+        "settings": json.loads(settings.model_dump_json()),
+        "scale": scale,
+        "questions": list(questions),
+        "repeats": repeats,
+        "cold_runs": cold_runs,
+        "naive": naive,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.bench"], input=json.dumps(job).encode(), capture_output=True,
+        cwd=Path(__file__).resolve().parents[1], env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench scale {scale} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+    return ScaleResult.model_validate_json(done.stdout.decode().strip().splitlines()[-1])
+
+
+def run_bench(
+    settings: Settings,
+    scales: Sequence[int] = DEFAULT_SCALES,
+    questions: Sequence[str] = BENCH_QUESTIONS,
+    repeats: int = 2,
+    cold_runs: int = 1,
+    naive: bool = True,
+) -> BenchResult:
+    """Measure each scale in its own child process, one after another (the machine has 2 cores)."""
+    if not questions:
+        raise ValueError("bench: no questions")
+    result = BenchResult(embed_model=settings.embed_model, machine=_machine(), questions=list(questions), scales=[])
+    settings = settings.model_copy(update={"corpus_dir": Path(settings.corpus_dir).resolve()})
+    for scale in scales:
+        result.scales.append(_measure_in_child(settings, scale, questions, repeats, cold_runs, naive))
+    return result
+
+
+def _child_main() -> int:
+    job = json.loads(sys.stdin.read())
+    result = measure_scale(job["settings"], job["scale"], job["questions"], job["repeats"], job["cold_runs"],
+                           job["naive"])
+    sys.stdout.write("\n" + result.model_dump_json() + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child_main())
