@@ -19,7 +19,14 @@ from functools import lru_cache
 # patterns; within an alias "UBND" also matches "Ủy ban nhân dân", "HTX" also "Hợp tác xã", "và" also "&",
 # and spaces/commas/hyphens are flexible. Provincial bodies also absorb a following "tỉnh <Province>".
 AGENCIES: dict[str, tuple[str, ...]] = {
-    "Sở Kế hoạch và Đầu tư": ("Sở Kế hoạch và Đầu tư", "Sở Kế hoạch Đầu tư", "Sở KH và ĐT", "Sở KHĐT", "SKHĐT"),
+    "Sở Kế hoạch và Đầu tư": (
+        "Sở Kế hoạch và Đầu tư",
+        "Sở Kế hoạch Đầu tư",
+        "Sở Kế hoạch - Đầu tư",
+        "Sở KH và ĐT",
+        "Sở KHĐT",
+        "SKHĐT",
+    ),
     "Sở Tài chính": ("Sở Tài chính",),
     "Sở Nông nghiệp và Phát triển nông thôn": (
         "Sở Nông nghiệp và Phát triển nông thôn",
@@ -78,12 +85,14 @@ AGENCIES: dict[str, tuple[str, ...]] = {
         "Chi nhánh Ngân hàng Chính sách xã hội",
         "NHCSXH",
     ),
+    "Kho bạc Nhà nước tỉnh": ("Kho bạc Nhà nước tỉnh", "Kho bạc Nhà nước"),
     "Các tổ chức tín dụng": ("Các tổ chức tín dụng", "tổ chức tín dụng"),
     "UBND tỉnh": ("UBND tỉnh", "UBND cấp tỉnh", "Chủ tịch UBND tỉnh"),
     "UBND các huyện, thành phố": (
         "UBND các huyện, thành phố",
         "UBND các huyện, thị xã, thành phố",
         "UBND các huyện, thị xã, TP",
+        "UBND các huyện, thị xã",
         "UBND các huyện, TP",
         "UBND các huyện",
         "UBND huyện, thị xã",
@@ -326,6 +335,10 @@ _NEWSPAPER = re.compile(
     rf"{_BOUNDARY_BEFORE}(?-i:Bao)\s+(?:tinh|(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?){_BOUNDARY_AFTER}"
 )
 _NEWSPAPER_EXCLUDED = {"cao"}
+# "các ngành nghề", "các ngành, lĩnh vực" are trades and sectors, not the provincial departments.
+_NOT_FOLLOWED_BY = {
+    "Các sở, ban, ngành": re.compile(r"\s*(?:nghe|hang|kinh\s+te|,?\s*linh\s+vuc)\b", re.IGNORECASE),
+}
 
 
 def find_agencies(text: str) -> list[AgencyMention]:
@@ -333,8 +346,10 @@ def find_agencies(text: str) -> list[AgencyMention]:
     folded, offsets = fold_with_offsets(text)
     candidates: list[tuple[int, int, str | None]] = []
     for canonical, pattern in _compiled():
+        excluded = _NOT_FOLLOWED_BY.get(canonical)
         for match in pattern.finditer(folded):
-            candidates.append((match.start(), match.end(), canonical))
+            if excluded is None or not excluded.match(folded, match.end()):
+                candidates.append((match.start(), match.end(), canonical))
     for match in _NAMED_DISTRICT_COMMITTEE.finditer(folded):
         candidates.append((match.start(), match.end(), None))
     for match in _NEWSPAPER.finditer(folded):

@@ -68,6 +68,7 @@ class _Segment:
     after_colon: bool = False
     leads: list[AgencyMention] = field(default_factory=list)
     is_label: bool = False
+    is_issuing: bool = False
 
 
 def _segments(body: str) -> list[_Segment]:
@@ -96,7 +97,7 @@ _LIST_GAP = re.compile(
     re.IGNORECASE,
 )
 _GIVE = re.compile(r"(?<!được )\b(?:giao|yêu cầu|đề nghị)\s+$", re.IGNORECASE)
-_COORDINATE_TRIGGER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s*$", re.IGNORECASE)
+_COORDINATE_TRIGGER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:cùng\s+)?(?:với|cùng))?\s*$", re.IGNORECASE)
 
 
 def _agency_list(mentions: list[AgencyMention], first: int, text: str) -> list[AgencyMention]:
@@ -115,31 +116,31 @@ _ISSUING = re.compile(r"^\s*(?:ban hành\s+(?:Kế hoạch|Quyết định|Chỉ
 
 def _segment_leads(
     segment: str, mentions: list[AgencyMention], after_colon: bool = False
-) -> tuple[list[AgencyMention], bool]:
-    """Agencies acting in the segment (lead) and whether the segment is only an agency label.
+) -> tuple[list[AgencyMention], bool, bool]:
+    """Agencies acting in the segment (lead), whether it is only an agency label, whether it issues the document.
 
     After a colon the words continue the previous sentence ("phối hợp với các đơn vị: X, Y"), so only an
     explicit "giao X" makes an actor there.
     """
     if not mentions:
-        return [], False
+        return [], False, False
     for index, mention in enumerate(mentions):
         if _GIVE.search(segment[: mention.start][-40:]):
-            return _agency_list(mentions, index, segment), False
+            return _agency_list(mentions, index, segment), False, False
     if after_colon:
-        return [], False
+        return [], False, False
     prefix = _SUBJECT_PREFIX.match(segment)
     subject_start = prefix.end() if prefix else 0
     if mentions[0].start > subject_start + 1 or segment[: mentions[0].start].strip(" -+*•") not in (
         "",
         segment[:subject_start].strip(" -+*•"),
     ):
-        return [], False
+        return [], False, False
     subjects = _agency_list(mentions, 0, segment)
     rest = segment[subjects[-1].end :].strip(" \t:.,;-–")
     if _ISSUING.match(rest):
-        return [], False
-    return subjects, not rest
+        return [], False, True
+    return subjects, not rest, False
 
 
 def _coordinates(body: str, mentions: list[AgencyMention]) -> list[AgencyMention]:
@@ -169,7 +170,7 @@ def _analyze(body: str) -> _ClauseAnalysis:
             for m in mentions_all
             if segment.start <= m.start and m.end <= segment.end
         ]
-        leads, is_label = _segment_leads(segment.text, local, segment.after_colon)
+        leads, is_label, segment.is_issuing = _segment_leads(segment.text, local, segment.after_colon)
         segment.leads = [
             AgencyMention(m.canonical, m.as_written, m.start + segment.start, m.end + segment.start) for m in leads
         ]
@@ -453,8 +454,7 @@ def extract_facts(parsed: ParsedDocument) -> list[Fact]:
     province = document.province
     legal = (document.type or "").strip().lower().startswith(_LEGAL_TYPES)
     by_id = {clause.id: clause for clause in parsed.clauses}
-    analyses: dict[str, _ClauseAnalysis] = {}
-    heading_analyses: dict[str, _ClauseAnalysis] = {}
+    context = _Context(by_id)
     facts: list[Fact] = []
     for clause in parsed.clauses:
         if clause.kind in ("recipients", "signature"):
@@ -464,8 +464,10 @@ def extract_facts(parsed: ParsedDocument) -> list[Fact]:
                 facts.extend(_number(_table_facts(clause, province), clause))
             continue
         analysis = _analyze(_body(clause.text))
-        analyses[clause.id] = analysis
-        inherited = _inherited_actors(clause, by_id, analyses, heading_analyses)
+        context.analyses[clause.id] = analysis
+        inherited = _inherited_actors(clause, context)
+        if clause.kind == "paragraph" and (introduced := _introduced_actors(analysis)).leads:
+            context.intros.setdefault(clause.parent_id, []).append((clause.order, introduced))
         clause_facts = _responsibilities(clause, analysis, inherited, province)
         if not legal:
             clause_facts += _targets(clause, analysis, inherited.leads, province, by_id)
@@ -494,19 +496,34 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[Clause]:
     return chain
 
 
-def _inherited_actors(
-    clause: Clause,
-    by_id: dict[str, Clause],
-    analyses: dict[str, _ClauseAnalysis],
-    heading_analyses: dict[str, _ClauseAnalysis],
-) -> _Inherited:
-    """Actors introduced by the nearest enclosing clause or heading that introduces any."""
-    ancestor_texts = [_body(a.text) for a in _ancestors(clause, by_id)]
-    for ancestor in _ancestors(clause, by_id):
-        analysis = analyses.get(ancestor.id) or _analyze(_body(ancestor.text))
-        actors = _introduced_actors(analysis)
-        if actors.leads:
-            return actors
+@dataclass
+class _Context:
+    by_id: dict[str, Clause]
+    analyses: dict[str, _ClauseAnalysis] = field(default_factory=dict)
+    heading_analyses: dict[str, _ClauseAnalysis] = field(default_factory=dict)
+    # parent id -> (order, actors) of lead-in paragraphs ("Các sở, ban, ngành ... các nhiệm vụ như sau:")
+    intros: dict[str | None, list[tuple[int, _Inherited]]] = field(default_factory=dict)
+
+
+def _inherited_actors(clause: Clause, context: _Context) -> _Inherited:
+    """Actors introduced by the nearest enclosing clause, lead-in paragraph or heading that introduces any.
+
+    A lead-in paragraph ending with ":" hands its actors to the numbered items that follow it under the same
+    parent (and their sub-items); plain paragraphs after it do not inherit.
+    """
+    ancestors = _ancestors(clause, context.by_id)
+    for index, node in enumerate([clause, *ancestors]):
+        if index > 0:
+            analysis = context.analyses.get(node.id) or _analyze(_body(node.text))
+            actors = _introduced_actors(analysis)
+            if actors.leads:
+                return actors
+        if node.kind in ("heading", "bullet"):
+            earlier = [actors for order, actors in context.intros.get(node.parent_id, []) if order < node.order]
+            if earlier:
+                return earlier[-1]
+    ancestor_texts = [_body(a.text) for a in ancestors]
+    heading_analyses = context.heading_analyses
     for heading in reversed(clause.headings):
         body = _body(heading)
         if body in ancestor_texts:
@@ -525,7 +542,7 @@ def _segment_actors(analysis: _ClauseAnalysis, inherited: list[AgencyMention]) -
     current = inherited
     result: list[list[AgencyMention]] = []
     for segment in analysis.segments:
-        if segment.leads:
+        if segment.leads or segment.is_issuing:
             current = segment.leads
         result.append(current)
     return result
@@ -547,10 +564,19 @@ def _responsibilities(
     if not analysis.has_task:
         return []
     task = _task(analysis.body)
-    per_segment = _segment_actors(analysis, inherited.leads)
+    # A heading names a topic, not a task: only its own subject makes it a responsibility.
+    inherited = _Inherited() if clause.kind == "heading" else inherited
+    raw = _segment_actors(analysis, inherited.leads)
+    from_inherited = [actors is inherited.leads and bool(actors) for actors in raw]
+    # An agency the clause itself names as coordinate is not also an inherited lead.
+    explicit_coordinates = {m.canonical for m in analysis.coordinates}
+    per_segment = [
+        [m for m in actors if m.canonical not in explicit_coordinates] if inherited_here else actors
+        for actors, inherited_here in zip(raw, from_inherited, strict=True)
+    ]
     uses_inherited = any(
-        actors is inherited.leads and not segment.is_label
-        for segment, actors in zip(analysis.segments, per_segment, strict=True)
+        inherited_here and not segment.is_label
+        for segment, inherited_here in zip(analysis.segments, from_inherited, strict=True)
     )
     leads = _unique(
         m

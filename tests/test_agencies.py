@@ -118,3 +118,8 @@ def test_report_is_not_a_newspaper_and_national_bodies_stay_national() -> None:
         "Bộ Tài chính",
         "Thủ tướng Chính phủ",
     ]
+
+
+def test_trades_and_sectors_are_not_departments() -> None:
+    assert find_agencies("mỗi ngành nghề, các ngành nghề và các ngành, lĩnh vực") == []
+    assert [m.canonical for m in find_agencies("phối hợp với các ngành liên quan")] == ["Các sở, ban, ngành"]

@@ -122,7 +122,9 @@ def test_find_deadlines(text: str, expected: list[tuple[str | None, str | None]]
 # ---------------------------------------------------------------- rules on hand-built clauses
 
 
-def _document(clauses: list[tuple[str, str, str | None, list[str]]], province: str | None = "Lâm Đồng") -> ParsedDocument:
+def _document(
+    clauses: list[tuple[str, str, str | None, list[str]]], province: str | None = "Lâm Đồng"
+) -> ParsedDocument:
     """(path, text, parent path, headings) -> ParsedDocument with clause ids 'doc:{path}'."""
     built = [
         Clause(
@@ -151,7 +153,12 @@ def test_agency_inherited_from_heading_and_lead_in() -> None:
     parsed = _document(
         [
             ("II.2.5", "2.5. Sở Tài chính:", None, ["II. NHIỆM VỤ"]),
-            ("II.2.5.a", "a) Tham mưu, đề xuất UBND tỉnh bố trí kinh phí hỗ trợ HTX;", "II.2.5", ["2.5. Sở Tài chính:"]),
+            (
+                "II.2.5.a",
+                "a) Tham mưu, đề xuất UBND tỉnh bố trí kinh phí hỗ trợ HTX;",
+                "II.2.5",
+                ["2.5. Sở Tài chính:"],
+            ),
             ("II.3", "- Sở Tài chính chủ trì phối hợp với Liên minh Hợp tác xã tỉnh:", None, []),
             ("II.3.+1", "+ Ban hành Hướng dẫn xây dựng chế độ quản lý tài chính HTX;", "II.3", []),
             ("II.3.+2", "+ UBND các huyện đẩy nhanh tiến độ giao các công trình trước ngày 30/6/2017.", "II.3", []),
@@ -169,7 +176,11 @@ def test_agency_inherited_from_heading_and_lead_in() -> None:
     assert _responsibilities(facts, "II.3.+2") == {("UBND các huyện, thành phố", "lead")}
     assert _responsibilities(facts, "II.4.a") == set()  # no agency anywhere: nothing invented
     deadline = next(f for f in facts if f.kind == "deadline")
-    assert (deadline.date, deadline.agency, deadline.clause_id) == ("2017-06-30", "UBND các huyện, thành phố", "doc:II.3.+2")
+    assert (deadline.date, deadline.agency, deadline.clause_id) == (
+        "2017-06-30",
+        "UBND các huyện, thành phố",
+        "doc:II.3.+2",
+    )
 
 
 def test_giao_makes_the_assignee_lead_and_phoi_hop_lists_coordinates() -> None:
@@ -242,7 +253,9 @@ def _matches(gold: dict[str, Any], fact: Fact) -> bool:
         ):
             return False
         return all(getattr(fact, key) == gold[key] for key in ("year", "period", "scope") if key in gold)
-    return fact.date == gold["date"] and all(getattr(fact, key) == gold[key] for key in ("wording", "agency") if key in gold)
+    return fact.date == gold["date"] and all(
+        getattr(fact, key) == gold[key] for key in ("wording", "agency") if key in gold
+    )
 
 
 def test_gold_list_is_well_formed(seed_facts: dict[str, tuple[ParsedDocument, list[Fact]]]) -> None:
@@ -290,7 +303,9 @@ def test_gold_precision_and_recall(seed_facts: dict[str, tuple[ParsedDocument, l
 
     precision = matched / extracted if extracted else 0.0
     recall = matched / gold_total if gold_total else 0.0
-    print(f"\nfacts gold: precision {precision:.3f} ({matched}/{extracted}), recall {recall:.3f} ({matched}/{gold_total})")
+    print(
+        f"\nfacts gold: precision {precision:.3f} ({matched}/{extracted}), recall {recall:.3f} ({matched}/{gold_total})"
+    )
     for line in misses:
         print("  missed:", line)
     for line in errors:
