@@ -20,7 +20,7 @@ from ingest.metadata import MANIFEST_NAME, METADATA_FIELDS, Manifest, TextFacts,
 from ingest.models import Clause, Document, ParsedDocument
 from ingest.readers import SUPPORTED_EXTENSIONS, SourceText, read_lines
 from ingest.structure import Block, classify, parse_blocks
-from ingest.tables import Table, find_tables, row_texts
+from ingest.tables import Table, find_pipe_tables, find_tables, row_texts
 
 _HEADER_END = re.compile(r"^={5,}\s*$")
 MIN_TEXT_CHARS = 50
@@ -68,7 +68,9 @@ def parse_file(path: Path, manifest: Manifest | None = None, max_bytes: int = 20
     if len(body_text) < MIN_TEXT_CHARS:
         raise NoStructureError(str(path), f"only {len(body_text)} characters of text (minimum {MIN_TEXT_CHARS})")
 
-    tables = find_tables(source.lines, start)
+    tables = sorted(
+        find_tables(source.lines, start) + find_pipe_tables(source.lines, start), key=lambda t: t.first_line
+    )
     skip = {i for table in tables for i in range(table.first_line, table.last_line + 1)}
     blocks = parse_blocks(clean, skip, start)
     _check_structure(path, blocks, body_text)

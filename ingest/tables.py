@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.markdown import strip_layout
+from ingest.markdown import strip_layout, strip_markdown_line
 
 _UNIT = re.compile(r"^(Đơn vị(?: tính)?|ĐVT)\s*:", re.IGNORECASE)
 _STT_HEADERS = {"stt", "tt", "số tt", "số thứ tự"}
@@ -101,15 +101,53 @@ def find_tables(lines: list[str], start: int = 0) -> list[Table]:
     return tables
 
 
-def _attach_caption(lines: list[str], table: Table) -> None:
-    """A caption is the non-cell line(s) directly above the header: an optional unit line and a title."""
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    return [strip_markdown_line(cell.replace("\\|", "|"))[0] for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+def find_pipe_tables(lines: list[str], start: int = 0) -> list[Table]:
+    """Markdown pipe tables (header row, |---| separator, one line per row)."""
+    tables: list[Table] = []
+    index = start
+    while index + 1 < len(lines):
+        if not (_PIPE_ROW.match(lines[index]) and _PIPE_SEPARATOR.match(lines[index + 1])):
+            index += 1
+            continue
+        header = Row(_pipe_cells(lines[index]), index, index)
+        rows: list[Row] = []
+        cursor = index + 2
+        while cursor < len(lines) and _PIPE_ROW.match(lines[cursor]):
+            cells = _pipe_cells(lines[cursor])
+            cells = (cells + [""] * len(header.cells))[: len(header.cells)]
+            rows.append(Row(cells, cursor, cursor))
+            cursor += 1
+        if len(header.cells) >= 2 and rows:
+            table = Table(caption=None, unit=None, caption_start=None, caption_end=None, header=header, rows=rows)
+            _attach_caption(lines, table, skip_blank=True)
+            tables.append(table)
+        index = cursor
+    return tables
+
+
+def _attach_caption(lines: list[str], table: Table, skip_blank: bool = False) -> None:
+    """A caption is the non-cell line(s) directly above the header: an optional unit line and a title
+    (markdown may leave one blank line between them and the table)."""
     above = table.header.line_start - 1
+    if skip_blank and above >= 0 and not lines[above].strip():
+        above -= 1
     if above >= 0 and _UNIT.match(strip_layout(lines[above])):
-        table.unit = strip_layout(lines[above])
+        table.unit = strip_markdown_line(lines[above])[0]
         table.caption_start = table.caption_end = above
         above -= 1
+        if skip_blank and above >= 0 and not lines[above].strip():
+            above -= 1
     if above >= 0:
-        text = strip_layout(lines[above])
+        text = strip_markdown_line(lines[above])[0]
         # Only a line that reads like a caption is taken, so body text above a table stays body text.
         looks_like_caption = table.unit is not None or _mostly_upper(text) or bool(_CAPTION_START.match(text))
         if (
@@ -123,6 +161,8 @@ def _attach_caption(lines: list[str], table: Table) -> None:
             table.caption_start = above
             if table.caption_end is None:
                 table.caption_end = above
+    if table.caption_start is not None and table.caption_end is not None and table.caption_start > table.caption_end:
+        table.caption_start, table.caption_end = table.caption_end, table.caption_start
 
 
 def _mostly_upper(text: str) -> bool:

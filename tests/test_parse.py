@@ -233,3 +233,21 @@ def test_parsing_everything_is_fast() -> None:
         parse_file(path)
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0, f"{len(files)} files took {elapsed:.2f}s"
+
+
+def test_markdown_pipe_table_rows(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(
+        "## **KẾ HOẠCH**\n\n#### **I. CHỈ TIÊU**\n\n- Thành lập mới 20 hợp tác xã trong năm.\n\n"
+        "**Biểu 1. CHỈ TIÊU PHÁT TRIỂN HTX NĂM 2018**\n\n"
+        "| STT | Chỉ tiêu | Huyện A | Huyện B | Toàn tỉnh |\n|---|---|---|---|---|\n"
+        "| I | **Hợp tác xã** | | | |\n| 1 | Thành lập mới | 3 | 4 | 7 |\n| a) | Nông nghiệp | 2 | | 3 |\n\n"
+        "#### **II. TỔ CHỨC THỰC HIỆN**\n\nCác sở, ngành triển khai thực hiện kế hoạch này.\n",
+        encoding="utf-8",
+    )
+    clauses = {c.path: c for c in parse_file(path).clauses}
+    assert clauses["T1"].text == "Biểu 1. CHỈ TIÊU PHÁT TRIỂN HTX NĂM 2018"
+    row = clauses["T1.r3"]
+    assert row.kind == "table_row" and (row.line_start, row.line_end) == (13, 13)
+    assert row.text == "Nông nghiệp (Thành lập mới) — Hợp tác xã: Huyện A: 2; Toàn tỉnh: 3"
+    assert clauses["II.p1"].headings == ["II. TỔ CHỨC THỰC HIỆN"]
