@@ -14,6 +14,7 @@ Rules are general and deliberately conservative: a wrong number with a citation 
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -295,7 +296,8 @@ def _comparator(text: str, start: int, end: int, previous: list[Figure]) -> Comp
     return "exact"
 
 
-_DAY_MONTH = r"(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?"
+# "30/6/2017", "10/5" or "30 tháng 6 năm 2017"
+_DAY_MONTH = r"(\d{1,2})\s*(?:/|\s+tháng\s+)\s*(\d{1,2})(?:\s*(?:/|\s+năm\s+)\s*(\d{4}))?"
 _DEADLINE = re.compile(
     rf"(?P<marker>(?:hoàn thành\s+)?trước(?:\s+ngày)?|chậm nhất(?:\s+là)?(?:\s+ngày)?|hạn(?:\s+chót)?(?:\s+ngày)?|đến ngày)"
     rf"\s+(?P<dates>{_DAY_MONTH}(?:\s*(?:;|,|và)\s*{_DAY_MONTH})*)(?:\s+năm\s+(?P<year>\d{{4}}))?",
@@ -320,7 +322,10 @@ def find_deadlines(text: str) -> list[Deadline]:
     for match in _DEADLINE.finditer(text):
         wording = match.group(0)
         shared_year = match.group("year")
-        for day, month, year in re.findall(_DAY_MONTH, match.group("dates")):
+        dates = re.findall(_DAY_MONTH, match.group("dates"))
+        # "10/5; 10/8 và 10/12 năm 2017": the trailing year applies to every date of the list
+        shared_year = shared_year or (dates[-1][2] if dates else None)
+        for day, month, year in dates:
             year = year or shared_year
             date = _iso(int(day), int(month), int(year)) if year else None
             found.append(Deadline(date, wording, year, match.start()))
@@ -341,9 +346,10 @@ def find_deadlines(text: str) -> list[Deadline]:
 
 
 def _iso(day: int, month: int, year: int) -> str | None:
-    if not (1 <= day <= 31 and 1 <= month <= 12):
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 _YEAR = re.compile(r"(?<!so với )(?:(?:đến|trong|vào|cuối|đầu)\s+)?năm\s+(\d{4})", re.IGNORECASE)

@@ -106,6 +106,8 @@ def test_references_and_unitless_numbers_are_not_figures(text: str) -> None:
         ("xét chọn danh hiệu HTX điển hình tiên tiến cuối năm 2017;", [(None, "cuối năm 2017")]),
         ("Trong năm 2017, tập trung rà soát", [(None, "Trong năm 2017")]),
         ("chậm nhất ngày 31/12/2018 phải báo cáo", [("2018-12-31", "chậm nhất ngày 31/12/2018")]),
+        ("hoàn thành trước ngày 30 tháng 6 năm 2017", [("2017-06-30", "hoàn thành trước ngày 30 tháng 6 năm 2017")]),
+        ("báo cáo trước ngày 31/02/2017", [(None, "trước ngày 31/02/2017")]),
         ("Quyết định số 2261/QĐ-TTg ngày 15/12/2014 của Thủ tướng Chính phủ", []),
         ("Số lượng HTX thành lập mới trong năm 2017 đạt 35 HTX", []),
         ("Ngày 21/12/2016, UBND tỉnh tổ chức họp", []),
