@@ -36,7 +36,7 @@ class Clause(BaseModel):
 
     id: str = Field(description="'{document_id}:{path}', stable across re-ingest")
     document_id: str
-    path: str = Field(description="Dotted clause path, e.g. IV.4.-2 or II.2.5.b or C2.D15.K1.a")
+    path: str = Field(description="Dotted clause path, e.g. IV.4.-2, II.2.5.b, D15.1.a (law), T1.r5 (table row)")
     headings: list[str] = Field(default_factory=list, description="Enclosing headings as written, outermost first")
     text: str = Field(description="Text exactly as in the source (after format clean-up), for quoting")
     line_start: int = Field(description="1-based first line in the source file")
