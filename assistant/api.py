@@ -329,24 +329,28 @@ class Api:
         try:
             report = self.assistant.ingest(saved)
         except Exception:
-            self._undo_uploads(saved, backup, [str(p) for p in saved])
+            self._undo_uploads(saved, backup)
             raise
-        failed_files = {f.file for f in report.failed}
-        self._undo_uploads(saved, backup, failed_files)
+        failed = [p for p in saved if any(Path(f.file).name == p.name for f in report.failed)]
+        self._undo_uploads(failed, backup)
         shutil.rmtree(backup, ignore_errors=True)
-        if report.failed and not (report.added or report.updated or report.unchanged):
-            first = report.failed[0]
-            raise BadUploadError("files", first.message)
-        kept = [p.name for p in saved if str(p) not in failed_files and p.name not in failed_files]
-        return AdminIngestResult(**report.model_dump(), saved=kept)
+        # Server paths are nobody's business: failures are reported by file name.
+        corpus_prefix = str(self.settings.corpus_dir.resolve()) + "/"
+        for failure in report.failed:
+            failure.file = failure.file.replace(corpus_prefix, "")
+            failure.message = failure.message.replace(corpus_prefix, "")
+            failure.reason = failure.reason.replace(corpus_prefix, "")
+        if failed and len(failed) == len(saved):
+            raise BadUploadError("files", " ".join(f.message for f in report.failed))
+        return AdminIngestResult(**report.model_dump(), saved=[p.name for p in saved if p not in failed])
 
     @staticmethod
-    def _undo_uploads(saved: list[Path], backup: Path, failed: set[str] | list[str]) -> None:
-        for path in saved:
-            if str(path) in failed or path.name in failed or any(str(f).endswith(path.name) for f in failed):
-                path.unlink(missing_ok=True)
-                if (backup / path.name).exists():
-                    shutil.move(str(backup / path.name), path)
+    def _undo_uploads(paths: list[Path], backup: Path) -> None:
+        """Remove uploads that did not ingest, putting back any file they had replaced."""
+        for path in paths:
+            path.unlink(missing_ok=True)
+            if (backup / path.name).exists():
+                shutil.move(str(backup / path.name), path)
 
 
 def create_app(assistant: Assistant) -> FastAPI:

@@ -39,7 +39,7 @@ def build_index(root: Path, embed_model: str, **overrides: object) -> Settings:
     corpus.mkdir(parents=True)
     copies = [Path(shutil.copy2(p, corpus / p.name)) for p in SEED_FILES]
     settings = Settings(data_dir=root / "data", corpus_dir=corpus, embed_model=embed_model, **overrides)
-    report = ingest_paths(copies, settings)
+    report = ingest_paths(copies, settings, progress=False)
     assert not report.failed, report.failed
     return settings
 

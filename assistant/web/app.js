@@ -1,5 +1,5 @@
 // Web page of the HTX assistant. No framework, no build step.
-// Document text is data: it is only ever inserted with textContent (never innerHTML), so text in a document
+// Document text is data: it is only ever inserted with textContent (never as HTML), so text in a document
 // that looks like markup or an instruction is shown as written and never runs.
 "use strict";
 
