@@ -93,6 +93,7 @@ async def _client(
                 latencies.append((time.perf_counter() - start) * 1000)
         except httpx.HTTPError as exc:
             statuses[type(exc).__name__] += 1
+            await asyncio.sleep(0.1)  # a refused connection returns at once: do not spin
 
 
 async def _run(base_url: str, clients: int, seconds: float, questions: Sequence[str], timeout: float
@@ -116,13 +117,21 @@ def run_load(
     questions: Sequence[str] | None = None,
     server_pid: int | None = None,
     timeout: float = 60.0,
+    warmup: int = 0,
 ) -> LoadResult:
-    """Drive `clients` concurrent /ask loops for `seconds` (requests in flight at the end are awaited)."""
+    """Drive `clients` concurrent /ask loops for `seconds` (requests in flight at the end are awaited).
+
+    `warmup` sequential requests go first, untimed, when the steady state rather than a cold server is wanted.
+    """
+    import httpx
+
     check_target(base_url, clients, seconds)
     questions = list(questions or DEFAULT_QUESTIONS)
     if not questions:
         raise ValueError("load test: no questions given")
     rss_start = rss_mb(server_pid) if server_pid else None
+    for i in range(warmup):
+        httpx.post(base_url.rstrip("/") + "/ask", json={"question": questions[i % len(questions)]}, timeout=timeout)
     latencies, statuses, elapsed = asyncio.run(_run(base_url.rstrip("/"), clients, seconds, questions, timeout))
     requests = sum(statuses.values())
     ok = statuses.get("200", 0)
@@ -159,9 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--pid", type=int, default=None, help="server process id, for its memory use")
     parser.add_argument("--qa", type=Path, default=None, help="take questions from a gold set file")
+    parser.add_argument("--warmup", type=int, default=0, help="untimed sequential requests first")
     args = parser.parse_args(argv)
     questions = gold_questions(args.qa) if args.qa else None
-    result = run_load(args.url, args.clients, args.seconds, questions, args.pid)
+    result = run_load(args.url, args.clients, args.seconds, questions, args.pid, warmup=args.warmup)
     sys.stdout.write(json.dumps(result.model_dump(), ensure_ascii=False, indent=2) + "\n")
     return 0 if result.errors == 0 else 1
 
