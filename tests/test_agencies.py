@@ -66,6 +66,11 @@ DISTRICTS = "UBND các huyện, thành phố"
         ("Quỹ Phát triển khoa học công nghệ tỉnh", "Quỹ Phát triển khoa học công nghệ tỉnh"),
         ("Bộ Kế hoạch và Đầu tư", "Bộ Kế hoạch và Đầu tư"),
         ("UBND thị xã Quảng Yên", "UBND thị xã Quảng Yên"),
+        ("UBND huyện", DISTRICTS),
+        ("UBND huyện Cao Phong", "UBND huyện Cao Phong"),
+        ("Sở VH-TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
+        ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
         (
             "UBND các huyện Đà Bắc, Lương Sơn, Kim Bôi, Kỳ Sơn và TP Hòa Bình",
             "UBND các huyện Đà Bắc, Lương Sơn, Kim Bôi, Kỳ Sơn và TP Hòa Bình",
