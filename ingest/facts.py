@@ -472,7 +472,13 @@ def extract_facts(parsed: ParsedDocument) -> list[Fact]:
         analysis = _analyze(_body(clause.text))
         context.analyses[clause.id] = analysis
         inherited = _inherited_actors(clause, context)
-        if clause.kind == "paragraph" and (introduced := _introduced_actors(analysis)).leads:
+        # Only an explicit lead-in ("...như sau:") hands actors to the items after it; a bare issuer line
+        # ("Ủy ban nhân dân tỉnh") above the text does not.
+        if (
+            clause.kind == "paragraph"
+            and analysis.body.rstrip().endswith(":")
+            and (introduced := _introduced_actors(analysis)).leads
+        ):
             context.intros.setdefault(clause.parent_id, []).append((clause.order, introduced))
         clause_facts = _responsibilities(clause, analysis, inherited, province)
         if not legal:

@@ -338,3 +338,25 @@ def test_extract_facts_runs_on_extra_corpus(path: Path) -> None:
     if (parsed.document.type or "").lower() in {"luật", "nghị định", "thông tư"}:
         # rules, not plans: their figures and dates are not targets or deadlines
         assert all(f.kind == "responsibility" for f in facts)
+
+
+def test_lead_in_paragraph_hands_actors_to_items_but_issuer_line_does_not() -> None:
+    parsed = _document(
+        [
+            ("p1", "Ủy ban nhân dân tỉnh", None, []),
+            ("I", "I. Mục tiêu:", None, []),
+            ("I.1", "1. Phát triển kinh tế tập thể với nhiều hình thức đa dạng.", "I", ["I. Mục tiêu:"]),
+            ("II", "II. Nhiệm vụ chung:", None, []),
+            ("II.p1", "Các sở, ban, ngành và UBND các huyện thực hiện các nhiệm vụ như sau:", "II", []),
+            ("II.1", "1. Tăng cường công tác tuyên truyền về HTX;", "II", []),
+            ("II.p2", "Văn phòng UBND tỉnh thông báo để các đơn vị triển khai.", "II", []),
+        ]
+    )
+    for clause in parsed.clauses:
+        if clause.path.startswith("II.p"):
+            clause.kind = "paragraph"
+    parsed.clauses[0].kind = "paragraph"
+    facts = extract_facts(parsed)
+    assert _responsibilities(facts, "I.1") == set()
+    assert _responsibilities(facts, "II.1") == {("Các sở, ban, ngành", "lead"), ("UBND các huyện, thành phố", "lead")}
+    assert _responsibilities(facts, "II.p2") == set()  # the issuer's own notice is not a task
