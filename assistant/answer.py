@@ -131,6 +131,9 @@ class Composer:
     # ---- intents --------------------------------------------------------------------------------
     def _responsible(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
         chosen = [e for e in relevant[:4] if any(f.kind == "responsibility" for f in e.facts)]
+        if chosen:
+            best = max(e.coverage for e in chosen)
+            chosen = [e for e in chosen if e.coverage >= best - 0.1]
         if not chosen and _is_national_legal_text(relevant[0].document):
             # Laws assign roles to bodies (Đại hội thành viên, Hội đồng quản trị), not to provincial agencies:
             # the clause itself is the answer.

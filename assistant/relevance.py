@@ -11,30 +11,40 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from ingest.textnorm import fold_accents
+from ingest.textnorm import expand_abbreviations, fold_accents
 
-# Function words and question words (accent-folded): they carry the question's form, not its topic.
+# Function and question words (accent-folded, single syllables): they carry the question's form, not its topic.
 STOPWORDS: frozenset[str] = frozenset(
     """
     ai gi nao bao nhieu may khi la cua cho o tai thi sao co duoc va voi cac nhung mot phai lam se da dang can
-    the nay do ve de trong tren nhu theo tu den hay hoac khong con vay a nhi chu ma ra vao nguoi khac
-    chu tri phoi hop trach nhiem han chot thoi gio luc ngay thang nam truoc sau cuoi dau phu trach giao
-    muc tieu chi tieu so luong bao nhieu ty le nhiem vu viec cong viec lo xin hoi cho biet muon biet
-    tinh huyen thanh pho thi xa nhu the nao ra sao gom bao gom nhung gi duoc khong hien nay hien tai
-    quy dinh van ban ke hoach thong bao dieu khoan diem cu the rieng chung toan tat ca deu cung
+    the nay do ve de trong tren nhu theo tu den hay hoac khong con vay a nhi chu ma ra vao nguoi khac lo xin
+    hoi biet muon gom deu cung rieng chung toan tat ca hien nay nam viec
     """.split()
+)
+# Multi-syllable phrases that only frame a question; removed as phrases so their syllables stay meaningful
+# elsewhere ("quy" in "quy định" is noise, in "quỹ" it is the topic).
+STOP_PHRASES: tuple[str, ...] = (
+    "co quan nao", "don vi nao", "chu tri", "phoi hop", "trach nhiem", "han chot", "thoi han", "thoi gian",
+    "khi nao", "bao gio", "luc nao", "ngay nao", "nam nao", "phu trach", "duoc giao", "chi tieu", "muc tieu",
+    "so luong", "bao nhieu", "ty le", "nhiem vu", "cong viec", "nhung viec", "cho biet", "nhu the nao", "ra sao",
+    "bao gom", "quy dinh", "van ban", "ke hoach", "thong bao", "cu the", "hien tai", "co quan", "don vi",
+    "phai lam gi", "lam gi", "nhu nao", "the nao", "thanh pho", "tinh", "huyen", "thi xa", "truoc ngay",
 )
 
 _TOKEN_RE = re.compile(r"[0-9]+(?:[.,/-][0-9]+)*|[a-z]+")
 
 
 def terms(text: str) -> list[str]:
-    return _TOKEN_RE.findall(fold_accents(text))
+    """Accent-folded syllables with abbreviations spelled out, so "HTX" and "hợp tác xã" count the same."""
+    return _TOKEN_RE.findall(fold_accents(expand_abbreviations(text)))
 
 
 def content_terms(text: str, drop: Iterable[str] = ()) -> list[str]:
-    dropped = {t for phrase in drop for t in terms(phrase)}
-    return [t for t in dict.fromkeys(terms(text)) if t not in STOPWORDS and t not in dropped]
+    folded = " " + " ".join(terms(text)) + " "
+    for phrase in (*STOP_PHRASES, *(" ".join(terms(d)) for d in drop)):
+        if phrase:
+            folded = folded.replace(f" {phrase} ", " ")
+    return [t for t in dict.fromkeys(folded.split()) if t not in STOPWORDS]
 
 
 class TermWeights:

@@ -1,0 +1,126 @@
+"""Cited answers end to end: real parser, real Chroma store in a temp dir, the default e5 model.
+
+One test per intent, the refusal paths, and the extractive guarantee (every number in an answer's own
+sentences appears in a cited clause).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import check_extractive
+from assistant.models import Answer, Filters
+from assistant.service import Assistant
+from assistant.settings import Settings
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+SEEDS = sorted(p for p in CORPUS.iterdir() if p.is_file() and p.suffix in {".txt", ".md"})
+LAW = CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    from assistant.index import ingest_paths
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("index"), corpus_dir=CORPUS)
+    report = ingest_paths([*SEEDS, LAW], settings, progress=False)
+    assert not report.failed
+    yield Assistant(settings).load()
+
+
+def _cited_documents(answer: Answer) -> set[str]:
+    return {c.document_id for c in answer.citations}
+
+
+def _assert_grounded(answer: Answer) -> None:
+    assert answer.found
+    assert answer.citations, "a found answer must cite"
+    assert check_extractive(answer) == []
+    for c in answer.citations:
+        assert f"[{c.n}]" in answer.answer
+
+
+def test_responsible(assistant: Assistant) -> None:
+    answer = assistant.ask("Ở Quảng Ninh, cơ quan nào lo việc đề xuất lập Quỹ hỗ trợ phát triển hợp tác xã?")
+    _assert_grounded(answer)
+    assert answer.intent == "responsible"
+    assert "Sở Tài chính" in answer.answer.split("\n")[0]
+    assert all("quang-ninh" in d for d in _cited_documents(answer))
+
+
+def test_responsible_without_diacritics(assistant: Assistant) -> None:
+    accented = assistant.ask("Ở Quảng Ninh, cơ quan nào lo việc đề xuất lập Quỹ hỗ trợ phát triển hợp tác xã?")
+    bare = assistant.ask("o quang ninh co quan nao lo viec de xuat lap quy ho tro phat trien htx")
+    assert bare.found
+    assert bare.citations[0].clause_id == accented.citations[0].clause_id
+
+
+def test_target(assistant: Assistant) -> None:
+    answer = assistant.ask("Hòa Bình đặt chỉ tiêu thành lập mới bao nhiêu hợp tác xã trong năm 2017?")
+    _assert_grounded(answer)
+    assert answer.intent == "target"
+    assert "35" in answer.answer.split("\n")[0]
+
+
+def test_table_cell(assistant: Assistant) -> None:
+    answer = assistant.ask("Năm 2016 huyện Lương Sơn có bao nhiêu HTX ngừng hoạt động?")
+    _assert_grounded(answer)
+    assert "46" in answer.answer.split("\n")[0]
+    assert answer.citations[0].path.startswith("T")
+
+
+def test_deadline(assistant: Assistant) -> None:
+    answer = assistant.ask("Hòa Bình phải giao các công trình nước sạch nông thôn cho HTX quản lý trước khi nào?")
+    _assert_grounded(answer)
+    assert answer.intent == "deadline"
+    assert "30/6/2017" in answer.answer.split("\n")[0]
+
+
+def test_support(assistant: Assistant) -> None:
+    answer = assistant.ask("Người sáng lập hợp tác xã mới ở Quảng Ninh được hỗ trợ những gì?")
+    _assert_grounded(answer)
+    assert answer.intent == "support"
+    assert all("quang-ninh" in d for d in _cited_documents(answer))
+    assert any("thành lập" in c.text or "thành lập" in " ".join(c.headings) for c in answer.citations)
+
+
+def test_tasks_grouped_by_document(assistant: Assistant) -> None:
+    answer = assistant.ask("Sở Tài chính phải làm những việc gì?")
+    _assert_grounded(answer)
+    assert answer.intent == "tasks"
+    assert len(_cited_documents(answer)) >= 3
+
+
+def test_explicit_filter(assistant: Assistant) -> None:
+    answer = assistant.ask("Sở Tài chính phải làm những việc gì?", Filters(province="Lâm Đồng"))
+    _assert_grounded(answer)
+    assert all("lam-dong" in d for d in _cited_documents(answer))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Đà Nẵng đặt chỉ tiêu bao nhiêu hợp tác xã thành lập mới?",  # province outside the corpus
+        "Chỉ tiêu thành lập mới hợp tác xã của Hòa Bình năm 2025 là bao nhiêu?",  # year outside the corpus
+        "Quảng Ninh cấp bao nhiêu tỷ đồng vốn điều lệ cho Quỹ hỗ trợ phát triển HTX?",  # detail the plan omits
+        "Giá vé máy bay từ Hà Nội đi Tokyo là bao nhiêu?",  # nothing relevant
+    ],
+)
+def test_refusals_state_no_figure(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.found
+    assert answer.citations == []
+    assert "Không tìm thấy" in answer.answer or "không nêu" in answer.answer
+    first = answer.answer.split(" Các điều khoản có thể liên quan")[0]
+    assert not any(ch.isdigit() for ch in first.replace("2025", ""))
+
+
+def test_unknown_province_of_the_notice(assistant: Assistant) -> None:
+    answer = assistant.ask("Thông báo kết luận cuộc họp tổng kết Ban Chỉ đạo kinh tế tập thể năm 2016 là của tỉnh nào?")
+    assert not answer.found
+    assert "không ghi" in answer.answer
