@@ -13,6 +13,7 @@ import csv
 import hmac
 import io
 import logging
+import re
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).parent / "web"
 UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
@@ -222,12 +224,17 @@ def _fold(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+def _shown(value: str, limit: int = 80) -> str:
+    """A user-supplied value as echoed in an error message: bounded, so errors stay small."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def safe_upload_name(name: str | None) -> str:
     """A file name safe to write into the corpus folder, or BadUploadError: no directories, no traversal."""
     if not name or not name.strip():
         raise BadUploadError("files", "Tệp tải lên thiếu tên.")
     if any(sep in name for sep in ("/", "\\", "\x00", ":")) or name in (".", "..") or name.startswith("."):
-        raise BadUploadError("files", f"Tên tệp “{name}” không hợp lệ: không được chứa thư mục hay “..”.")
+        raise BadUploadError("files", f"Tên tệp “{_shown(name)}” không hợp lệ: không được chứa thư mục hay “..”.")
     if len(name) > 200:
         raise BadUploadError("files", "Tên tệp quá dài (tối đa 200 ký tự).")
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
@@ -262,6 +269,8 @@ class Api:
         text = text.strip()
         if not text:
             raise EmptyQuestionError(field, "Câu hỏi không được để trống.")
+        if _CONTROL_CHARS.search(text):
+            raise InvalidInputError(field, "Câu hỏi chứa ký tự điều khiển không hợp lệ.")
         limit = self.settings.max_question_chars
         if len(text) > limit:
             raise QuestionTooLongError(field, f"Câu hỏi dài {len(text)} ký tự, vượt quá giới hạn {limit} ký tự.")
@@ -274,14 +283,16 @@ class Api:
         canonical = known.get(_fold(province))
         if canonical is None:
             listed = ", ".join(sorted(known.values())) or "không có"
-            raise UnknownFilterError(field, f"Không có văn bản nào của tỉnh “{province}”. Các tỉnh có văn bản: {listed}.")
+            raise UnknownFilterError(
+                field, f"Không có văn bản nào của tỉnh “{_shown(province)}”. Các tỉnh có văn bản: {listed}."
+            )
         return canonical
 
     def check_document(self, document_id: str | None, field: str) -> str | None:
         if document_id is None:
             return None
         if self.assistant.store.get_document(document_id) is None:
-            raise UnknownFilterError(field, f"Không có văn bản với mã “{document_id}”.")
+            raise UnknownFilterError(field, f"Không có văn bản với mã “{_shown(document_id)}”.")
         return document_id
 
     def check_filters(self, filters: Filters | None) -> Filters | None:
@@ -440,7 +451,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     def document(document_id: str) -> DocumentDetail:
         doc = assistant.store.get_document(document_id)
         if doc is None:
-            raise NotFoundError("document_id", f"Không có văn bản với mã “{document_id}”.")
+            raise NotFoundError("document_id", f"Không có văn bản với mã “{_shown(document_id)}”.")
         return DocumentDetail(document=doc, clauses=assistant.store.clauses_of(document_id))
 
     @app.get("/clauses/{clause_id:path}", response_model=ClauseDetail, summary="Một điều khoản và các khoản lân cận")
@@ -449,7 +460,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         store = assistant.store
         found = store.get_clause(clause_id)
         if found is None:
-            raise NotFoundError("clause_id", f"Không có điều khoản với mã “{clause_id}”.")
+            raise NotFoundError("clause_id", f"Không có điều khoản với mã “{_shown(clause_id)}”.")
         doc = store.get_document(found.document_id)
         assert doc is not None, f"clause {clause_id} points at missing document {found.document_id}"
         return ClauseDetail(clause=found, document=doc, neighbours=store.neighbours(clause_id, before=before, after=after))

@@ -23,6 +23,11 @@ function el(tag, attrs = {}, ...children) {
 
 const $ = (id) => document.getElementById(id);
 
+function shorten(text, limit) {
+  if (!text || text.length <= limit) return text || "";
+  return text.slice(0, limit - 1).replace(/\s+\S*$/, "") + " …";
+}
+
 function setStatus(text) { $("status").textContent = text || ""; }
 
 async function api(path, options = {}) {
@@ -77,7 +82,7 @@ function fillDocumentOptions() {
   for (const doc of state.documents) {
     if (province && doc.province !== province) continue;
     const label = documentLabel(doc);
-    select.append(el("option", { value: doc.id, text: label.length > 110 ? label.slice(0, 107) + "…" : label }));
+    select.append(el("option", { value: doc.id, text: shorten(label, 110) }));
   }
   select.value = [...select.options].some((o) => o.value === chosen) ? chosen : "";
 }
@@ -111,11 +116,11 @@ function citationList(citations, numbered) {
   for (const c of citations) {
     const label = [
       numbered ? `[${c.n}]` : null,
-      c.document_title || c.document_id,
+      shorten(c.document_title, 90) || c.document_id,
       c.document_number ? `số ${c.document_number}` : null,
       `mục ${c.path}`,
     ].filter(Boolean).join(" · ");
-    const excerpt = c.text.length > 260 ? c.text.slice(0, 257) + "…" : c.text;
+    const excerpt = shorten(c.text, 260);
     list.append(el("li", {}, el("button", {
       type: "button", class: "citation-link", "data-clause-id": c.clause_id,
       onclick: () => openClause(c.document_id, c.clause_id),
@@ -212,11 +217,15 @@ async function openClause(documentId, clauseId) {
   }
   $("source-close").hidden = false;
   setStatus("");
+  // Scroll the source pane itself (not the whole page) so the question and answer stay where they were.
+  const pane = $("source");
+  pane.scrollIntoView({ block: "nearest" });
   if (target) {
-    target.scrollIntoView({ block: "center" });
+    pane.scrollTop = Math.max(0, target.offsetTop - (pane.clientHeight - target.offsetHeight) / 2);
     target.focus({ preventScroll: true });
   } else {
-    $("source").focus();
+    pane.scrollTop = 0;
+    pane.focus({ preventScroll: true });
   }
 }
 
@@ -277,7 +286,8 @@ async function renderWho() {
   for (const [documentId, facts] of groupByDocument(responsibilities)) {
     facts.sort((a, b) => (a.agency || "").localeCompare(b.agency || "", "vi") || (a.role === "lead" ? -1 : 1));
     const rows = facts.map((f) => {
-      const row = factRow(f, [f.agency || f.agency_as_written, ROLE_LABEL[f.role] || "", f.task, deadlineByClause.get(f.clause_id) || ""]);
+      const row = factRow(f, [f.agency || f.agency_as_written, ROLE_LABEL[f.role] || "", shorten(f.task, 220),
+        deadlineByClause.get(f.clause_id) || ""]);
       if (f.role === "lead") row.cells[1].classList.add("role-lead");
       return row;
     });
@@ -292,7 +302,7 @@ async function renderDeadlines() {
   facts.sort((a, b) => (a.date || "9999").localeCompare(b.date || "9999"));
   const rows = facts.map((f) => factRow(f, [
     f.date ? new Date(f.date + "T00:00:00").toLocaleDateString("vi-VN") : "", f.wording, f.agency || f.agency_as_written,
-    f.task, documentLabel(state.documentsById.get(f.document_id)),
+    shorten(f.task, 160), shorten(documentLabel(state.documentsById.get(f.document_id)), 80),
   ]));
   $("deadlines-body").replaceChildren(rows.length
     ? table("Các hạn chót", ["Ngày", "Thời hạn (nguyên văn)", "Cơ quan", "Việc", "Văn bản"], rows)
