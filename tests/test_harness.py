@@ -156,7 +156,7 @@ def test_small_eval_end_to_end(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embed_model=str(minilm_dir()))
     report = ingest_paths(seeds, settings)
     assert not report.failed
-    seed_docs = {p.stem for p in seeds}
+    seed_docs = {p.name for p in seeds}
     items = [
         i for i in load_qa(DEFAULT_QA)
         if not i.turns and (not i.answerable or {g.document for g in i.gold} <= seed_docs)
