@@ -12,12 +12,29 @@ budget); `HybridRetriever` is the same search as a llama-index `BaseRetriever`, 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from assistant.index import IndexHandle
 from assistant.models import Hit, RetrievalFilters
 
 RRF_K = 60
+_PLACE_PREFIX = r"(?:(?:tỉnh|tinh|thành phố|thanh pho|tp\.?)\s+)?"
+
+
+def without_filtered_places(query_text: str, provinces: list[str]) -> str:
+    """The question minus the provinces it is already filtered to.
+
+    Inside one province's documents its name only matches clauses that happen to repeat it ("Báo Lâm Đồng"),
+    pulling them above the clauses that answer; the filter already carries that information.
+    """
+    from ingest.textnorm import fold_accents
+
+    for province in provinces:
+        for form in {province, fold_accents(province)}:
+            pattern = _PLACE_PREFIX + r"\s+".join(re.escape(part) for part in form.split())
+            query_text = re.sub(rf"(?<!\w){pattern}(?!\w)", " ", query_text, flags=re.IGNORECASE)
+    return " ".join(query_text.split())
 
 
 def fuse(rankings: dict[str, list[Hit]], k: int, rrf_k: int = RRF_K) -> list[Hit]:
@@ -49,6 +66,7 @@ class HybridSearch:
     def search(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8) -> list[Hit]:
         filters = filters or RetrievalFilters()
         depth = max(self.candidates, k)
+        query_text = without_filtered_places(query_text, filters.provinces) or query_text
         return fuse(
             {"dense": self.index.dense(query_text, filters, depth), "lexical": self.index.lexical(query_text, filters, depth)},
             k,

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.index import IndexHandle, ingest_paths, open_index
 from assistant.models import Hit, RetrievalFilters
-from assistant.retrieval import HybridRetriever, fuse
+from assistant.retrieval import HybridRetriever, HybridSearch, fuse, without_filtered_places
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +34,19 @@ def test_fuse_is_reciprocal_rank_fusion() -> None:
     assert fused[0].score == pytest.approx(1 / 62 + 1 / 61)
     assert (fused[0].dense_rank, fused[0].lexical_rank) == (2, 1)
     assert (fused[2].dense_rank, fused[2].lexical_rank) == (None, 2)
+
+
+@pytest.mark.parametrize(
+    ("question", "provinces", "expected"),
+    [
+        ("Sở Tài chính tỉnh Lâm Đồng chủ trì việc gì?", ["Lâm Đồng"], "Sở Tài chính chủ trì việc gì?"),
+        ("so tai chinh lam dong chu tri", ["Lâm Đồng"], "so tai chinh chu tri"),
+        ("Quảng Ninh có bao nhiêu HTX", ["Quảng Ninh"], "có bao nhiêu HTX"),
+        ("Báo Lâm Đồng đưa tin gì", [], "Báo Lâm Đồng đưa tin gì"),
+    ],
+)
+def test_filtered_province_is_taken_out_of_the_question(question: str, provinces: list[str], expected: str) -> None:
+    assert without_filtered_places(question, provinces) == expected
 
 
 def _minilm() -> str:
@@ -145,8 +158,15 @@ def test_llama_index_retriever_returns_clause_nodes(index: IndexHandle) -> None:
 
 
 @pytest.mark.slow
+def test_llama_index_retriever_and_plain_search_agree(index: IndexHandle) -> None:
+    filters = RetrievalFilters(provinces=["Quảng Ninh"])
+    for question in QUESTIONS:
+        assert HybridRetriever(index).search(question, filters, 8) == HybridSearch(index).search(question, filters, 8)
+
+
+@pytest.mark.slow
 def test_retrieval_latency(index: IndexHandle) -> None:
-    retriever = HybridRetriever(index)
+    retriever = HybridSearch(index)
     questions = [q for pair in ACCENT_PAIRS for q in pair] + QUESTIONS
     retriever.search(questions[0], RetrievalFilters())  # loads the model and BM25
     timings = []
