@@ -22,6 +22,12 @@ RRF_K = 60
 _PLACE_PREFIX = r"(?:(?:tỉnh|tinh|thành phố|thanh pho|tp\.?)\s+)?"
 
 
+def has_diacritics(text: str) -> bool:
+    from ingest.textnorm import fold_accents
+
+    return fold_accents(text) != text.lower()
+
+
 def without_filtered_places(query_text: str, provinces: list[str]) -> str:
     """The question minus the provinces it is already filtered to.
 
@@ -37,13 +43,15 @@ def without_filtered_places(query_text: str, provinces: list[str]) -> str:
     return " ".join(query_text.split())
 
 
-def fuse(rankings: dict[str, list[Hit]], k: int, rrf_k: int = RRF_K) -> list[Hit]:
+def fuse(rankings: dict[str, list[Hit]], k: int, rrf_k: int = RRF_K,
+         weights: dict[str, float] | None = None) -> list[Hit]:
     """Reciprocal-rank fusion of ranked hit lists keyed by retriever name ("dense", "lexical")."""
     scores: dict[str, float] = {}
     ranks: dict[str, dict[str, int]] = {}
     for name, hits in rankings.items():
+        weight = (weights or {}).get(name, 1.0)
         for rank, hit in enumerate(hits, start=1):
-            scores[hit.clause_id] = scores.get(hit.clause_id, 0.0) + 1.0 / (rrf_k + rank)
+            scores[hit.clause_id] = scores.get(hit.clause_id, 0.0) + weight / (rrf_k + rank)
             ranks.setdefault(hit.clause_id, {})[name] = rank
     ordered = sorted(scores, key=lambda cid: (-scores[cid], min(ranks[cid].values()), cid))[:k]
     return [
@@ -67,10 +75,13 @@ class HybridSearch:
         filters = filters or RetrievalFilters()
         depth = max(self.candidates, k)
         query_text = without_filtered_places(query_text, filters.provinces) or query_text
-        return fuse(
-            {"dense": self.index.dense(query_text, filters, depth), "lexical": self.index.lexical(query_text, filters, depth)},
-            k,
-        )
+        lexical = self.index.lexical(query_text, filters, depth)
+        if lexical and not has_diacritics(query_text):
+            # e5 embeds Vietnamese typed without diacritics poorly (its nearest clauses are near arbitrary),
+            # and in RRF even a down-weighted noisy list reorders the close lexical ranks; the folded BM25
+            # tokens match such questions exactly, so they decide alone.
+            return fuse({"lexical": lexical}, k)
+        return fuse({"dense": self.index.dense(query_text, filters, depth), "lexical": lexical}, k)
 
     def dense_only(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8) -> list[Hit]:
         hits = self.index.dense(query_text, filters or RetrievalFilters(), k)
