@@ -459,7 +459,8 @@ class IndexHandle:
         bm25_ids = json.loads((directory / "bm25" / "clause_ids.json").read_text(encoding="utf-8"))
         self._bm25_clause_ids: list[str] = [cid for cid, _ in bm25_ids]
         self._bm25_doc_ids = np.array([did for _, did in bm25_ids], dtype=object)
-        self._bm25: Any = None
+        # Loaded now, not on first use: an ingest may prune this version's folder while a reader still has it.
+        self._bm25: Any = self._load_bm25() if self._bm25_clause_ids else None
         self._chroma: Any = None
         self._documents = self.store.document_filter_rows()
         self._encoder: Encoder | None = None
@@ -571,7 +572,7 @@ class IndexHandle:
         if (allowed is not None and not allowed) or not self._bm25_clause_ids:
             return []
         tokens = lexical_tokens(query_text)
-        bm25 = self._load_bm25()
+        bm25 = self._bm25
         token_ids = bm25.get_tokens_ids(tokens)
         if not token_ids:
             return []
@@ -580,11 +581,9 @@ class IndexHandle:
         return self._top(np.asarray(scores), self._bm25_clause_ids, k, positive=True)
 
     def _load_bm25(self) -> Any:
-        if self._bm25 is None:
-            import bm25s
+        import bm25s
 
-            self._bm25 = bm25s.BM25.load(str(self.directory / "bm25"), show_progress=False, mmap=False)
-        return self._bm25
+        return bm25s.BM25.load(str(self.directory / "bm25"), show_progress=False, mmap=False)
 
 
 def metadata_filters(document_ids: list[str]) -> Any:

@@ -79,11 +79,12 @@ class Store:
         if readonly:
             if not self.path.is_file():
                 raise FileNotFoundError(f"{self.path}: index store does not exist")
-            uri = f"file:{self.path}?mode=ro"
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
             self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False)
+            # URI mode so that ATTACH below can open the previous version read-only.
+            self._db = sqlite3.connect(self.path.resolve().as_uri(), uri=True, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
@@ -154,7 +155,7 @@ class Store:
             return
         marks = ",".join("?" * len(document_ids))
         with self._lock:
-            self._db.execute("ATTACH DATABASE ? AS old", (f"file:{other}?mode=ro",))
+            self._db.execute("ATTACH DATABASE ? AS old", (f"{Path(other).resolve().as_uri()}?mode=ro",))
             try:
                 with self._db:
                     for table, key in (("documents", "id"), ("clauses", "document_id"), ("facts", "document_id"),

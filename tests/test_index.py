@@ -127,7 +127,8 @@ def test_incremental_reingest(small_index: Settings) -> None:
     assert elapsed < 3.0, f"unchanged re-ingest took {elapsed:.2f} s"
 
     # Modified file: only it is re-embedded.
-    n_lam_dong = sum(1 for cid in _state(settings)[0] if cid.startswith("lam-dong"))
+    before = _state(settings)[0]
+    n_lam_dong = sum(1 for cid in before if cid.startswith("lam-dong"))
     lam_dong.write_text(lam_dong.read_text(encoding="utf-8") + "\n6. Báo cáo kết quả thực hiện hằng năm.\n",
                         encoding="utf-8")
     report = ingest_paths([corpus], settings, progress=False)
@@ -137,6 +138,12 @@ def test_incremental_reingest(small_index: Settings) -> None:
     assert read_current(settings) == version + 1
     sqlite_ids, chroma_ids, bm25_ids = _state(settings)
     assert sqlite_ids == chroma_ids == bm25_ids
+    # The unchanged document was carried over whole, vectors included.
+    unchanged_ids = {cid for cid in before if cid.startswith("thong-bao")}
+    assert unchanged_ids and {cid for cid in sqlite_ids if cid.startswith("thong-bao")} == unchanged_ids
+    handle = open_index(settings)
+    assert all(handle.store.get_clause(cid) is not None for cid in unchanged_ids)
+    handle.close()
 
     # Removed file: gone from SQLite, Chroma and BM25.
     thong_bao = corpus / "thong-bao-ket-luan-bcd-ktt-2016.txt"
