@@ -246,3 +246,58 @@ def test_sigkill_mid_ingest_leaves_previous_version_serving(small_index: Setting
     sqlite_ids, chroma_ids, bm25_ids = _state(settings)
     assert sqlite_ids == chroma_ids == bm25_ids
     assert any(cid.startswith("quang-ninh") for cid in sqlite_ids)
+
+
+@pytest.fixture()
+def chroma_server(tmp_path: Path):  # noqa: ANN201 - yields the server URL
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chroma = Path(sys.executable).parent / "chroma"
+    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("chroma server did not start")
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_chroma_server_holds_one_collection_per_kept_version(tmp_path: Path, chroma_server: str) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    notice = corpus / "thong-bao-ket-luan-bcd-ktt-2016.txt"
+    shutil.copy2(ROOT / "corpus" / notice.name, notice)
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embed_model=minilm_dir(), chroma_url=chroma_server)
+    port = int(chroma_server.rsplit(":", 1)[1])
+    client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
+
+    for n in (1, 2, 3):
+        if n > 1:
+            notice.write_text(notice.read_text(encoding="utf-8") + f"\n{n}. Bổ sung lần {n}.\n", encoding="utf-8")
+        assert not ingest_paths([corpus], settings, progress=False).failed
+    names = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
+    assert names == {"htx_clauses_v2", "htx_clauses_v3"}
+
+    handle = open_index(settings)
+    hits = handle.dense("Ban Chỉ đạo kết luận", RetrievalFilters(), 3)
+    assert hits and all(h.clause_id.startswith("thong-bao") for h in hits)
+    assert handle.dense("Ban Chỉ đạo kết luận", RetrievalFilters(provinces=["Lâm Đồng"]), 3) == []
+    assert client.get_collection("htx_clauses_v3").count() == len(handle.store.clause_index_rows())
+    handle.close()
