@@ -180,14 +180,17 @@ class _Plan:
     to_parse: list[Path]
     removed: dict[str, str]  # path -> document id
     hashes: dict[str, str]
+    known_failures: list[IngestFailure]  # unchanged files that already failed last time
 
 
 def _plan(files: list[Path], roots: list[Path], old: Store | None, reuse_vectors: bool) -> _Plan:
     hashes: dict[str, str] = {}
     old_hashes = old.file_hashes() if old else {}
     old_docs = old.file_documents() if old else {}
+    old_failures = old.failures() if old else {}
     unchanged: dict[str, str] = {}
     to_parse: list[Path] = []
+    known_failures: list[IngestFailure] = []
     for file in files:
         key = str(file)
         try:
@@ -195,13 +198,18 @@ def _plan(files: list[Path], roots: list[Path], old: Store | None, reuse_vectors
         except OSError:
             to_parse.append(file)  # parse_file reports the reason
             continue
-        if reuse_vectors and old_hashes.get(key) == hashes[key]:
+        failed_before = old_failures.get(key)
+        if failed_before and failed_before[0] == hashes[key]:
+            known_failures.append(IngestFailure(file=key, reason=failed_before[1], message=failed_before[2]))
+            if key in old_docs:
+                unchanged[key] = old_docs[key]  # still serving the version from before it broke
+        elif reuse_vectors and old_hashes.get(key) == hashes[key]:
             unchanged[key] = old_docs[key]
         else:
             to_parse.append(file)
     removed: dict[str, str] = {}
     for key, document_id in old_docs.items():
-        if key in hashes or any(Path(key) == f for f in to_parse):
+        if key in hashes or key in unchanged or any(Path(key) == f for f in to_parse):
             continue
         path = Path(key)
         if not path.exists() or any(root in path.parents for root in roots):
@@ -210,7 +218,8 @@ def _plan(files: list[Path], roots: list[Path], old: Store | None, reuse_vectors
             unchanged[key] = document_id  # not named in this ingest and still on disk: keep it
         else:
             to_parse.append(path)
-    return _Plan(unchanged=unchanged, to_parse=to_parse, removed=removed, hashes=hashes)
+    return _Plan(unchanged=unchanged, to_parse=to_parse, removed=removed, hashes=hashes,
+                 known_failures=known_failures)
 
 
 def _prune(settings: Settings, keep: set[int]) -> None:
@@ -252,7 +261,8 @@ def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> Ing
         report = IngestReport()
         if old is not None and not plan.to_parse and not plan.removed:
             report.unchanged = sorted(set(plan.unchanged.values()))
-            report.n_clauses = _count_clauses(old)
+            report.failed = plan.known_failures
+            report.n_clauses = old.count_clauses()
             return report
         # Anything not pointed at by CURRENT, except the previous version, is garbage from a crashed ingest.
         previous = _previous_version(settings, current)
@@ -268,10 +278,6 @@ def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> Ing
     _write_current(settings, version)
     _prune(settings, {version} | ({current} if current is not None else set()))
     return report
-
-
-def _count_clauses(store: Store) -> int:
-    return sum(len(store.clauses_of(d.id)) for d in store.list_documents())
 
 
 def _previous_version(settings: Settings, current: int | None) -> int | None:
@@ -309,6 +315,9 @@ def _build_version(
     if old is not None and carried:
         store.copy_documents_from(old.path, carried)
     report.unchanged = list(carried)
+    report.failed = list(plan.known_failures)
+    for failure in plan.known_failures:
+        store.set_failure(failure.file, plan.hashes[failure.file], failure.reason, failure.message)
     report.removed = sorted(set(plan.removed.values()) - set(carried))
 
     encoder = get_encoder(settings)
@@ -321,7 +330,10 @@ def _build_version(
         if isinstance(result, Exception) or store.get_document(result.document.id) is not None:
             error = result if isinstance(result, Exception) else ValueError(
                 f"document id {result.document.id} already used by another file")
-            report.failed.append(_failure(file, error))
+            failure = _failure(file, error)
+            report.failed.append(failure)
+            if key in plan.hashes:
+                store.set_failure(key, plan.hashes[key], failure.reason, failure.message)
             if previous_id and old is not None:  # keep serving what was indexed before the file broke
                 store.copy_documents_from(old.path, [previous_id])
                 report.unchanged.append(previous_id)
@@ -359,7 +371,7 @@ def _build_version(
     store.set_meta("format", INDEX_FORMAT)
     store.set_meta("version", str(version))
     all_rows = store.clause_index_rows()
-    report.n_clauses = _count_clauses(store)
+    report.n_clauses = store.count_clauses()
     _write_vectors(new_dir, store, all_rows)
     _write_bm25(new_dir, all_rows)
     _write_chroma(settings, version, new_dir, store, all_rows)

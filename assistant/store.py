@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS clause_index (
     vector BLOB
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Files that could not be ingested, by fingerprint: an unchanged broken file is reported without re-parsing.
+CREATE TABLE IF NOT EXISTS failures (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    message TEXT NOT NULL
+);
 """
 
 
@@ -167,6 +174,22 @@ class Store:
                         )
             finally:
                 self._db.execute("DETACH DATABASE old")
+
+    def set_failure(self, path: str, sha256: str, reason: str, message: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?)", (path, sha256, reason, message))
+
+    def failures(self) -> dict[str, tuple[str, str, str]]:
+        """path -> (fingerprint, reason, Vietnamese message) of files that failed in the ingest that built this."""
+        try:
+            rows = self._all("SELECT path, sha256, reason, message FROM failures")
+        except sqlite3.OperationalError:  # a store built before failures were recorded
+            return {}
+        return {path: (sha, reason, message) for path, sha, reason, message in rows}
+
+    def count_clauses(self) -> int:
+        row = self._one("SELECT COUNT(*) FROM clauses")
+        return int(row[0]) if row else 0
 
     def set_meta(self, key: str, value: str) -> None:
         with self._lock, self._db:

@@ -179,6 +179,11 @@ def test_broken_files_are_reported_and_never_corrupt_the_index(small_index: Sett
     assert set(failed) == {"rong.txt", "nhi-phan.txt"}
     assert all(f.message and f.reason for f in failed.values())
     assert _state(settings)[0] == before
+    # Unchanged broken files are reported again without re-parsing or building a new version.
+    version = read_current(settings)
+    again = ingest_paths([corpus], settings, progress=False)
+    assert {Path(f.file).name for f in again.failed} == {"rong.txt", "nhi-phan.txt"}
+    assert read_current(settings) == version and again.n_embedded == 0
 
     # A file that was indexed and then breaks keeps its previous version in the index.
     thong_bao = corpus / "thong-bao-ket-luan-bcd-ktt-2016.txt"
@@ -187,6 +192,9 @@ def test_broken_files_are_reported_and_never_corrupt_the_index(small_index: Sett
     report = ingest_paths([corpus], settings, progress=False)
     assert str(thong_bao) in {f.file for f in report.failed}
     assert "thong-bao-ket-luan-bcd-ktt-2016" not in report.removed
+    assert _state(settings)[0] == before
+    again = ingest_paths([corpus], settings, progress=False)
+    assert str(thong_bao) in {f.file for f in again.failed} and "thong-bao-ket-luan-bcd-ktt-2016" in again.unchanged
     assert _state(settings)[0] == before
     thong_bao.write_bytes(good)
     (corpus / "rong.txt").unlink()
