@@ -228,7 +228,7 @@ class Composer:
         by_doc: dict[str, list[Fact]] = {}
         for fact in facts:
             by_doc.setdefault(fact.document_id, []).append(fact)
-        sentences = [f"{agency} được giao nhiệm vụ trong {len(by_doc)} văn bản:"]
+        sentences = [f"Nhiệm vụ được giao cho {agency}, theo từng văn bản:"]
         for document_id, doc_facts in by_doc.items():
             doc = self.store.get_document(document_id)
             if doc is None:

@@ -134,7 +134,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings()
     host = args.host or settings.host
     port = args.port or settings.port
-    app = create_app(Assistant(settings).load())
+    assistant = Assistant(settings)
+    assistant.warm_up()
+    app = create_app(assistant)
     print(f"Serving on http://{host}:{port}/ (API docs at /docs)", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="info")
     return 0
@@ -144,7 +146,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from eval.harness import run_eval
 
     settings = _settings()
-    result = run_eval(settings, systems=args.systems or None, out_dir=Path(args.out) if args.out else None)
+    result = run_eval(settings, systems=args.systems or None, out_dir=Path(args.out) if args.out else None,
+                      external=not args.no_external, limit=args.limit)
     if args.json:
         _print_json(result.model_dump())
     else:
@@ -156,7 +159,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from eval.bench import run_bench
 
     settings = _settings()
-    result = run_bench(settings, scales=tuple(args.scales))
+    result = run_bench(settings, scales=tuple(args.scales), repeats=args.repeats, cold_runs=args.cold_runs,
+                       naive=not args.no_naive)
     _print_json(result.model_dump())
     return 0
 
@@ -201,10 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", help="folder for the Markdown report and chart")
     p.add_argument("--systems", nargs="*", help="subset of systems to run")
+    p.add_argument("--limit", type=int, help="score only the first N questions")
+    p.add_argument("--no-external", action="store_true", help="skip the ALQAC/Zalo retrieval check")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="ingest and query benchmark against the naive baseline")
     p.add_argument("--scales", nargs="*", type=int, default=[1, 10, 50])
+    p.add_argument("--repeats", type=int, default=2, help="warm query passes per scale")
+    p.add_argument("--cold-runs", type=int, default=1, help="one-shot `htx ask` processes timed per scale")
+    p.add_argument("--no-naive", action="store_true", help="skip the naive llama-index baseline")
     p.set_defaults(func=cmd_bench)
     return parser
 

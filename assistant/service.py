@@ -60,6 +60,11 @@ class Assistant:
         self._composer = Composer(index.store, weights)
         log.info("index version %s open: %d documents", index.version, len(documents))
 
+    def warm_up(self) -> None:
+        """Load the segmenter and the embedding model now, so the first user does not wait for them."""
+        self.load()
+        self.retrieve(self.analyze("Sở Tài chính chủ trì nhiệm vụ gì?"), k=1)
+
     def reload(self) -> int:
         """Re-open whatever index version is current now; answers in flight finish on the old one."""
         with self._lock:

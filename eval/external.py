@@ -28,7 +28,7 @@ from eval import metrics
 log = logging.getLogger(__name__)
 
 # The question sets live outside the repository (competition data, no licence to redistribute).
-EXTERNAL_DIRS = (Path("eval/external-qa"), Path("/work/shared/external-qa"))
+EXTERNAL_DIRS = (Path(__file__).resolve().parent / "external-qa",)
 DATASETS = {
     "alqac2025_admin_law": "qa_alqac2025_admin-law.jsonl",
     "zalo2021_coop_enterprise_admin": "qa_zalo2021_coop-enterprise-admin.jsonl",
