@@ -47,11 +47,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
+    from ingest.agencies import canonical_agency
     from ingest.facts import extract_facts
     from ingest.metadata import load_manifest
     from ingest.pipeline import parse_paths
-
-    from ingest.agencies import canonical_agency
 
     settings = _settings()
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
