@@ -104,7 +104,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.service import Assistant
 
     settings = _settings()
-    assistant = Assistant(settings)
+    assistant = Assistant(settings, use_llama_index=False)
     filters = Filters(province=args.province, document_id=args.document) if (args.province or args.document) else None
     if args.jsonl:
         for line in sys.stdin:

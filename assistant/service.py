@@ -20,17 +20,21 @@ from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.index import IndexHandle
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval import HybridSearch
 
 log = logging.getLogger(__name__)
 
 
 class Assistant:
-    def __init__(self, settings: Settings) -> None:
+    """`use_llama_index=False` serves the same HybridSearch without the llama-index retriever wrapper, whose
+    import alone costs ~1.6 s: the one-shot `htx ask` uses it to start fast; results are identical."""
+
+    def __init__(self, settings: Settings, use_llama_index: bool = True) -> None:
         self.settings = settings
+        self.use_llama_index = use_llama_index
         self._lock = threading.RLock()
         self._index: IndexHandle | None = None
-        self._retriever: HybridRetriever | None = None
+        self._retriever: HybridSearch | None = None
         self._catalog = Catalog()
         self._composer: Composer | None = None
         self._phraser: Phraser | None = (
@@ -47,7 +51,7 @@ class Assistant:
 
     def _open(self) -> None:
         from assistant.index import open_index
-        from assistant.retrieval import HybridRetriever
+        from assistant.retrieval import HybridSearch
 
         index = open_index(self.settings)
         documents = index.store.list_documents()
@@ -55,7 +59,7 @@ class Assistant:
             " ".join([c.text, *c.headings]) for d in documents for c in index.store.clauses_of(d.id)
         )
         self._index = index
-        self._retriever = HybridRetriever(index)
+        self._retriever = HybridSearch(index)
         self._catalog = Catalog(documents=documents)
         self._composer = Composer(index.store, weights)
         log.info("index version %s open: %d documents", index.version, len(documents))
@@ -97,8 +101,19 @@ class Assistant:
 
     def retrieve(self, analysis: QueryAnalysis, k: int | None = None) -> list[Hit]:
         self.load()
-        assert self._retriever is not None
-        return self._retriever.search(analysis.normalized, retrieval_filters(analysis), k or self.settings.top_k)
+        assert self._index is not None and self._retriever is not None
+        k = k or self.settings.top_k
+        filters = retrieval_filters(analysis)
+        if not self.use_llama_index:
+            return self._retriever.search(analysis.normalized, filters, k)
+        from assistant.retrieval import HybridRetriever
+
+        nodes = HybridRetriever(self._index, filters, k).retrieve(analysis.normalized)
+        return [
+            Hit(clause_id=n.node.metadata["clause_id"], score=float(n.score or 0.0),
+                dense_rank=n.node.metadata.get("dense_rank"), lexical_rank=n.node.metadata.get("lexical_rank"))
+            for n in nodes
+        ]
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         analysis = self.analyze(question, filters)

@@ -60,9 +60,10 @@ def _load_word_tokenize() -> Callable[[str], list[str]]:
 def _tokenize_span(span: str) -> list[str]:
     if not span.strip():
         return []
-    word_tokenize = _load_word_tokenize()
-    # underthesea keeps module-level regex state and a lazily loaded CRF model; serialise calls.
+    # underthesea keeps module-level regex state and a lazily loaded CRF model: loading and calling are both
+    # serialised, or concurrent first requests race on the half-loaded model.
     with _lock:
+        word_tokenize = _load_word_tokenize()
         # No token normalisation ("uỷ" -> "ủy"): segments must rejoin into the exact source text.
         return list(word_tokenize(span, use_token_normalize=False))
 
