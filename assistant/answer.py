@@ -340,7 +340,8 @@ class _AnswerBuilder:
 
     def answer(self, analysis: QueryAnalysis, sentences: list[str], found: bool, facts: list[Fact]) -> Answer:
         quoted = "\n".join(
-            f"[{c.n}] {c.document_title or c.document_id} — mục {c.path}: “{_shorten(c.text, EXCERPT_CHARS)}”"
+            f"[{c.n}] {c.document_number or _shorten(c.document_title or c.document_id, 70)} — mục {c.path}: "
+            f"“{_shorten(c.text, EXCERPT_CHARS)}”"
             for c in self.citations
         )
         text = "\n".join(sentences) + ("\n\nCăn cứ:\n" + quoted if quoted else "")
