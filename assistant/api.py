@@ -468,6 +468,10 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.get("/facts", response_model=list[Fact], summary="Ai làm gì, hạn chót, chỉ tiêu (JSON hoặc CSV)")
     def facts(kind: FactKind | None = None, agency: str | None = None, province: str | None = None,
               document_id: str | None = None, format: Literal["json", "csv"] = "json") -> Any:
+        if agency:
+            from ingest.agencies import canonical_agency
+
+            agency = canonical_agency(agency) or agency  # "Sở KH&ĐT", "so tai chinh" read as the canonical name
         rows = assistant.store.facts(kind=kind, agency=agency or None,
                                      province=api.check_province(province, "province"),
                                      document_id=api.check_document(document_id, "document_id"))
