@@ -106,7 +106,7 @@ class Composer:
             return self._metadata(analysis, evidence)
         relevant = [e for e in evidence if e.coverage >= FOUND_THRESHOLD]
         if analysis.years:
-            relevant = [e for e in relevant if _mentions_year(e, analysis.years)]
+            relevant = [e for e in relevant if _mentions_year(e, analysis.years, self._parent_texts(e.clause))]
             if not relevant:
                 years = ", ".join(str(y) for y in analysis.years)
                 return self._not_found(
@@ -128,12 +128,30 @@ class Composer:
         }[analysis.intent]
         return handler(analysis, relevant, evidence)
 
+    def _parent_texts(self, clause: Clause, depth: int = 3) -> str:
+        """Text of the enclosing items (a bullet's lead-in often carries the year: "chỉ tiêu đến năm 2020:")."""
+        texts: list[str] = []
+        parent_id = clause.parent_id
+        while parent_id and len(texts) < depth:
+            parent = self.store.get_clause(parent_id)
+            if parent is None:
+                break
+            texts.append(parent.text)
+            parent_id = parent.parent_id
+        return " ".join(texts)
+
     # ---- intents --------------------------------------------------------------------------------
     def _responsible(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
         chosen = [e for e in relevant[:4] if any(f.kind == "responsibility" for f in e.facts)]
         if chosen:
             best = max(e.coverage for e in chosen)
             chosen = [e for e in chosen if e.coverage >= best - 0.1]
+        named = set(analysis.agencies)
+        if named and chosen and all(
+            {f.agency for f in e.facts if f.kind == "responsibility" and f.role == "lead"} <= named for e in chosen
+        ):
+            # The only "answer" is the agency the question itself names ("Ai là giám đốc Liên minh HTX?").
+            return self._not_found(analysis, "Các văn bản hiện có không nêu thông tin này.", evidence)
         if not chosen and _is_national_legal_text(relevant[0].document):
             # Laws assign roles to bodies (Đại hội thành viên, Hội đồng quản trị), not to provincial agencies:
             # the clause itself is the answer.
@@ -160,6 +178,8 @@ class Composer:
 
     def _deadline(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
         chosen = [e for e in relevant[:4] if any(f.kind == "deadline" for f in e.facts)]
+        if not chosen and _is_national_legal_text(relevant[0].document):
+            return self._listing(analysis, relevant, evidence)  # time limits in laws are rules, quoted whole
         if not chosen:
             return self._not_found(analysis, "Các văn bản hiện có không nêu thời hạn cho việc này.", evidence)
         builder = _AnswerBuilder()
@@ -191,13 +211,24 @@ class Composer:
                 measure_terms = set(terms(fact.measure or ""))
                 q_terms = set(self.question_terms(analysis))
                 if measure_terms and q_terms:
-                    score += 0.3 * len(measure_terms & q_terms) / len(q_terms)
+                    # Jaccard: among row labels sharing the asked words, the one adding least beyond them wins
+                    # ("HTX đang hoạt động" over "Phân loại HTX đang hoạt động theo lĩnh vực").
+                    score += 0.3 * len(measure_terms & q_terms) / len(measure_terms | q_terms)
                 scored.append((score, rank, fact, ev))
+        if not scored and _is_national_legal_text(relevant[0].document) and _NUMBER_WORD_RE.search(relevant[0].clause.text):
+            # Laws state thresholds (at least 5 members, under 35%), not plan targets: the rule is quoted whole.
+            return self._listing(analysis, relevant, evidence)
         if not scored:
             return self._not_found(analysis, "Các văn bản hiện có không nêu con số cho nội dung này.", evidence)
         scored.sort(key=lambda s: (-s[0], s[1]))
         top_score = scored[0][0]
-        picked = [s for s in scored if s[0] >= top_score - 0.1][:3]
+        if len(analysis.provinces) > 1:
+            best_per_document: dict[str, tuple[float, int, Fact, Evidence]] = {}
+            for item in scored:
+                best_per_document.setdefault(item[3].document.id, item)
+            picked = list(best_per_document.values())[:4]
+        else:
+            picked = [s for s in scored if s[0] >= top_score - 0.1][:3]
         builder = _AnswerBuilder()
         sentences = []
         for _, _, fact, ev in picked:
@@ -216,8 +247,8 @@ class Composer:
         if not analysis.agencies:
             return self._listing(analysis, relevant, evidence)
         agency = analysis.agencies[0]
-        facts = self.store.facts(kind="responsibility", agency=agency,
-                                 province=analysis.provinces[0] if analysis.provinces else None)
+        facts = [f for f in self.store.facts(kind="responsibility", agency=agency)
+                 if not analysis.provinces or f.province in analysis.provinces]
         if analysis.document_ids:
             facts = [f for f in facts if f.document_id in analysis.document_ids]
         if not facts:
@@ -249,11 +280,21 @@ class Composer:
         shared heading when the best clause is one item of a list (a support programme, a task list)."""
         top = relevant[0]
         chosen: list[Evidence] = [top]
-        if top.clause.parent_id and top.clause.kind in {"bullet", "paragraph"}:
-            siblings = self.store.children(top.clause.parent_id)
-            for sib in siblings:
-                if sib.id != top.clause.id and sib.kind not in UNCITABLE_KINDS and len(chosen) < 5:
-                    chosen.append(Evidence(sib, top.document, top.score, top.coverage))
+        if top.clause.kind == "heading":
+            # A bare section heading ("2.5. Sở Tài chính:") answers through its items.
+            related = self.store.children(top.clause.id)
+        elif top.clause.parent_id and top.clause.kind in {"bullet", "paragraph"}:
+            related = self.store.children(top.clause.parent_id)
+        else:
+            related = []
+        for sib in related:
+            if sib.id != top.clause.id and sib.kind not in UNCITABLE_KINDS and len(chosen) < 5:
+                chosen.append(Evidence(sib, top.document, top.score, top.coverage))
+        if len(analysis.provinces) > 1:
+            # Several provinces asked: the best clause of every other document comes before more of the first.
+            for ev in relevant[1:]:
+                if all(ev.document.id != c.document.id for c in chosen):
+                    chosen.append(ev)
         for ev in relevant[1:]:
             if len(chosen) >= MAX_CITATIONS:
                 break
@@ -264,7 +305,7 @@ class Composer:
         for doc, items in _group_by_document(chosen):
             heading = items[0].clause.headings[-1] if items[0].clause.headings else ""
             lead = f"Theo {document_label(doc)}" + (f", mục “{_shorten(heading, 120)}”" if heading else "") + ":"
-            parts = [f"{_shorten(ev.clause.text, 220)} [{builder.cite(ev)}]" for ev in items]
+            parts = [f"{_shorten(ev.clause.text, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
             sentences.append(lead + " " + "; ".join(parts) + ".")
         facts = [f for ev in chosen for f in ev.facts]
         return builder.answer(analysis, sentences, found=True, facts=facts)
@@ -380,8 +421,8 @@ def _facts_of(items: list[Evidence], kind: str | None = None) -> list[Fact]:
 _YEAR_RANGE_RE = re.compile(r"(20\d\d)\s*[-–]\s*(20\d\d)")
 
 
-def _mentions_year(ev: Evidence, years: list[int]) -> bool:
-    text = " ".join([ev.document.title or "", _clause_context(ev), ev.document.issue_date or ""])
+def _mentions_year(ev: Evidence, years: list[int], parent_texts: str = "") -> bool:
+    text = " ".join([ev.document.title or "", _clause_context(ev), parent_texts])
     for year in years:
         if str(year) in text:
             return True
@@ -390,6 +431,7 @@ def _mentions_year(ev: Evidence, years: list[int]) -> bool:
     return False
 
 
+_NUMBER_WORD_RE = re.compile(r"\d|\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|phần)\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 

@@ -10,8 +10,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
-from ingest.textnorm import expand_abbreviations, fold_accents
+from ingest.textnorm import ABBREVIATIONS, expand_abbreviations, fold_accents
 
 # Function and question words (accent-folded, single syllables): they carry the question's form, not its topic.
 STOPWORDS: frozenset[str] = frozenset(
@@ -34,9 +35,24 @@ STOP_PHRASES: tuple[str, ...] = (
 _TOKEN_RE = re.compile(r"[0-9]+(?:[.,/-][0-9]+)*|[a-z]+")
 
 
+@lru_cache(maxsize=1)
+def _folded_abbreviations() -> dict[str, list[str]]:
+    """Single-word abbreviations by their folded form ("htx" -> hop tac xa): questions are often typed lower-case."""
+    table: dict[str, list[str]] = {}
+    for short, long in ABBREVIATIONS.items():
+        key = fold_accents(short)
+        if _TOKEN_RE.fullmatch(key):
+            table[key] = _TOKEN_RE.findall(fold_accents(long))
+    return table
+
+
 def terms(text: str) -> list[str]:
-    """Accent-folded syllables with abbreviations spelled out, so "HTX" and "hợp tác xã" count the same."""
-    return _TOKEN_RE.findall(fold_accents(expand_abbreviations(text)))
+    """Accent-folded syllables with abbreviations spelled out, so "HTX", "htx" and "hợp tác xã" count the same."""
+    table = _folded_abbreviations()
+    out: list[str] = []
+    for token in _TOKEN_RE.findall(fold_accents(expand_abbreviations(text))):
+        out.extend(table.get(token, (token,)))
+    return out
 
 
 def content_terms(text: str, drop: Iterable[str] = ()) -> list[str]:
