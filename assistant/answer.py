@@ -14,10 +14,12 @@ from typing import Protocol
 
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, terms
+from ingest.agencies import find_agencies
 from ingest.models import Clause, Document, Fact
 from ingest.textnorm import fold_accents
 
-FOUND_THRESHOLD = 0.5  # share of the question's rare-word mass a clause must cover to count as an answer
+FOUND_THRESHOLD = 0.5
+TARGET_THRESHOLD = 0.6  # stricter for figures: a wrong number with a citation is worse than no answer  # share of the question's rare-word mass a clause must cover to count as an answer
 MAX_CITATIONS = 6
 EXCERPT_CHARS = 320
 UNCITABLE_KINDS = {"recipients", "signature"}
@@ -198,10 +200,15 @@ class Composer:
         q_folded = fold_accents(analysis.question)
         scored: list[tuple[float, int, Fact, Evidence]] = []
         for rank, ev in enumerate(relevant[:6]):
+            if ev.coverage < TARGET_THRESHOLD:
+                continue  # a figure is stated only from a clause that covers the question well
+            names_asked_agency = bool(analysis.agencies) and bool(
+                set(analysis.agencies) & {m.canonical for m in find_agencies(_clause_context(ev))}
+            )
             for fact in ev.facts:
                 if fact.kind != "target" or not fact.value_text:
                     continue
-                score = ev.coverage - 0.05 * rank
+                score = ev.coverage - 0.05 * rank + (0.4 if names_asked_agency else 0.0)
                 if fact.scope and fold_accents(fact.scope) in q_folded:
                     score += 0.5
                 elif fact.scope and ev.clause.kind == "table_row":

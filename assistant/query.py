@@ -21,11 +21,11 @@ _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
                      "ai la", "do ai", "ai se", "ai phai", "ai lo", "ai duoc giao", "giao cho ai", "ai de xuat",
                      "ai tham muu", "ai thuc hien", "ai to chuc", "ai huong dan", "ai theo doi", "ai xay dung",
                      "phoi hop voi ai", "co quan chu tri", "ai dau moi", "co quan dau moi", "ai ")),
+    ("target", ("bao nhieu", "may ", "chi tieu", "muc tieu", "ty le", "so luong", "muc von", "doanh thu",
+                "thu nhap binh quan", "phan dau", "dat bao", "toi thieu", "it nhat")),
     ("support", ("ho tro gi", "duoc ho tro", "chinh sach ho tro", "uu dai", "nhung ho tro", "ho tro nhung",
                  "ho tro nao", "duoc huong", "sang lap vien", "nguoi sang lap", "thanh lap moi hop tac xa duoc",
                  "co nhung chinh sach", "muon thanh lap")),
-    ("target", ("bao nhieu", "may ", "chi tieu", "muc tieu", "ty le", "so luong", "muc von", "doanh thu",
-                "thu nhap binh quan", "phan dau", "dat bao", "toi thieu", "it nhat")),
     ("tasks", ("phai lam gi", "lam gi", "nhiem vu", "nhung viec", "cong viec", "trach nhiem cua", "duoc giao gi",
                "can lam", "phan cong")),
 )
@@ -82,6 +82,21 @@ def _places_named(folded_question: str) -> list[str]:
     return found
 
 
+_REFERENCE_BEFORE_YEAR_RE = re.compile(
+    r"(?:/|\b(?:luật|nghị định|thông tư|quyết định|nghị quyết|chỉ thị)\b[^.?!,;]{0,30}?)\s*$", re.IGNORECASE
+)
+
+
+def question_years(question: str) -> list[int]:
+    """Years the question asks about; a year inside a document reference ("Thông tư 124/2021", "Luật HTX 2023")
+    names the document, not the period asked."""
+    years = set()
+    for match in _YEAR_RE.finditer(question):
+        if not _REFERENCE_BEFORE_YEAR_RE.search(question[: match.start()]):
+            years.add(int(match.group(0)))
+    return sorted(years)
+
+
 def detect_intent(question: str) -> Intent:
     folded = _fold(question)
     for intent, cues in _INTENT_CUES:
@@ -130,7 +145,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         intent=detect_intent(question),
         provinces=provinces,
         unknown_places=unknown,
-        years=sorted({int(y) for y in _YEAR_RE.findall(question)}),
+        years=question_years(question),
         document_ids=list(dict.fromkeys(document_ids)),
         agencies=agencies,
         asks_about=detect_metadata_question(question),
