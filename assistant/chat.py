@@ -23,8 +23,8 @@ from typing import Protocol
 
 from assistant.errors import NotFoundError, TooManySessionsError
 from assistant.models import Answer, Filters, QueryAnalysis
-from assistant.places import PROVINCES
 from assistant.settings import Settings
+from ingest.places import PROVINCES
 
 
 class UnknownSessionError(NotFoundError):

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.models import Filters, Intent, QueryAnalysis, RetrievalFilters
-from assistant.places import PROVINCES, canonical_province
 from ingest.models import Document
+from ingest.places import PROVINCES, canonical_province
 
 # Intent cues, accent-folded, tried in this order: the first intent with a cue wins.
 _INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (

@@ -80,7 +80,7 @@ class BenchResult(BaseModel):
 
 
 def _province_pattern() -> re.Pattern[str]:
-    from assistant.places import ALIASES, PROVINCES
+    from ingest.places import ALIASES, PROVINCES
 
     names = {*PROVINCES, *ALIASES}
     variants = {v for n in names for v in (n, n.upper())}

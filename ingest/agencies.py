@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.places import CANONICAL_PROVINCES
+
 # Canonical name -> aliases as they are written. Aliases are compiled into accent-folded, case-insensitive
 # patterns; within an alias "UBND" also matches "Ủy ban nhân dân", "HTX" also "Hợp tác xã", "và" also "&",
 # and spaces/commas/hyphens are flexible. Provincial bodies also absorb a following "tỉnh <Province>".
@@ -217,17 +219,7 @@ _NON_PROVINCIAL = {
     "Hội đồng nhân dân các cấp",
 }
 
-PROVINCES: tuple[str, ...] = tuple(
-    (
-        "An Giang|Bà Rịa - Vũng Tàu|Bạc Liêu|Bắc Giang|Bắc Kạn|Bắc Ninh|Bến Tre|Bình Dương|Bình Định|"
-        "Bình Phước|Bình Thuận|Cà Mau|Cao Bằng|Cần Thơ|Đà Nẵng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|"
-        "Gia Lai|Hà Giang|Hà Nam|Hà Nội|Hà Tĩnh|Hải Dương|Hải Phòng|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|"
-        "Kiên Giang|Kon Tum|Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|"
-        "Phú Thọ|Phú Yên|Quảng Bình|Quảng Nam|Quảng Ngãi|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|"
-        "Thái Bình|Thái Nguyên|Thanh Hóa|Thừa Thiên Huế|Tiền Giang|TP Hồ Chí Minh|Trà Vinh|Tuyên Quang|"
-        "Vĩnh Long|Vĩnh Phúc|Yên Bái"
-    ).split("|")
-)
+PROVINCES: tuple[str, ...] = CANONICAL_PROVINCES
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,3 +33,7 @@ ALIASES: dict[str, str] = {
 
 def canonical_province(name: str) -> str:
     return ALIASES.get(name, name)
+
+
+# One spelling per province, for parsers that name a document's province.
+CANONICAL_PROVINCES: tuple[str, ...] = tuple(dict.fromkeys(canonical_province(p) for p in PROVINCES))
