@@ -126,7 +126,7 @@ def test_accentless_question_finds_the_same_lexical_top_clause(index: IndexHandl
     top_accented = retriever.lexical_only(accented, k=1)
     top_plain = retriever.lexical_only(plain, k=1)
     assert top_accented and top_plain
-    plain_top, accented_top = (e5_index.store.get_clause(h[0].clause_id) for h in (top_plain, top_accented))
+    plain_top, accented_top = (index.store.get_clause(h[0].clause_id) for h in (top_plain, top_accented))
     # The same clause, or the section heading and one of its items.
     assert plain_top.id == accented_top.id or accented_top.id in (plain_top.id, plain_top.parent_id) or (
         plain_top.id == accented_top.parent_id
