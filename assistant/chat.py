@@ -360,6 +360,14 @@ class Conversations:
             previous = session.turns[-1].analysis if session.turns else None
             resolution = resolve(message, self.assistant.analyze(message, filters), previous)
             answer = self.assistant.ask(resolution.question, filters)
+            if not answer.found and previous is not None:
+                # The rules did not make a standalone question of it: ask once more with the previous question
+                # as context ("Hạn chót là ngày nào?" after "Ai lo kiện toàn Ban Chỉ đạo?"), kept only if it
+                # finds an answer. The message comes first so its own intent decides.
+                contextual = f"{message.strip()} — {previous.question}"
+                retry = self.assistant.ask(contextual, filters)
+                if retry.found:
+                    answer, resolution = retry, Resolution(question=contextual, follow_up=True)
             analysis = self.assistant.analyze(resolution.question, filters)
             session.turns.append(Turn(message=message, question=resolution.question, analysis=analysis))
         answer = answer.model_copy(update={"session_id": session.id})
