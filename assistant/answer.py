@@ -262,9 +262,18 @@ class Composer:
             return self._not_found(analysis, f"Không tìm thấy nhiệm vụ nào của {agency} trong các văn bản hiện có.",
                                    evidence)
         clauses = {c.id: c for c in self.store.get_clauses(list(dict.fromkeys(f.clause_id for f in facts)))}
+        topic = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.agencies])
+        if topic:
+            # A topic beyond the agency ("... liên quan đến quỹ tín dụng nhân dân") puts the matching tasks first.
+            def topicality(fact: Fact) -> float:
+                clause = clauses.get(fact.clause_id)
+                return self.weights.coverage(topic, " ".join([*clause.headings, clause.text])) if clause else 0.0
+
+            facts = sorted(facts, key=topicality, reverse=True)
         builder = _AnswerBuilder()
         by_doc: dict[str, list[Fact]] = {}
-        for fact in facts:
+        # The agency's own tasks (lead) before those it only supports (coordinate), each in document order.
+        for fact in sorted(facts, key=lambda f: f.role != "lead"):  # stable: topical order kept within a role
             by_doc.setdefault(fact.document_id, []).append(fact)
         sentences = [f"Nhiệm vụ được giao cho {agency}, theo từng văn bản:"]
         for document_id, doc_facts in by_doc.items():
@@ -274,11 +283,11 @@ class Composer:
             marks = []
             for fact in doc_facts:
                 clause = clauses.get(fact.clause_id)
-                if clause is None or len(marks) >= 6 or any(m[0] == clause.id for m in marks):
+                if clause is None or len(marks) >= 8 or any(m[0] == clause.id for m in marks):
                     continue
                 n = builder.cite(Evidence(clause, doc, 1.0, 1.0, [fact]))
                 role = "chủ trì" if fact.role == "lead" else "phối hợp"
-                marks.append((clause.id, f"({role}) {_shorten(clause.text, 160)} [{n}]"))
+                marks.append((clause.id, f"({role}) {_shorten(clause.text, 300)} [{n}]"))
             sentences.append(f"• {document_label(doc)}: " + "; ".join(m[1] for m in marks) + ".")
         return builder.answer(analysis, sentences, found=True, facts=facts[:40])
 
