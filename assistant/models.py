@@ -20,12 +20,19 @@ class Filters(BaseModel):
     document_id: str | None = Field(None, description="Document id as listed by GET /documents")
 
 
-class QueryAnalysis(BaseModel):
-    """What the question asks and which metadata it names."""
+AnswerType = Literal["percentage", "money", "duration", "date", "count", "agency", "yes_no", "list", "other"]
 
-    question: str
-    normalized: str = Field(description="Lower-cased, abbreviation-expanded text used for retrieval")
+
+class QueryAnalysis(BaseModel):
+    """The question analysed once, at the entrance: every later stage reads these fields instead of
+    re-deriving them from the raw string."""
+
+    question: str = Field(description="The question as asked (NFC)")
+    normalized: str = Field(description="Abbreviation-expanded text used for retrieval")
+    folded: str = Field("", description="Accent-folded, lower-cased, whitespace-collapsed question")
+    words: list[str] = Field(default_factory=list, description="underthesea words of the question, as written")
     intent: Intent
+    answer_type: AnswerType = Field("other", description="The kind of answer expected (figure, date, agency...)")
     provinces: list[str] = Field(default_factory=list, description="Corpus provinces named in the question")
     unknown_places: list[str] = Field(default_factory=list, description="Places named that no document covers")
     districts: list[str] = Field(default_factory=list)

@@ -7,51 +7,23 @@ Matching is done on accent-folded, abbreviation-expanded text so that "so tai ch
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.models import Filters, Intent, QueryAnalysis, RetrievalFilters
+from ingest.lexicon import contains_phrase, fold_words, lexicon
 from ingest.models import Document
 from ingest.places import PROVINCES, canonical_province
 
-# Intent cues, accent-folded, tried in this order: the first intent with a cue wins.
-_INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
-    ("deadline", ("han chot", "thoi han", "han cuoi", "khi nao", "bao gio", "truoc ngay", "ngay nao", "thoi gian nao",
-                  "luc nao", "den ngay nao", "han hoan thanh", "han nop", "han gui", "cham nhat", "han la")),
-    ("responsible", ("ai chu tri", "ai phu trach", "ai chiu trach nhiem", "co quan nao", "don vi nao", "so nao",
-                     "ai la", "do ai", "ai se", "ai phai", "ai lo", "ai duoc giao", "giao cho ai", "ai de xuat",
-                     "ai tham muu", "ai thuc hien", "ai to chuc", "ai huong dan", "ai theo doi", "ai xay dung",
-                     "phoi hop voi ai", "co quan chu tri", "ai dau moi", "co quan dau moi", "ai ")),
-    ("target", ("bao nhieu", "may ", "chi tieu", "muc tieu", "ty le", "so luong", "muc von", "doanh thu",
-                "thu nhap binh quan", "phan dau", "dat bao", "toi thieu", "it nhat")),
-    ("support", ("ho tro gi", "duoc ho tro", "chinh sach ho tro", "uu dai", "nhung ho tro", "ho tro nhung",
-                 "ho tro nao", "duoc huong", "sang lap vien", "nguoi sang lap", "thanh lap moi hop tac xa duoc",
-                 "co nhung chinh sach", "muon thanh lap")),
-    ("tasks", ("phai lam gi", "lam gi", "nhiem vu", "nhung viec", "cong viec", "trach nhiem cua", "duoc giao gi",
-               "can lam", "phan cong")),
-)
-
-# Questions about a document itself rather than its content (accent-folded cues).
-_METADATA_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("province", ("tinh nao", "dia phuong nao", "cua tinh", "thuoc tinh")),
-    ("signer", ("ai ky", "nguoi ky", "ky ten", "do ai ky")),
-    ("issue_date", ("ngay ban hanh", "ban hanh ngay", "ban hanh khi nao", "ban hanh vao", "ban hanh nam nao")),
-    ("number", ("so hieu", "so ky hieu", "so van ban", "mang so")),
-    ("issuer", ("co quan ban hanh", "ai ban hanh", "do ai ban hanh", "don vi ban hanh")),
-)
-_DOCUMENT_WORDS = ("van ban", "thong bao", "ke hoach", "quyet dinh", "nghi dinh", "thong tu", "luat", "ket luan")
+_QUESTION_WORDS = lexicon().question
+_DOCUMENT_WORDS = _QUESTION_WORDS.document_words
 
 _YEAR_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _DOC_NUMBER_RE = re.compile(r"\b\d{1,5}\s*/\s*[A-ZĐ0-9]{1,6}(?:\s*-\s*[A-ZĐ0-9]{1,8}){0,3}\b", re.IGNORECASE)
 
 
-def _fold(text: str) -> str:
-    from ingest.textnorm import fold_accents
-
-    return " ".join(fold_accents(text).split())
-
-
-def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
-    return re.search(rf"(?<![a-z0-9]){re.escape(folded_phrase)}(?![a-z0-9])", folded_text) is not None
+_fold = fold_words
+_contains_phrase = contains_phrase
 
 
 @dataclass
@@ -99,9 +71,9 @@ def question_years(question: str) -> list[int]:
 
 def detect_intent(question: str) -> Intent:
     folded = _fold(question)
-    for intent, cues in _INTENT_CUES:
-        if any(_contains_phrase(folded, cue.strip()) for cue in cues):
-            return intent
+    for intent in _QUESTION_WORDS.intent_order:
+        if any(_contains_phrase(folded, cue.strip()) for cue in _QUESTION_WORDS.intent_cues[intent]):
+            return intent  # type: ignore[return-value]
     return "general"
 
 
@@ -109,16 +81,19 @@ def detect_metadata_question(question: str) -> str | None:
     folded = _fold(question)
     if not any(_contains_phrase(folded, w) for w in _DOCUMENT_WORDS):
         return None
-    for field_name, cues in _METADATA_CUES:
+    for field_name, cues in _QUESTION_WORDS.metadata_cues.items():
         if any(_contains_phrase(folded, cue) for cue in cues):
             return field_name
     return None
 
 
 def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> QueryAnalysis:
+    from assistant.answering.spans import expected_answer_type
     from ingest.agencies import find_agencies
+    from ingest.segment import segment
     from ingest.textnorm import expand_abbreviations
 
+    question = unicodedata.normalize("NFC", question)
     folded = _fold(question)
     places = _places_named(folded)
     corpus_provinces = {_fold(p): p for p in catalog.provinces}
@@ -142,7 +117,10 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
     return QueryAnalysis(
         question=question,
         normalized=expand_abbreviations(question),
+        folded=folded,
+        words=segment(question),
         intent=detect_intent(question),
+        answer_type=expected_answer_type(question),
         provinces=provinces,
         unknown_places=unknown,
         years=question_years(question),

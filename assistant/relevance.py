@@ -12,25 +12,13 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from ingest.lexicon import lexicon
 from ingest.textnorm import ABBREVIATIONS, expand_abbreviations, fold_accents
 
-# Function and question words (accent-folded, single syllables): they carry the question's form, not its topic.
-STOPWORDS: frozenset[str] = frozenset(
-    """
-    ai gi nao bao nhieu may khi la cua cho o tai thi sao co duoc va voi cac nhung mot phai lam se da dang can
-    the nay do ve de trong tren nhu theo tu den hay hoac khong con vay a nhi chu ma ra vao nguoi khac lo xin
-    hoi biet muon gom deu cung rieng chung toan tat ca hien nay nam viec
-    """.split()
-)
-# Multi-syllable phrases that only frame a question; removed as phrases so their syllables stay meaningful
-# elsewhere ("quy" in "quy định" is noise, in "quỹ" it is the topic).
-STOP_PHRASES: tuple[str, ...] = (
-    "co quan nao", "don vi nao", "chu tri", "phoi hop", "trach nhiem", "han chot", "thoi han", "thoi gian",
-    "khi nao", "bao gio", "luc nao", "ngay nao", "nam nao", "phu trach", "duoc giao", "chi tieu", "muc tieu",
-    "so luong", "bao nhieu", "ty le", "nhiem vu", "cong viec", "nhung viec", "cho biet", "nhu the nao", "ra sao",
-    "bao gom", "quy dinh", "van ban", "ke hoach", "thong bao", "cu the", "hien tai", "co quan", "don vi",
-    "phai lam gi", "lam gi", "nhu nao", "the nao", "thanh pho", "tinh", "huyen", "thi xa", "truoc ngay",
-)
+# Function and question words (single folded syllables) and phrases that only frame a question, removed as
+# phrases so their syllables stay meaningful elsewhere: ingest/lexicon/question.toml.
+STOPWORDS: frozenset[str] = lexicon().question.stop_words
+STOP_PHRASES: tuple[str, ...] = lexicon().question.stop_phrases
 
 _TOKEN_RE = re.compile(r"[0-9]+(?:[.,/-][0-9]+)*|[a-z]+")
 

@@ -1,0 +1,165 @@
+"""What the ranker sees of one candidate: a retrieved clause read with its structure, against the question.
+
+A candidate is a clause *with its context*: the headings above it (the Điều title, a khoản's lead-in, a plan
+item's section that names the agency) and, when it is itself a lead-in ("Các nội dung sau đây … khi có ít nhất
+65% …"), the points below it. Every feature is a number the fitted model weighs; nothing here decides.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from assistant.answering.spans import SPAN_TYPES, find_spans
+from assistant.models import Hit, QueryAnalysis
+from assistant.relevance import TermWeights, content_terms, terms
+from ingest.lexicon import fold_words, lexicon
+from ingest.models import Clause, Document
+
+MAX_CHILDREN_CHARS = 1500
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "syllable_coverage",  # IDF share of the question's content syllables found in the candidate with context
+    "word_coverage",  # share of the question's underthesea words (phrases, synonyms allowed) found
+    "clause_coverage",  # syllable coverage of the clause's own text only
+    "title_coverage",  # syllable coverage of headings + document title only
+    "coverage_gap",  # syllable coverage minus the best candidate's: how far behind the leader
+    "fused_position",  # 1 / (1 + position in the fused ranking)
+    "dense_position",  # 1 / (1 + dense rank), 0 if the dense retriever did not return it
+    "lexical_position",  # 1 / (1 + BM25 rank), 0 if absent
+    "needs_span",  # the question asks for a figure, date or agency
+    "has_span",  # the candidate holds a span of the asked type
+    "span_missing",  # needs a span and has none: cannot answer
+    "subject_missing",  # share of the clause's own subject (its Điều/section title) the question does not name
+    "year_match",  # +1 the asked year is in the candidate or its lead-ins, -1 it is not, 0 no year asked
+    "agency_match",  # +1 an agency named by the question is in the candidate, -1 not, 0 none named
+    "legal_text",  # the document is a national legal text
+    "is_heading",  # the clause is a heading / lead-in
+    "text_length",  # log of the clause's length
+)
+
+
+@dataclass
+class Candidate:
+    """One retrieved clause with its structural context and features."""
+
+    clause: Clause
+    document: Document
+    hit: Hit
+    position: int
+    context: str  # headings + clause + points below: what coverage, spans and quotes are read from
+    children: list[Clause] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+    probability: float = 0.0
+
+
+def question_words(analysis: QueryAnalysis) -> list[str]:
+    """Content words of the question: underthesea words (multi-syllable kept whole), folded, question frame and
+    stop words removed, names already used as filters dropped."""
+    drop = {fold_words(x) for x in [*analysis.provinces, *analysis.unknown_places, *map(str, analysis.years)]}
+    q = lexicon().question
+    frame = " " + " ".join(fold_words(w).replace(" ", "_") for w in analysis.words) + " "
+    for phrase in q.stop_phrases:
+        frame = frame.replace(" " + phrase.replace(" ", "_") + " ", " ")
+    out: list[str] = []
+    for token in frame.split():
+        word = token.replace("_", " ")
+        if not re.search(r"[a-z0-9]", word) or word in q.stop_words or word in drop:
+            continue
+        if word not in out:
+            out.append(word)
+    return out
+
+
+def _word_present(word: str, folded_text: str) -> bool:
+    for form in lexicon().synonyms_of(word):
+        if re.search(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", folded_text):
+            return True
+    return False
+
+
+def word_coverage(words: list[str], folded_text: str, weights: TermWeights) -> float:
+    if not words:
+        return 0.0
+    mass = [sum(weights.idf(s) for s in w.split()) / max(len(w.split()), 1) for w in words]
+    total = sum(mass)
+    if total <= 0:
+        return 0.0
+    return sum(m for w, m in zip(words, mass, strict=True) if _word_present(w, folded_text)) / total
+
+
+def subject_missing(clause: Clause, question_terms: set[str], weights: TermWeights) -> float:
+    """How much of the nearest heading's rare words the question does not name: a clause under
+    "Điều 65. Hội đồng quản trị" answers questions about the board, not about founding a cooperative."""
+    if not clause.headings:
+        return 0.0
+    heading_terms = set(content_terms(clause.headings[-1]))
+    if not heading_terms:
+        return 0.0
+    total = sum(weights.idf(t) for t in heading_terms)
+    if total <= 0:
+        return 0.0
+    return sum(weights.idf(t) for t in heading_terms if t not in question_terms) / total
+
+
+def _year_feature(analysis: QueryAnalysis, text: str) -> float:
+    if not analysis.years:
+        return 0.0
+    for year in analysis.years:
+        if str(year) in text:
+            return 1.0
+        for a, b in re.findall(r"(20\d\d)\s*[-–]\s*(20\d\d)", text):
+            if int(a) <= year <= int(b):
+                return 1.0
+    return -1.0
+
+
+def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weights: TermWeights) -> None:
+    q_terms = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.unknown_places,
+                                                      *(str(y) for y in analysis.years)])
+    q_term_set = set(q_terms) | set(terms(analysis.question))
+    words = question_words(analysis)
+    needs_span = analysis.answer_type in SPAN_TYPES
+    legal = set(lexicon().documents.legal)
+    coverages: list[float] = []
+    for c in candidates:
+        title = " ".join([c.document.title or "", *c.clause.headings])
+        syllable = weights.coverage(q_terms, " ".join([title, c.context]))
+        coverages.append(syllable)
+        folded_context = fold_words(" ".join([title, c.context]))
+        spans = find_spans(c.context, analysis.answer_type) if needs_span else []
+        agencies_named = set(analysis.agencies)
+        if agencies_named:
+            from ingest.agencies import find_agencies
+
+            present = {m.canonical for m in find_agencies(" ".join([*c.clause.headings, c.context]))}
+            agency = 1.0 if agencies_named & present else -1.0
+        else:
+            agency = 0.0
+        c.features = {
+            "syllable_coverage": syllable,
+            "word_coverage": word_coverage(words, folded_context, weights),
+            "clause_coverage": weights.coverage(q_terms, c.clause.text),
+            "title_coverage": weights.coverage(q_terms, title),
+            "coverage_gap": 0.0,
+            "fused_position": 1.0 / (1 + c.position),
+            "dense_position": 1.0 / (1 + c.hit.dense_rank) if c.hit.dense_rank else 0.0,
+            "lexical_position": 1.0 / (1 + c.hit.lexical_rank) if c.hit.lexical_rank else 0.0,
+            "needs_span": 1.0 if needs_span else 0.0,
+            "has_span": 1.0 if spans else 0.0,
+            "span_missing": 1.0 if needs_span and not spans else 0.0,
+            "subject_missing": subject_missing(c.clause, q_term_set, weights),
+            "year_match": _year_feature(analysis, " ".join([title, c.context])),
+            "agency_match": agency,
+            "legal_text": 1.0 if c.document.province is None and c.document.type in legal else 0.0,
+            "is_heading": 1.0 if c.clause.kind == "heading" else 0.0,
+            "text_length": math.log1p(len(c.clause.text)) / 8.0,
+        }
+    best = max(coverages, default=0.0)
+    for c, cov in zip(candidates, coverages, strict=True):
+        c.features["coverage_gap"] = cov - best
+
+
+def vector(candidate: Candidate) -> list[float]:
+    return [candidate.features[name] for name in FEATURE_NAMES]
