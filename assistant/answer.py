@@ -12,18 +12,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.answering.evidence import build_candidates
+from assistant.answering.features import Candidate, compute_features, question_words
+from assistant.answering.ranker import Ranker, default_ranker
+from assistant.answering.spans import SPAN_TYPES, best_span
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, terms
 from ingest.agencies import find_agencies
+from ingest.lexicon import lexicon
 from ingest.models import Clause, Document, Fact
 from ingest.textnorm import fold_accents
 
-FOUND_THRESHOLD = 0.5
-TARGET_THRESHOLD = 0.6  # stricter for figures: a wrong number with a citation is worse than no answer  # share of the question's rare-word mass a clause must cover to count as an answer
 MAX_CITATIONS = 6
 EXCERPT_CHARS = 320
-UNCITABLE_KINDS = {"recipients", "signature"}
-LEGAL_TYPES = {"Luật", "Nghị định", "Thông tư", "Quyết định", "Nghị quyết"}
+UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
+LEGAL_TYPES = frozenset(lexicon().documents.legal)
 
 
 class EvidenceStore(Protocol):
@@ -66,47 +69,33 @@ def _clause_context(ev: Evidence) -> str:
 class Composer:
     """Turns ranked clauses into an Answer. Stateless apart from the corpus term weights."""
 
-    def __init__(self, store: EvidenceStore, weights: TermWeights) -> None:
+    def __init__(self, store: EvidenceStore, weights: TermWeights, ranker: Ranker | None = None) -> None:
         self.store = store
         self.weights = weights
-
-    # ---- evidence -------------------------------------------------------------------------------
-    def gather(self, analysis: QueryAnalysis, hits: list[Hit]) -> list[Evidence]:
-        clauses = self.store.get_clauses([h.clause_id for h in hits])
-        by_id = {c.id: c for c in clauses}
-        q_terms = self.question_terms(analysis)
-        docs: dict[str, Document | None] = {}
-        evidence: list[Evidence] = []
-        for hit in hits:
-            clause = by_id.get(hit.clause_id)
-            if clause is None or clause.kind in UNCITABLE_KINDS:
-                continue
-            if clause.document_id not in docs:
-                docs[clause.document_id] = self.store.get_document(clause.document_id)
-            doc = docs[clause.document_id]
-            if doc is None:
-                continue
-            coverage = self.weights.coverage(q_terms, " ".join([doc.title or "", *clause.headings, clause.text]))
-            evidence.append(Evidence(clause, doc, hit.score, coverage))
-        ids = [e.clause.id for e in evidence]
-        facts = self.store.facts(clause_ids=ids) if ids else []
-        for ev in evidence:
-            ev.facts = [f for f in facts if f.clause_id == ev.clause.id]
-        return evidence
+        self.ranker = ranker or default_ranker()
 
     def question_terms(self, analysis: QueryAnalysis) -> list[str]:
         drop = [*analysis.provinces, *analysis.unknown_places, *(str(y) for y in analysis.years)]
         return content_terms(analysis.question, drop=drop)
 
     # ---- entry point ----------------------------------------------------------------------------
+    def rank(self, analysis: QueryAnalysis, hits: list[Hit]) -> list[Candidate]:
+        """Candidates read with their structure, scored by the fitted ranker, best first."""
+        candidates = build_candidates(self.store, hits)
+        compute_features(analysis, candidates, self.weights)
+        for candidate in candidates:
+            candidate.probability = self.ranker.probability(candidate)
+        return sorted(candidates, key=lambda c: (-c.probability, c.position))
+
     def compose(self, analysis: QueryAnalysis, hits: list[Hit]) -> Answer:
         if analysis.unknown_places:
             places = ", ".join(analysis.unknown_places)
             return self._not_found(analysis, f"Không tìm thấy văn bản nào về {places} trong các văn bản hiện có.", [])
-        evidence = self.gather(analysis, hits)
+        ranked = self.rank(analysis, hits)
+        evidence = [self._evidence(c) for c in ranked]
         if analysis.asks_about:
             return self._metadata(analysis, evidence)
-        relevant = [e for e in evidence if e.coverage >= FOUND_THRESHOLD]
+        relevant = [e for c, e in zip(ranked, evidence, strict=True) if c.probability >= self.ranker.threshold]
         if analysis.years:
             relevant = [e for e in relevant if _mentions_year(e, analysis.years, self._parent_texts(e.clause))]
             if not relevant:
@@ -117,9 +106,9 @@ class Composer:
         if not relevant:
             return self._not_found(analysis, "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có.",
                                    evidence)
-        # Keep the ranking of the retriever, but drop clauses far less relevant than the best one.
-        best = max(e.coverage for e in relevant)
-        relevant = [e for e in relevant if e.coverage >= best - 0.25]
+        by_id = {c.clause.id: c for c in ranked}
+        if analysis.answer_type in SPAN_TYPES and _is_national_legal_text(relevant[0].document):
+            return self._typed(analysis, [by_id[e.clause.id] for e in relevant], evidence)
         handler = {
             "responsible": self._responsible,
             "deadline": self._deadline,
@@ -129,6 +118,32 @@ class Composer:
             "general": self._listing,
         }[analysis.intent]
         return handler(analysis, relevant, evidence)
+
+    def _evidence(self, candidate: Candidate) -> Evidence:
+        return Evidence(candidate.clause, candidate.document, candidate.probability,
+                        candidate.features.get("syllable_coverage", 0.0))
+
+    def _typed(self, analysis: QueryAnalysis, relevant: list[Candidate], evidence: list[Evidence]) -> Answer:
+        """A figure, date or body asked of a legal text: the span of that type, from the best candidate that has
+        one, stated first; then the sentence that carries it."""
+        words = question_words(analysis)
+        for candidate in relevant:
+            found = best_span(candidate, analysis.answer_type, words)
+            if found is None:
+                continue
+            span, sentence = found
+            builder = _AnswerBuilder()
+            n = builder.cite(self._evidence(candidate))
+            first = span.text[0].upper() + span.text[1:]
+            lines = [f"{first} [{n}].", f"Theo {document_label(candidate.document)}, mục {candidate.clause.path}: "
+                     f"“{sentence}” [{n}]"]
+            others = [c for c in relevant if c is not candidate][:2]
+            for other in others:
+                m = builder.cite(self._evidence(other))
+                lines.append(f"Ngoài ra, mục {other.clause.path}: “{_shorten(other.clause.text, 220)}” [{m}]")
+            facts = [f for c in [candidate, *others] for f in self.store.facts(clause_ids=[c.clause.id])]
+            return builder.answer(analysis, lines, found=True, facts=facts)
+        return self._not_found(analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
 
     def _parent_texts(self, clause: Clause, depth: int = 3) -> str:
         """Text of the enclosing items (a bullet's lead-in often carries the year: "chỉ tiêu đến năm 2020:")."""
@@ -200,8 +215,6 @@ class Composer:
         q_folded = fold_accents(analysis.question)
         scored: list[tuple[float, int, Fact, Evidence]] = []
         for rank, ev in enumerate(relevant[:6]):
-            if ev.coverage < TARGET_THRESHOLD:
-                continue  # a figure is stated only from a clause that covers the question well
             names_asked_agency = bool(analysis.agencies) and bool(
                 set(analysis.agencies) & {m.canonical for m in find_agencies(_clause_context(ev))}
             )

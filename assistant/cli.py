@@ -146,7 +146,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = _settings()
     result = run_eval(settings, systems=args.systems or None, out_dir=Path(args.out) if args.out else None,
-                      external=not args.no_external, limit=args.limit)
+                      external=not args.no_external, limit=args.limit, qa_path=Path(args.qa) if args.qa else None)
     if args.json:
         _print_json(result.model_dump())
     else:
@@ -206,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--systems", nargs="*", help="subset of systems to run")
     p.add_argument("--limit", type=int, help="score only the first N questions")
     p.add_argument("--no-external", action="store_true", help="skip the ALQAC/Zalo retrieval check")
+    p.add_argument("--qa", help="gold set to score (default eval/qa.jsonl; the blind test split is "
+                   "eval/blind/test.jsonl)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="ingest and query benchmark against the naive baseline")

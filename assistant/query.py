@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.models import Filters, Intent, QueryAnalysis, RetrievalFilters
-from ingest.lexicon import contains_phrase, fold_words, lexicon
+from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 from ingest.models import Document
 from ingest.places import PROVINCES, canonical_province
 
@@ -37,16 +37,70 @@ class Catalog:
         return sorted({d.province for d in self.documents if d.province})
 
     def document_ids_with_number(self, number: str) -> list[str]:
+        """Documents whose number is `number` or starts with it ("52/2022" names "52/2022/TT-BTC")."""
         wanted = re.sub(r"\s+", "", number).upper()
-        return [d.id for d in self.documents if d.number and re.sub(r"\s+", "", d.number).upper() == wanted]
+        out = []
+        for d in self.documents:
+            have = re.sub(r"\s+", "", d.number or "").upper()
+            if have and (have == wanted or have.startswith(wanted + "/") or have.startswith(wanted + "-")):
+                out.append(d.id)
+        return out
+
+    def document_ids_named(self, folded_question: str) -> list[str]:
+        """Documents the question names by type and number ("Nghị định 77", "thông tư số 52/2022", "NĐ 45"), or
+        by type alone when the corpus holds one document of that type ("Luật HTX")."""
+        type_words = lexicon().documents.type_words
+        words = "|".join(re.escape(w) for w in sorted(type_words, key=len, reverse=True))
+        out: list[str] = []
+        for m in re.finditer(rf"(?<![a-z0-9])({words})\s+(?:so\s+)?(\d{{1,5}})(?:\s*/\s*(\d{{4}}))?(?![0-9])",
+                             folded_question):
+            doc_type = type_words[m.group(1)]
+            prefix = m.group(2) + ("/" + m.group(3) if m.group(3) else "")
+            for d in self.documents:
+                number = re.sub(r"\s+", "", d.number or "")
+                if d.type == doc_type and (number.startswith(prefix + "/") or number.startswith(prefix + "-")):
+                    out.append(d.id)
+        if not out:
+            topic = "|".join(re.escape(fold(t)) for t in lexicon().documents.topic_words)
+            for folded_word, doc_type in type_words.items():
+                if len(folded_word) < 4 or not re.search(
+                    rf"(?<![a-z0-9]){re.escape(folded_word)}\s+(?:{topic})(?![a-z0-9])", folded_question
+                ):
+                    continue
+                of_type = [d.id for d in self.documents if d.type == doc_type]
+                if doc_type in lexicon().documents.legal and len(of_type) == 1:
+                    out.extend(of_type)
+        return list(dict.fromkeys(out))
 
 
-def _places_named(folded_question: str) -> list[str]:
+def _names_place(question: str, folded_question: str, name: str, folded_name: str) -> bool:
+    """Whether the question names the province `name`, not merely contains its syllables: written with its
+    diacritics ("Gia Lai"), capitalised ("Gia Lai", "GIA LAI"), or after a place word ("tinh gia lai"). Unaccented
+    lower-case syllables inside a sentence ("danh gia lai tai san") are ordinary words."""
+    if not _contains_phrase(folded_question, folded_name):
+        return False
+    words = r"\s+".join(re.escape(w) for w in name.split())
+    if re.search(rf"(?<!\w){words}(?!\w)", question):  # as written, with diacritics and capitals
+        return True
+    if fold(name) != name.lower() and re.search(rf"(?<!\w){words}(?!\w)", question, re.IGNORECASE):
+        return True  # with diacritics, any case
+    plain = r"\s+".join(re.escape(w) for w in folded_name.split())
+    for m in re.finditer(rf"(?<!\w){plain}(?!\w)", fold(question)):
+        original = question[m.start():m.end()] if len(fold(question)) == len(question) else ""
+        if original and all(w[:1].isupper() for w in original.split()):
+            return True
+    if re.match(rf"\W*{plain}(?![a-z0-9])", folded_question):
+        return True  # the question opens with it: a topic, as in "quang ninh co bao nhieu htx"
+    place_words = "|".join(re.escape(w) for w in lexicon().places.place_words)
+    return re.search(rf"(?<![a-z0-9])(?:{place_words})\s+{plain}(?![a-z0-9])", folded_question) is not None
+
+
+def _places_named(question: str, folded_question: str) -> list[str]:
     found: list[str] = []
     # Longest names first so "Thừa Thiên Huế" is not also read as "Huế".
     for name in sorted(PROVINCES, key=len, reverse=True):
         folded_name = _fold(name)
-        if _contains_phrase(folded_question, folded_name):
+        if _names_place(question, folded_question, name, folded_name):
             canonical = canonical_province(name)
             if canonical not in found:
                 found.append(canonical)
@@ -95,7 +149,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
 
     question = unicodedata.normalize("NFC", question)
     folded = _fold(question)
-    places = _places_named(folded)
+    places = _places_named(question, folded)
     corpus_provinces = {_fold(p): p for p in catalog.provinces}
     provinces = [corpus_provinces[_fold(p)] for p in places if _fold(p) in corpus_provinces]
     unknown = [p for p in places if _fold(p) not in corpus_provinces]
@@ -103,7 +157,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         provinces = [filters.province]
         unknown = []
 
-    document_ids: list[str] = []
+    document_ids: list[str] = catalog.document_ids_named(folded)
     for match in _DOC_NUMBER_RE.finditer(question):
         document_ids.extend(catalog.document_ids_with_number(match.group(0)))
     if filters and filters.document_id:

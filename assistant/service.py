@@ -37,6 +37,7 @@ class Assistant:
         self._retriever: HybridSearch | None = None
         self._catalog = Catalog()
         self._composer: Composer | None = None
+        self._weights: TermWeights | None = None
         self._phraser: Phraser | None = (
             OpenAICompatiblePhraser(settings.generator_url, settings.generator_model) if settings.generator_url else None
         )
@@ -61,6 +62,7 @@ class Assistant:
         self._index = index
         self._retriever = HybridSearch(index)
         self._catalog = Catalog(documents=documents)
+        self._weights = weights
         self._composer = Composer(index.store, weights)
         log.info("index version %s open: %d documents", index.version, len(documents))
 
@@ -89,6 +91,12 @@ class Assistant:
     @property
     def store(self):  # noqa: ANN201 - assistant.store.Store, imported lazily
         return self.index.store
+
+    @property
+    def term_weights(self) -> TermWeights:
+        self.load()
+        assert self._weights is not None
+        return self._weights
 
     @property
     def catalog(self) -> Catalog:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
+
+if TYPE_CHECKING:
+    from assistant.answering.features import Candidate
 
 AnswerType = Literal["percentage", "money", "duration", "date", "count", "agency", "yes_no", "list", "other"]
 
@@ -25,6 +28,9 @@ def expected_answer_type(question: str) -> AnswerType:
     """The first type (in the lexicon's order) with a cue in the question; "other" when none has."""
     folded = fold_words(question) + " "
     answers = lexicon().answers
+    ending = re.sub(r"[^a-z0-9 ]", " ", folded).split()
+    if ending and any(" ".join(ending[-len(e.split()):]) == e for e in answers.yes_no_endings):
+        return "yes_no"
     for answer_type in answers.order:
         for cue in answers.cues.get(answer_type, ()):
             if cue.endswith(" ") or cue.endswith("?"):
@@ -149,3 +155,24 @@ def sentence_with(text: str, offset: int) -> str:
         if a <= offset < max(b, a + 1):
             return text[a:b].strip()
     return text.strip()
+
+
+def best_span(candidate: Candidate, answer_type: str, question_words: list[str]) -> tuple[Span, str] | None:
+    """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
+    figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
+    its structural context; among those, the span whose sentence shares most question words."""
+    def overlap(sentence: str) -> int:
+        folded = fold_words(sentence)
+        return sum(1 for w in question_words if contains_phrase(folded, w))
+
+    options: list[tuple[int, int, Span, str]] = []
+    for priority, text in enumerate((candidate.clause.text, candidate.context)):
+        for span in find_spans(text, answer_type):
+            sentence = sentence_with(text, span.start)
+            options.append((priority, -overlap(sentence), span, sentence))
+        if options:
+            break
+    if not options:
+        return None
+    options.sort(key=lambda o: (o[0], o[1], o[2].start))
+    return options[0][2], options[0][3]

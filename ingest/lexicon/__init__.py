@@ -51,6 +51,7 @@ def contains_phrase(folded_text: str, folded_phrase: str) -> bool:
 class Places:
     provinces: tuple[str, ...]
     aliases: dict[str, str]
+    place_words: tuple[str, ...]
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)
@@ -79,6 +80,7 @@ class QuestionWords:
 @dataclass(frozen=True)
 class AnswerTypes:
     order: tuple[str, ...]
+    yes_no_endings: tuple[str, ...]
     cues: dict[str, tuple[str, ...]]
     units: dict[str, tuple[str, ...]]
 
@@ -88,6 +90,7 @@ class DocumentTypes:
     legal: tuple[str, ...]
     all: tuple[str, ...]
     type_words: dict[str, str]
+    topic_words: tuple[str, ...]
     uncitable_kinds: frozenset[str]
     bodies: tuple[str, ...]
 
@@ -136,7 +139,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         synonyms = _read("synonyms.toml", directory)
         documents = _read("documents.toml", directory)
         return Lexicon(
-            places=Places(tuple(places["provinces"]), dict(places["aliases"])),
+            places=Places(tuple(places["provinces"]), dict(places["aliases"]), tuple(places["place_words"])),
             agencies=Agencies(
                 {name: tuple(aliases) for name, aliases in agencies["aliases"].items()},
                 frozenset(agencies["non_provincial"]),
@@ -152,6 +155,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             ),
             answers=AnswerTypes(
                 order=tuple(answers["order"]),
+                yes_no_endings=tuple(answers["yes_no_endings"]),
                 cues={k: tuple(v) for k, v in answers["cues"].items()},
                 units={k: tuple(sorted(v, key=len, reverse=True)) for k, v in answers["units"].items()},
             ),
@@ -160,6 +164,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 legal=tuple(documents["legal"]),
                 all=tuple(documents["all"]),
                 type_words=dict(documents["type_words"]),
+                topic_words=tuple(documents["topic_words"]),
                 uncitable_kinds=frozenset(documents["clause_kinds"]["uncitable"]),
                 bodies=tuple(documents["bodies"]["names"]),
             ),
