@@ -24,6 +24,9 @@ from ingest.models import Clause, Document, Fact
 from ingest.textnorm import fold_accents
 
 MAX_CITATIONS = 6
+# How many of the best-ranked candidates an answer is built from (a display choice: the ranker decides
+# whether there is an answer at all).
+EVIDENCE_CANDIDATES = 4
 EXCERPT_CHARS = 320
 UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
 LEGAL_TYPES = frozenset(lexicon().documents.legal)
@@ -72,7 +75,13 @@ class Composer:
     def __init__(self, store: EvidenceStore, weights: TermWeights, ranker: Ranker | None = None) -> None:
         self.store = store
         self.weights = weights
-        self.ranker = ranker or default_ranker()
+        self._ranker = ranker
+
+    @property
+    def ranker(self) -> Ranker:
+        if self._ranker is None:
+            self._ranker = default_ranker()  # read on first answer, so `make fit-ranker` can run without one
+        return self._ranker
 
     def question_terms(self, analysis: QueryAnalysis) -> list[str]:
         drop = [*analysis.provinces, *analysis.unknown_places, *(str(y) for y in analysis.years)]
@@ -93,10 +102,14 @@ class Composer:
             return self._not_found(analysis, f"Không tìm thấy văn bản nào về {places} trong các văn bản hiện có.", [])
         ranked = self.rank(analysis, hits)
         evidence = [self._evidence(c) for c in ranked]
+        facts = self.store.facts(clause_ids=[e.clause.id for e in evidence]) if evidence else []
+        for ev in evidence:
+            ev.facts = [f for f in facts if f.clause_id == ev.clause.id]
         if analysis.asks_about:
             return self._metadata(analysis, evidence)
-        relevant = [e for c, e in zip(ranked, evidence, strict=True) if c.probability >= self.ranker.threshold]
-        if analysis.years:
+        confidence = ranked[0].probability if ranked else 0.0
+        relevant = evidence[:EVIDENCE_CANDIDATES] if confidence >= self.ranker.threshold else []
+        if analysis.years and relevant:
             relevant = [e for e in relevant if _mentions_year(e, analysis.years, self._parent_texts(e.clause))]
             if not relevant:
                 years = ", ".join(str(y) for y in analysis.years)
@@ -105,10 +118,12 @@ class Composer:
                 )
         if not relevant:
             return self._not_found(analysis, "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có.",
-                                   evidence)
+                                   evidence, confidence)
         by_id = {c.clause.id: c for c in ranked}
         if analysis.answer_type in SPAN_TYPES and _is_national_legal_text(relevant[0].document):
-            return self._typed(analysis, [by_id[e.clause.id] for e in relevant], evidence)
+            answer = self._typed(analysis, [by_id[e.clause.id] for e in relevant], evidence)
+            answer.confidence = confidence
+            return answer
         handler = {
             "responsible": self._responsible,
             "deadline": self._deadline,
@@ -117,7 +132,9 @@ class Composer:
             "tasks": self._tasks,
             "general": self._listing,
         }[analysis.intent]
-        return handler(analysis, relevant, evidence)
+        answer = handler(analysis, relevant, evidence)
+        answer.confidence = confidence
+        return answer
 
     def _evidence(self, candidate: Candidate) -> Evidence:
         return Evidence(candidate.clause, candidate.document, candidate.probability,
@@ -365,14 +382,16 @@ class Composer:
                               found=True, facts=[])
 
     # ---- refusal --------------------------------------------------------------------------------
-    def _not_found(self, analysis: QueryAnalysis, message: str, evidence: list[Evidence]) -> Answer:
+    def _not_found(self, analysis: QueryAnalysis, message: str, evidence: list[Evidence],
+                   confidence: float = 0.0) -> Answer:
         related = [_citation(i + 1, ev) for i, ev in enumerate(evidence[:3])]
         text = message
         if related:
             text += " Các điều khoản có thể liên quan: " + "; ".join(
                 f"{document_label(ev.document)}, mục {ev.clause.path}" for ev in evidence[:3]
             ) + "."
-        return Answer(question=analysis.question, answer=text, found=False, intent=analysis.intent, related=related)
+        return Answer(question=analysis.question, answer=text, found=False, intent=analysis.intent, related=related,
+                      confidence=confidence)
 
 
 _METADATA_LABELS = {

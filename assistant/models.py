@@ -31,6 +31,9 @@ class QueryAnalysis(BaseModel):
     normalized: str = Field(description="Abbreviation-expanded text used for retrieval")
     folded: str = Field("", description="Accent-folded, lower-cased, whitespace-collapsed question")
     words: list[str] = Field(default_factory=list, description="underthesea words of the question, as written")
+    expansions: list[str] = Field(
+        default_factory=list, description="Folded synonyms (lexicon) of the question's phrases, for lexical search"
+    )
     intent: Intent
     answer_type: AnswerType = Field("other", description="The kind of answer expected (figure, date, agency...)")
     provinces: list[str] = Field(default_factory=list, description="Corpus provinces named in the question")
@@ -72,6 +75,7 @@ class Answer(BaseModel):
     answer: str
     found: bool
     intent: Intent
+    confidence: float = Field(0.0, description="The ranker's probability that the best clause states the answer")
     citations: list[Citation] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     related: list[Citation] = Field(default_factory=list, description="Closest clauses when nothing was found")

@@ -141,6 +141,15 @@ def detect_metadata_question(question: str) -> str | None:
     return None
 
 
+def synonym_expansions(folded_question: str) -> list[str]:
+    """Lexicon synonyms of the phrases the question contains that the question does not already contain."""
+    out: list[str] = []
+    for group in lexicon().synonyms:
+        if any(contains_phrase(folded_question, phrase) for phrase in group):
+            out.extend(p for p in group if not contains_phrase(folded_question, p) and p not in out)
+    return out
+
+
 def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> QueryAnalysis:
     from assistant.answering.spans import expected_answer_type
     from ingest.agencies import find_agencies
@@ -173,6 +182,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         normalized=expand_abbreviations(question),
         folded=folded,
         words=segment(question),
+        expansions=synonym_expansions(folded),
         intent=detect_intent(question),
         answer_type=expected_answer_type(question),
         provinces=provinces,

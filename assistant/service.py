@@ -113,10 +113,11 @@ class Assistant:
         k = k or self.settings.top_k
         filters = retrieval_filters(analysis)
         if not self.use_llama_index:
-            return self._retriever.search(analysis.normalized, filters, k)
+            return self._retriever.search(analysis.normalized, filters, k, " ".join(analysis.expansions))
         from assistant.retrieval import HybridRetriever
 
-        nodes = HybridRetriever(self._index, filters, k).retrieve(analysis.normalized)
+        nodes = HybridRetriever(self._index, filters, k, expansion=" ".join(analysis.expansions)).retrieve(
+            analysis.normalized)
         return [
             Hit(clause_id=n.node.metadata["clause_id"], score=float(n.score or 0.0),
                 dense_rank=n.node.metadata.get("dense_rank"), lexical_rank=n.node.metadata.get("lexical_rank"))

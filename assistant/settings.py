@@ -27,7 +27,7 @@ class Settings(BaseSettings):
         None, description="SQLite cache of passage vectors keyed by model and text; default <data_dir>/embed-cache.sqlite"
     )
     chroma_url: str | None = Field(None, description="URL of a Chroma server (http://host:port); embedded store if unset")
-    top_k: int = Field(8, description="Clauses retrieved per question")
+    top_k: int = Field(12, description="Clauses retrieved per question: the candidates the answer ranker scores")
     max_question_chars: int = Field(500, description="Longest accepted question, in characters")
     max_body_bytes: int = Field(64_000, description="Largest accepted JSON request body (413 above)")
     max_upload_bytes: int = Field(20_000_000, description="Largest accepted document (ingest and upload)")

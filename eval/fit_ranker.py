@@ -4,15 +4,16 @@ Training questions: `eval/qa.jsonl` (single-turn items) and `eval/blind/train.js
 when its clause is a gold clause of an answerable question (its id, or it contains a gold support span);
 every candidate of an unanswerable question is negative. The model is a standardised logistic regression.
 
-The found / not-found threshold is chosen on out-of-fold probabilities of the training questions pooled with
-`eval/blind/dev.jsonl`, maximising (right answers + right refusals - WRONG_ANSWER_COST x answers that cite a
-non-gold clause or answer an unanswerable question): a wrong fact with a citation costs more than a refusal.
-The test split is never read here.
+The found / not-found threshold is chosen end to end on the blind train and dev questions: every question is
+answered once by the assistant with the new model and no threshold, scored by the eval harness, and the
+threshold on the answer's confidence maximises (right answers + right refusals - WRONG_ANSWER_COST x wrong
+answers): a wrong fact with a citation costs more than a refusal. The test split is never read here.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +30,11 @@ from eval.gold import QAItem, load_qa
 log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent
-TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl")
+BLIND_TRAIN_FILES = (EVAL_DIR / "blind" / "train.jsonl",)
+TRAIN_FILES = (EVAL_DIR / "qa.jsonl", *BLIND_TRAIN_FILES)
 DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
-CANDIDATES_PER_QUESTION = 12
 WRONG_ANSWER_COST = 1.0
 REGULARISATION_C = 1.0
-FOLDS = 5
 
 
 @dataclass
@@ -58,7 +58,7 @@ def collect(assistant, items: list[QAItem]) -> list[QuestionCandidates]:  # noqa
         if item.turns:
             continue  # follow-ups are resolved by the chat layer first; their features are not comparable
         analysis = assistant.analyze(item.question)
-        hits = [] if analysis.unknown_places else assistant.retrieve(analysis, k=CANDIDATES_PER_QUESTION)
+        hits = [] if analysis.unknown_places else assistant.retrieve(analysis)
         candidates = build_candidates(assistant.store, hits)
         compute_features(analysis, candidates, assistant.term_weights)
         out.append(QuestionCandidates(item, candidates, [int(is_gold(item, c)) for c in candidates]))
@@ -86,27 +86,13 @@ def _fit(x: np.ndarray, y: np.ndarray):  # noqa: ANN202 - sklearn estimator
     return model, mean, scale
 
 
-def _outcomes(questions: list[QuestionCandidates], probabilities: list[np.ndarray]) -> list[tuple[float, str]]:
-    """Per question: the best candidate's probability and what answering with it would be."""
-    out = []
-    for q, p in zip(questions, probabilities, strict=True):
-        if len(p) == 0:
-            out.append((0.0, "unanswerable" if not q.item.answerable else "missed"))
-            continue
-        best = int(np.argmax(p))
-        if not q.item.answerable:
-            out.append((float(p[best]), "unanswerable"))
-        else:
-            out.append((float(p[best]), "right" if q.labels[best] else "wrong"))
-    return out
-
-
-def choose_threshold(outcomes: list[tuple[float, str]]) -> tuple[float, dict[str, float]]:
+def choose_threshold(outcomes: list[tuple[float, bool, bool]]) -> tuple[float, dict[str, float]]:
+    """`outcomes`: (confidence, answered correctly when answering, answerable) per question."""
     best_threshold, best_value, best_stats = 0.5, -1e9, {}
     for threshold in np.linspace(0.02, 0.98, 97):
-        right = sum(1 for p, o in outcomes if o == "right" and p >= threshold)
-        refused_right = sum(1 for p, o in outcomes if o == "unanswerable" and p < threshold)
-        wrong = sum(1 for p, o in outcomes if o in {"wrong", "unanswerable"} and p >= threshold)
+        right = sum(1 for p, ok, a in outcomes if a and ok and p >= threshold)
+        refused_right = sum(1 for p, _, a in outcomes if not a and p < threshold)
+        wrong = sum(1 for p, ok, a in outcomes if p >= threshold and not ok)
         value = right + refused_right - WRONG_ANSWER_COST * wrong
         if value > best_value:
             best_threshold, best_value = float(threshold), value
@@ -114,38 +100,42 @@ def choose_threshold(outcomes: list[tuple[float, str]]) -> tuple[float, dict[str
     return best_threshold, best_stats
 
 
-def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str = "1") -> Ranker:
-    from sklearn.model_selection import GroupKFold
+def end_to_end_outcomes(assistant, items: list[QAItem]) -> list[tuple[float, bool, bool]]:  # noqa: ANN001
+    """Answer every question with the threshold off; keep the confidence and whether the answer was right."""
+    from eval.baselines import AssistantSystem
+    from eval.harness import item_question, score_item
 
+    system = AssistantSystem(assistant)
+    out = []
+    for item in items:
+        if item.turns:
+            continue
+        answer = assistant.ask(item.question)
+        score = score_item(item, system.name, system.run(item_question(item)))
+        out.append((answer.confidence, bool(score.found and score.correct), item.answerable))
+    return out
+
+
+def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str = "1") -> Ranker:
     from assistant.service import Assistant
 
     assistant = Assistant(settings, use_llama_index=False).load()
     train_items = [item for path in TRAIN_FILES for item in load_qa(path)]
-    dev_items = [item for path in DEV_FILES for item in load_qa(path)]
     train = collect(assistant, train_items)
-    dev = collect(assistant, dev_items)
-    x, y, groups = _matrix(train)
+    x, y, _ = _matrix(train)
     log.info("fit-ranker: %d questions, %d candidates, %d positive", len(train), len(y), int(y.sum()))
 
-    # Out-of-fold probabilities of the training questions, so the threshold is chosen on unseen questions.
-    oof = np.zeros(len(y))
-    for fit_rows, held_rows in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-        model, mean, scale = _fit(x[fit_rows], y[fit_rows])
-        oof[held_rows] = model.predict_proba((x[held_rows] - mean) / scale)[:, 1]
-    per_question = [oof[groups == n] for n in range(len(train))]
-
     model, mean, scale = _fit(x, y)
-    dev_probabilities = []
-    for q in dev:
-        rows = np.array([vector(c) for c in q.candidates], dtype=float).reshape(-1, len(FEATURE_NAMES))
-        dev_probabilities.append(model.predict_proba((rows - mean) / scale)[:, 1] if len(rows) else np.array([]))
-    threshold, stats = choose_threshold(_outcomes(train, per_question) + _outcomes(dev, dev_probabilities))
-    log.info("fit-ranker: threshold %.2f (%s)", threshold, stats)
     ranker = Ranker(
         version=version, feature_names=FEATURE_NAMES, mean=tuple(float(v) for v in mean),
         scale=tuple(float(v) for v in scale), coefficients=tuple(float(v) for v in model.coef_[0]),
-        intercept=float(model.intercept_[0]), threshold=threshold,
+        intercept=float(model.intercept_[0]), threshold=0.0,
     )
+    assistant._composer._ranker = ranker  # answer with the new model, threshold off  # noqa: SLF001
+    blind = [item for path in (*BLIND_TRAIN_FILES, *DEV_FILES) for item in load_qa(path)]
+    threshold, stats = choose_threshold(end_to_end_outcomes(assistant, blind))
+    log.info("fit-ranker: threshold %.2f (%s)", threshold, stats)
+    ranker = dataclasses.replace(ranker, threshold=threshold)
     out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")
     for name, coef in sorted(zip(FEATURE_NAMES, model.coef_[0], strict=True), key=lambda t: -abs(t[1])):
         log.info("  %-20s %+.3f", name, coef)

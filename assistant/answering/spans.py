@@ -33,10 +33,10 @@ def expected_answer_type(question: str) -> AnswerType:
         return "yes_no"
     for answer_type in answers.order:
         for cue in answers.cues.get(answer_type, ()):
-            if cue.endswith(" ") or cue.endswith("?"):
-                if cue in folded:
-                    return answer_type  # type: ignore[return-value]
-            elif contains_phrase(folded, cue):
+            # A cue ending in a space ("ai ", "may ") must be a whole word followed by another word.
+            if cue.endswith(" ") and re.search(rf"(?<![a-z0-9]){re.escape(cue)}", folded):
+                return answer_type  # type: ignore[return-value]
+            if not cue.endswith(" ") and contains_phrase(folded, cue):
                 return answer_type  # type: ignore[return-value]
     return "other"
 
