@@ -20,7 +20,9 @@ class Filters(BaseModel):
     document_id: str | None = Field(None, description="Document id as listed by GET /documents")
 
 
-AnswerType = Literal["percentage", "money", "duration", "date", "count", "agency", "yes_no", "list", "other"]
+AnswerType = Literal[
+    "percentage", "money", "duration", "date", "count", "quantity", "agency", "yes_no", "list", "other"
+]
 
 
 class QueryAnalysis(BaseModel):
@@ -36,6 +38,7 @@ class QueryAnalysis(BaseModel):
     )
     intent: Intent
     answer_type: AnswerType = Field("other", description="The kind of answer expected (figure, date, agency...)")
+    answer_unit: str | None = Field(None, description="Folded count unit asked for ('thanh vien'), if any")
     provinces: list[str] = Field(default_factory=list, description="Corpus provinces named in the question")
     unknown_places: list[str] = Field(default_factory=list, description="Places named that no document covers")
     districts: list[str] = Field(default_factory=list)

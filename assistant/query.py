@@ -151,7 +151,7 @@ def synonym_expansions(folded_question: str) -> list[str]:
 
 
 def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> QueryAnalysis:
-    from assistant.answering.spans import expected_answer_type
+    from assistant.answering.spans import asked_unit, expected_answer_type
     from ingest.agencies import find_agencies
     from ingest.segment import segment
     from ingest.textnorm import expand_abbreviations
@@ -185,6 +185,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         expansions=synonym_expansions(folded),
         intent=detect_intent(question),
         answer_type=expected_answer_type(question),
+        answer_unit=asked_unit(question),
         provinces=provinces,
         unknown_places=unknown,
         years=question_years(question),

@@ -4,7 +4,7 @@ Training questions: `eval/qa.jsonl` (single-turn items) and `eval/blind/train.js
 when its clause is a gold clause of an answerable question (its id, or it contains a gold support span);
 every candidate of an unanswerable question is negative. The model is a standardised logistic regression.
 
-The found / not-found threshold is chosen end to end on the blind train and dev questions: every question is
+The found / not-found threshold is chosen end to end on the training and dev questions: every question is
 answered once by the assistant with the new model and no threshold, scored by the eval harness, and the
 threshold on the answer's confidence maximises (right answers + right refusals - WRONG_ANSWER_COST x wrong
 answers): a wrong fact with a citation costs more than a refusal. The test split is never read here.
@@ -30,8 +30,7 @@ from eval.gold import QAItem, load_qa
 log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent
-BLIND_TRAIN_FILES = (EVAL_DIR / "blind" / "train.jsonl",)
-TRAIN_FILES = (EVAL_DIR / "qa.jsonl", *BLIND_TRAIN_FILES)
+TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl")
 DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
 WRONG_ANSWER_COST = 1.0
 REGULARISATION_C = 1.0
@@ -121,6 +120,7 @@ def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str =
 
     assistant = Assistant(settings, use_llama_index=False).load()
     train_items = [item for path in TRAIN_FILES for item in load_qa(path)]
+    dev_items = [item for path in DEV_FILES for item in load_qa(path)]
     train = collect(assistant, train_items)
     x, y, _ = _matrix(train)
     log.info("fit-ranker: %d questions, %d candidates, %d positive", len(train), len(y), int(y.sum()))
@@ -132,8 +132,7 @@ def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str =
         intercept=float(model.intercept_[0]), threshold=0.0,
     )
     assistant._composer._ranker = ranker  # answer with the new model, threshold off  # noqa: SLF001
-    blind = [item for path in (*BLIND_TRAIN_FILES, *DEV_FILES) for item in load_qa(path)]
-    threshold, stats = choose_threshold(end_to_end_outcomes(assistant, blind))
+    threshold, stats = choose_threshold(end_to_end_outcomes(assistant, [*train_items, *dev_items]))
     log.info("fit-ranker: threshold %.2f (%s)", threshold, stats)
     ranker = dataclasses.replace(ranker, threshold=threshold)
     out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")

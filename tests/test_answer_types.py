@@ -25,6 +25,8 @@ from assistant.answering.spans import expected_answer_type, find_spans, sentence
         ("Hồ sơ xin vay vốn gồm những giấy tờ gì?", "list"),
         ("Thành viên có được rút vốn trước thời hạn không?", "yes_no"),
         ("Hợp tác xã nông nghiệp là gì?", "other"),
+        ("Dư nợ của một khách hàng được tối đa bao nhiêu?", "quantity"),
+        ("Thành viên góp vốn tối đa là bao nhiêu?", "quantity"),
     ],
 )
 def test_expected_answer_type(question: str, expected: str) -> None:
@@ -69,6 +71,17 @@ def test_a_number_of_another_kind_is_not_a_span() -> None:
     assert find_spans(text, "percentage") == []
     assert find_spans(text, "money") == []
     assert [s.text for s in find_spans(text, "duration")] == ["05 năm"]
+
+
+def test_a_count_of_the_asked_unit_only() -> None:
+    text = "Họp lại sau 02 lần triệu tập; khi có một phần ba tổng số thành viên đề nghị thì phải triệu tập."
+    assert [s.text for s in find_spans(text, "count", "thanh vien")] == ["một phần ba"]
+    assert "02 lần" in [s.text for s in find_spans(text, "count")]
+
+
+def test_any_figure_answers_a_quantity() -> None:
+    text = "Dư nợ không vượt quá 25% vốn điều lệ và không quá 2 tỷ đồng trong thời hạn 05 năm."
+    assert {s.kind for s in find_spans(text, "quantity")} == {"percentage", "money", "duration"}
 
 
 def test_sentence_with_the_span() -> None:

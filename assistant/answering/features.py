@@ -128,7 +128,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         syllable = weights.coverage(q_terms, " ".join([title, c.context]))
         coverages.append(syllable)
         folded_context = fold_words(" ".join([title, c.context]))
-        spans = find_spans(c.context, analysis.answer_type) if needs_span else []
+        spans = find_spans(c.context, analysis.answer_type, analysis.answer_unit) if needs_span else []
         agencies_named = set(analysis.agencies)
         if agencies_named:
             from ingest.agencies import find_agencies

@@ -18,10 +18,22 @@ from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 if TYPE_CHECKING:
     from assistant.answering.features import Candidate
 
-AnswerType = Literal["percentage", "money", "duration", "date", "count", "agency", "yes_no", "list", "other"]
+AnswerType = Literal[
+    "percentage", "money", "duration", "date", "count", "quantity", "agency", "yes_no", "list", "other"
+]
 
 # Types whose answer is one short span: a clause without such a span cannot answer the question.
-SPAN_TYPES: frozenset[str] = frozenset({"percentage", "money", "duration", "date", "count", "agency"})
+SPAN_TYPES: frozenset[str] = frozenset({"percentage", "money", "duration", "date", "count", "quantity", "agency"})
+_QUANTITY_KINDS = ("percentage", "money", "count", "duration")
+
+
+def asked_unit(question: str) -> str | None:
+    """The count unit named right after the quantity cue ("bao nhiêu thành viên" -> "thanh vien"), if any."""
+    folded = fold_words(question)
+    units = "|".join(re.escape(u) for u in lexicon().answers.units["count"])
+    cues = "|".join(re.escape(c.strip()) for c in lexicon().answers.cues["count"])
+    m = re.search(rf"(?<![a-z0-9])(?:{cues})\s+(?:(?:la|co|duoc|phai|can)\s+)?({units})(?![a-z0-9])", folded)
+    return m.group(1) if m else None
 
 
 def expected_answer_type(question: str) -> AnswerType:
@@ -31,6 +43,14 @@ def expected_answer_type(question: str) -> AnswerType:
     ending = re.sub(r"[^a-z0-9 ]", " ", folded).split()
     if ending and any(" ".join(ending[-len(e.split()):]) == e for e in answers.yes_no_endings):
         return "yes_no"
+    found = _first_cued_type(folded)
+    if found == "count" and asked_unit(question) is None:
+        return "quantity"  # "tối đa bao nhiêu?" with no unit: a percentage, an amount or a count may answer
+    return found
+
+
+def _first_cued_type(folded: str) -> AnswerType:
+    answers = lexicon().answers
     for answer_type in answers.order:
         for cue in answers.cues.get(answer_type, ()):
             # A cue ending in a space ("ai ", "may ") must be a whole word followed by another word.
@@ -60,7 +80,9 @@ _PERCENT_RE = re.compile(
     rf"{_BOUND}{_QUANTITY}\s*(?:%|phần trăm)(?:\s+(?:tổng\s+)?(?:số\s+)?[^\s,.;:]+(?:\s+[^\s,.;:]+){{0,6}}?(?=[,.;:]|$))?",
     re.IGNORECASE,
 )
-_PERCENT_CORE_RE = re.compile(rf"{_BOUND}{_QUANTITY}\s*(?:%|phần trăm)", re.IGNORECASE)
+_PERCENT_CORE_RE = re.compile(
+    rf"{_BOUND}(?:{_QUANTITY}\s*(?:%|phần trăm)|(?:một|hai|ba)\s+phần\s+(?:hai|ba|tư|năm|mười))", re.IGNORECASE
+)
 _MONEY_RE = re.compile(
     rf"{_BOUND}{_QUANTITY}\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|VNĐ|VND)(?:/[^\s,.;]+)?", re.IGNORECASE
 )
@@ -110,9 +132,16 @@ def _body_spans(text: str) -> list[Span]:
     return spans
 
 
-def find_spans(text: str, answer_type: str) -> list[Span]:
-    """Every span of `answer_type` in `text`, in text order (empty for types that are not spans)."""
-    if answer_type == "percentage":
+def find_spans(text: str, answer_type: str, unit: str | None = None) -> list[Span]:
+    """Every span of `answer_type` in `text`, in text order (empty for types that are not spans). With a count
+    `unit` ("thanh vien"), only counts of that unit, or shares of it ("một phần ba tổng số thành viên")."""
+    if answer_type == "quantity":
+        spans = [s for kind in _QUANTITY_KINDS for s in find_spans(text, kind)]
+    elif answer_type == "count" and unit:
+        folded = fold(text)
+        spans = [s for s in find_spans(text, "count") if unit in fold(s.text)]
+        spans += [s for s in find_spans(text, "percentage") if unit in folded[s.end:s.end + 40]]
+    elif answer_type == "percentage":
         spans = _regex_spans(_PERCENT_CORE_RE, text, "percentage")
     elif answer_type == "money":
         spans = _regex_spans(_MONEY_RE, text, "money")
@@ -157,7 +186,8 @@ def sentence_with(text: str, offset: int) -> str:
     return text.strip()
 
 
-def best_span(candidate: Candidate, answer_type: str, question_words: list[str]) -> tuple[Span, str] | None:
+def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
+              unit: str | None = None) -> tuple[Span, str] | None:
     """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
     its structural context; among those, the span whose sentence shares most question words."""
@@ -167,7 +197,7 @@ def best_span(candidate: Candidate, answer_type: str, question_words: list[str])
 
     options: list[tuple[int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
-        for span in find_spans(text, answer_type):
+        for span in find_spans(text, answer_type, unit):
             sentence = sentence_with(text, span.start)
             options.append((priority, -overlap(sentence), span, sentence))
         if options:
