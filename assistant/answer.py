@@ -27,6 +27,7 @@ MAX_CITATIONS = 6
 # How many of the best-ranked candidates an answer is built from (a display choice: the ranker decides
 # whether there is an answer at all).
 EVIDENCE_CANDIDATES = 4
+MAX_LISTED_POINTS = 8
 EXCERPT_CHARS = 320
 UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
 LEGAL_TYPES = frozenset(lexicon().documents.legal)
@@ -121,20 +122,26 @@ class Composer:
                                    evidence, confidence)
         by_id = {c.clause.id: c for c in ranked}
         if analysis.answer_type in SPAN_TYPES and _is_national_legal_text(relevant[0].document):
-            answer = self._typed(analysis, [by_id[e.clause.id] for e in relevant], evidence)
-            answer.confidence = confidence
-            return answer
-        handler = {
-            "responsible": self._responsible,
-            "deadline": self._deadline,
-            "target": self._target,
-            "support": self._listing,
-            "tasks": self._tasks,
-            "general": self._listing,
-        }[analysis.intent]
+            handler = lambda a, r, e: self._typed(a, [by_id[x.clause.id] for x in r], e)  # noqa: E731
+        else:
+            handler = {
+                "responsible": self._responsible,
+                "deadline": self._deadline,
+                "target": self._target,
+                "support": self._listing,
+                "tasks": self._tasks,
+                "general": self._listing,
+            }[analysis.intent]
         answer = handler(analysis, relevant, evidence)
+        if not answer.found:
+            # The ranker found the clauses that answer, but not in the form the intent expects (no target
+            # figure, no agency named): the clauses themselves are the answer.
+            answer = self._listing(analysis, relevant, evidence)
         answer.confidence = confidence
         return answer
+
+    def _evidence_of(self, clause: Clause, parent: Candidate) -> Evidence:
+        return Evidence(clause, parent.document, parent.probability, parent.features.get("syllable_coverage", 0.0))
 
     def _evidence(self, candidate: Candidate) -> Evidence:
         return Evidence(candidate.clause, candidate.document, candidate.probability,
@@ -154,6 +161,10 @@ class Composer:
             first = span.text[0].upper() + span.text[1:]
             lines = [f"{first} [{n}].", f"Theo {document_label(candidate.document)}, mục {candidate.clause.path}: "
                      f"“{sentence}” [{n}]"]
+            if candidate.children and sentence in candidate.clause.text:
+                # The figure is in a lead-in ("… theo 06 tiêu chí:"): its points are the rest of the answer.
+                lines += [f"{child.text} [{builder.cite(self._evidence_of(child, candidate))}]"
+                          for child in candidate.children[:MAX_LISTED_POINTS]]
             others = [c for c in relevant if c is not candidate][:2]
             for other in others:
                 m = builder.cite(self._evidence(other))

@@ -23,6 +23,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "syllable_coverage",  # IDF share of the question's content syllables found in the candidate with context
     "word_coverage",  # share of the question's underthesea words (phrases, synonyms allowed) found
     "clause_coverage",  # syllable coverage of the clause's own text only
+    "phrase_coverage",  # IDF share of the question's adjacent content-syllable pairs found as pairs
     "title_coverage",  # syllable coverage of headings + document title only
     "coverage_gap",  # syllable coverage minus the best candidate's: how far behind the leader
     "fused_position",  # 1 / (1 + position in the fused ranking)
@@ -89,6 +90,22 @@ def word_coverage(words: list[str], folded_text: str, weights: TermWeights) -> f
     return sum(m for w, m in zip(words, mass, strict=True) if _word_present(w, folded_text)) / total
 
 
+def _pairs(syllables: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+
+
+def phrase_coverage(question_syllables: list[str], folded_text: str, weights: TermWeights) -> float:
+    """Like syllable coverage, over pairs of adjacent question syllables: "quỹ dự phòng" matches a clause about
+    that fund, not one that has "quỹ" here and "dự phòng" there."""
+    pairs = _pairs(question_syllables)
+    if not pairs:
+        return 0.0
+    text_pairs = set(_pairs(folded_text.split()))
+    mass = [weights.idf(p.split()[0]) + weights.idf(p.split()[1]) for p in pairs]
+    total = sum(mass)
+    return sum(m for p, m in zip(pairs, mass, strict=True) if p in text_pairs) / total if total > 0 else 0.0
+
+
 def subject_missing(clause: Clause, question_terms: set[str], weights: TermWeights) -> float:
     """How much of the nearest heading's rare words the question does not name: a clause under
     "Điều 65. Hội đồng quản trị" answers questions about the board, not about founding a cooperative."""
@@ -120,6 +137,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
                                                       *(str(y) for y in analysis.years)])
     q_term_set = set(q_terms) | set(terms(analysis.question))
     words = question_words(analysis)
+    stop = lexicon().question.stop_words
+    q_syllables = [t for t in terms(analysis.question) if t not in stop]
     needs_span = analysis.answer_type in SPAN_TYPES
     legal = set(lexicon().documents.legal)
     coverages: list[float] = []
@@ -141,6 +160,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "syllable_coverage": syllable,
             "word_coverage": word_coverage(words, folded_context, weights),
             "clause_coverage": weights.coverage(q_terms, c.clause.text),
+            "phrase_coverage": phrase_coverage(q_syllables, " ".join(terms(" ".join([title, c.context]))), weights),
             "title_coverage": weights.coverage(q_terms, title),
             "coverage_gap": 0.0,
             "fused_position": 1.0 / (1 + c.position),
