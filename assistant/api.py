@@ -1,9 +1,10 @@
 """HTTP API and web page over one `Assistant`.
 
-Routes are thin: validate input, call the Assistant (or the chat sessions), return its pydantic models.
-Every error leaves as {"error": {"code", "message", "field"}} with a Vietnamese message: domain errors
-(assistant/errors.py, ingest/errors.py) through one handler, request validation through another, and
-oversized bodies are refused by `BodyLimit` before any route runs. Endpoints are sync functions, so uvicorn
+Routes are thin: call the Assistant (or the chat sessions), which checks and normalises the input, and return its
+pydantic models. Every error leaves as {"error": {"code", "message", "field"}} with a Vietnamese message: the one
+error tree (`HtxError`, assistant/errors.py) through one handler, request validation through another, and
+oversized bodies are refused by `BodyLimit` before any route runs. Unexpected errors are a 500 with the same
+body shape and the same security headers as every other response. Endpoints are sync functions, so uvicorn
 runs them in its thread pool; the Assistant is responsible for being safe under that.
 """
 
@@ -29,10 +30,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.chat import Conversations, fold
-from assistant.errors import AssistantError, InvalidInputError, NotFoundError
+from assistant.chat import Conversations
+from assistant.errors import (
+    AdminDisabledError,
+    AssistantError,
+    BadUploadError,
+    HtxError,
+    NotFoundError,
+    UnauthorizedError,
+)
 from assistant.models import Answer, Filters, IngestReport
-from ingest.errors import IngestError
+from assistant.validation import shown as _shown
 from ingest.models import Clause, Document, Fact, FactKind
 
 if TYPE_CHECKING:
@@ -42,38 +50,11 @@ log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).parent / "web"
 UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
-# ---- errors that only the HTTP layer raises -------------------------------------------------------------------
-class EmptyQuestionError(InvalidInputError):
-    code = "empty_question"
-
-
-class QuestionTooLongError(InvalidInputError):
-    code = "question_too_long"
-
-
-class UnknownFilterError(InvalidInputError):
-    code = "unknown_filter_value"
-
-
-class AdminDisabledError(AssistantError):
-    status = 403
-    code = "admin_disabled"
-
-
-class UnauthorizedError(AssistantError):
-    status = 401
-    code = "unauthorized"
-
-
-class BadUploadError(InvalidInputError):
-    code = "bad_upload"
-
-
+# ---- errors ---------------------------------------------------------------------------------------------------
 def error_response(status: int, code: str, message: str, field: str | None = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, "field": field}}, status, headers=headers)
@@ -220,15 +201,6 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
 
 
 # ---- helpers --------------------------------------------------------------------------------------------------
-def _fold(text: str) -> str:
-    return " ".join(fold(text).split())
-
-
-def _shown(value: str, limit: int = 80) -> str:
-    """A user-supplied value as echoed in an error message: bounded, so errors stay small."""
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
 def safe_upload_name(name: str | None) -> str:
     """A file name safe to write into the corpus folder, or BadUploadError: no directories, no traversal."""
     if not name or not name.strip():
@@ -241,6 +213,14 @@ def safe_upload_name(name: str | None) -> str:
         allowed = ", ".join(sorted(UPLOAD_SUFFIXES))
         raise BadUploadError("files", f"Định dạng của “{name}” không được hỗ trợ (chấp nhận: {allowed}).")
     return name
+
+
+def with_security_headers(response: Response, path: str) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if path == "/" or path.startswith("/web/"):
+        response.headers["Content-Security-Policy"] = PAGE_CSP
+    return response
 
 
 def facts_csv(facts: list[Fact]) -> str:
@@ -258,48 +238,12 @@ def facts_csv(facts: list[Fact]) -> str:
 
 
 class Api:
-    """Input checks shared by the routes; holds the Assistant and the chat sessions."""
+    """What the routes share beyond the Assistant: the chat sessions, the admin check and uploads."""
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.settings = assistant.settings
         self.conversations = Conversations(assistant, assistant.settings)
-
-    def check_question(self, text: str, field: str) -> str:
-        text = text.strip()
-        if not text:
-            raise EmptyQuestionError(field, "Câu hỏi không được để trống.")
-        if _CONTROL_CHARS.search(text):
-            raise InvalidInputError(field, "Câu hỏi chứa ký tự điều khiển không hợp lệ.")
-        limit = self.settings.max_question_chars
-        if len(text) > limit:
-            raise QuestionTooLongError(field, f"Câu hỏi dài {len(text)} ký tự, vượt quá giới hạn {limit} ký tự.")
-        return text
-
-    def check_province(self, province: str | None, field: str) -> str | None:
-        if province is None:
-            return None
-        known = {_fold(p): p for p in self.assistant.catalog.provinces}
-        canonical = known.get(_fold(province))
-        if canonical is None:
-            listed = ", ".join(sorted(known.values())) or "không có"
-            raise UnknownFilterError(
-                field, f"Không có văn bản nào của tỉnh “{_shown(province)}”. Các tỉnh có văn bản: {listed}."
-            )
-        return canonical
-
-    def check_document(self, document_id: str | None, field: str) -> str | None:
-        if document_id is None:
-            return None
-        if self.assistant.store.get_document(document_id) is None:
-            raise UnknownFilterError(field, f"Không có văn bản với mã “{_shown(document_id)}”.")
-        return document_id
-
-    def check_filters(self, filters: Filters | None) -> Filters | None:
-        if filters is None:
-            return None
-        return Filters(province=self.check_province(filters.province, "filters.province"),
-                       document_id=self.check_document(filters.document_id, "filters.document_id"))
 
     def require_admin(self, request: Request) -> None:
         token = self.settings.admin_token
@@ -394,22 +338,15 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if request.url.path == "/" or request.url.path.startswith("/web/"):
-            response.headers["Content-Security-Policy"] = PAGE_CSP
-        return response
+        return with_security_headers(await call_next(request), request.url.path)
 
     # ---- error handlers ----
-    @app.exception_handler(AssistantError)
-    async def assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
+    @app.exception_handler(HtxError)
+    async def htx_error(_: Request, exc: HtxError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.code, exc.message, exc.field, headers)
-
-    @app.exception_handler(IngestError)
-    async def ingest_error(_: Request, exc: IngestError) -> JSONResponse:
-        return error_response(422, "ingest_error", exc.user_message, "files")
+        # An error about a file came with an upload: the form field is "files".
+        return error_response(exc.status, exc.code, exc.message, exc.field or ("files" if exc.file else None),
+                              headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -423,20 +360,21 @@ def create_app(assistant: Assistant) -> FastAPI:
         return error_response(exc.status_code, code, message, None)
 
     @app.exception_handler(Exception)
-    async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        # Starlette answers this one outside every middleware, so the headers are added here too.
         log.exception("unexpected error", exc_info=exc)
-        return error_response(500, "internal_error", "Lỗi máy chủ nội bộ; vui lòng thử lại sau.", None)
+        response = error_response(500, "internal_error", "Lỗi máy chủ nội bộ; vui lòng thử lại sau.", None)
+        return with_security_headers(response, request.url.path)
 
     # ---- questions ----
     @app.post("/ask", response_model=Answer, summary="Hỏi một câu, nhận câu trả lời có trích dẫn")
     def ask(body: AskRequest) -> Answer:
-        question = api.check_question(body.question, "question")
-        return assistant.ask(question, api.check_filters(body.filters))
+        return assistant.ask(body.question, body.filters)
 
     @app.post("/chat", response_model=ChatAnswer, summary="Trò chuyện: câu hỏi tiếp nối được hiểu theo lượt trước")
     def chat(body: ChatRequest) -> ChatAnswer:
-        message = api.check_question(body.message, "message")
-        filters = api.check_filters(body.filters)
+        message = assistant.check_question(body.message, "message")
+        filters = assistant.check_filters(body.filters)
         reply = api.conversations.send(message, body.session_id, filters)
         return ChatAnswer(**reply.answer.model_dump(), resolved_question=reply.resolved_question,
                           follow_up=reply.follow_up)
@@ -468,15 +406,11 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.get("/facts", response_model=list[Fact], summary="Ai làm gì, hạn chót, chỉ tiêu (JSON hoặc CSV)")
     def facts(kind: FactKind | None = None, agency: str | None = None, province: str | None = None,
               document_id: str | None = None, format: Literal["json", "csv"] = "json") -> Any:
-        if agency:
-            from ingest.agencies import canonical_agency
-
-            agency = canonical_agency(agency) or agency  # "Sở KH&ĐT", "so tai chinh" read as the canonical name
-        rows = assistant.store.facts(kind=kind, agency=agency or None,
-                                     province=api.check_province(province, "province"),
-                                     document_id=api.check_document(document_id, "document_id"))
+        document_id = assistant.check_document(document_id)
+        rows = assistant.facts(kind=kind, agency=agency, province=province, document_id=document_id)
         if format == "csv":
-            name = "-".join(p for p in ("facts", kind, document_id) if p) + ".csv"
+            # Header values must be latin-1: anything else in an id becomes "_".
+            name = re.sub(r"[^A-Za-z0-9._-]", "_", "-".join(p for p in ("facts", kind, document_id) if p)) + ".csv"
             return Response(facts_csv(rows), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
         return rows
