@@ -26,20 +26,22 @@ serve: install
 
 run: ingest serve
 
-test: install
+test: lint
 	$(BIN)/python -m pytest -q
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"
 
 eval: install
-	$(BIN)/htx eval --out eval/out
+	$(BIN)/htx-eval --out eval/out
 
 bench: install
-	$(BIN)/htx bench
+	$(BIN)/htx-bench
 
+# ruff over everything, mypy over ingest/ and assistant/ (configuration in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf .htx eval/out test-output

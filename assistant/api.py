@@ -185,7 +185,7 @@ def _field_name(loc: tuple[Any, ...]) -> str | None:
 
 def _validation_response(exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
-    first = errors[0] if errors else {"type": "value_error", "loc": ("body",), "msg": ""}
+    first: dict[str, Any] = errors[0] if errors else {"type": "value_error", "loc": ("body",), "msg": ""}
     if first["type"] == "json_invalid":
         return error_response(400, "malformed_json", "Nội dung yêu cầu không phải JSON hợp lệ.", "body")
     field = _field_name(tuple(first.get("loc", ())))

