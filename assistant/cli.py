@@ -43,7 +43,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     manifest = load_manifest(settings.corpus_dir)
     parsed, errors = parse_paths([Path(p) for p in args.paths], manifest)
     for err in errors:
-        print(f"error: {err}", file=sys.stderr)
+        _report(err)
     if args.json:
         _print_json([p.model_dump() for p in parsed] if len(args.paths) != 1 or len(parsed) != 1
                     else parsed[0].model_dump())
@@ -69,7 +69,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
     parsed, errors = parse_paths(paths, load_manifest(settings.corpus_dir))
     for err in errors:
-        print(f"error: {err}", file=sys.stderr)
+        _report(err)
     if document is not None and document not in {p.document.id for p in parsed}:
         raise UnknownFilterError("document_id", f"Không có văn bản với mã “{shown(document)}”.")
     facts = [
@@ -106,7 +106,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         for failure in report.failed:
-            print(f"error: {failure.file}: {failure.reason}", file=sys.stderr)
+            print(f"error: {failure.message}", file=sys.stderr)
     return 1 if report.failed else 0
 
 
