@@ -34,7 +34,7 @@ HtxError                              code, message, field, file, status   (inge
            └── InvalidSettingError    503 invalid_setting     an HTX_* variable does not parse
 
 The CLI prints `message` on stderr and exits 1, without a traceback (assistant/cli.py); the API answers
-`status` with {"error": {"code", "message", "field"}} through one exception handler (assistant/api.py), where
+`status` with {"error": {"code", "message", "field"}} through one exception handler (assistant/api/responses.py), where
 `field` is the error's field, or "files" for an error about an uploaded file.
 """
 
