@@ -21,25 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from assistant.errors import NotFoundError, TooManySessionsError
+from assistant.errors import SessionLimitError, UnknownSessionError
 from assistant.models import Answer, Filters, QueryAnalysis
 from assistant.settings import Settings
 from ingest.places import PROVINCES
-
-
-class UnknownSessionError(NotFoundError):
-    code = "unknown_session"
-
-    def __init__(self, session_id: str) -> None:
-        super().__init__("session_id", "Phiên trò chuyện không tồn tại hoặc đã hết hạn; hãy bắt đầu phiên mới.")
-        self.session_id = session_id
-
-
-class SessionLimitError(TooManySessionsError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            "session_id", f"Máy chủ đang giữ tối đa {limit} phiên trò chuyện; vui lòng thử lại sau ít phút."
-        )
 
 
 class AskingAssistant(Protocol):

@@ -166,7 +166,7 @@ def _failure(file: Path, error: Exception) -> IngestFailure:
     from ingest.errors import IngestError
 
     if isinstance(error, IngestError):
-        return IngestFailure(file=str(file), reason=str(error), message=error.user_message)
+        return IngestFailure(file=str(file), reason=str(error), message=error.message)
     return IngestFailure(
         file=str(file),
         reason=f"{type(error).__name__}: {error}",

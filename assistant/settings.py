@@ -48,6 +48,20 @@ class Settings(BaseSettings):
             self.embed_cache = self.data_dir / "embed-cache.sqlite"
 
 
+def load_settings() -> Settings:
+    """Settings from the environment; InvalidSettingError naming the HTX_* variable when one does not parse."""
+    from pydantic import ValidationError
+
+    from assistant.errors import InvalidSettingError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "HTX_" + str(first["loc"][0]).upper() if first.get("loc") else "HTX_*"
+        raise InvalidSettingError(name, f"Giá trị của biến môi trường {name} không hợp lệ ({first['msg']}).") from exc
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

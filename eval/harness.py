@@ -1,4 +1,4 @@
-"""`htx eval`: every system answers every gold question over the same index; one scorer judges them all.
+"""`htx-eval`: every system answers every gold question over the same index; one scorer judges them all.
 
 Per item (`score_item`):
 - answer_correct: answerable -> found and every key fact in the answer text; unanswerable -> found is false.

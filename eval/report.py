@@ -1,12 +1,16 @@
-"""Markdown report and PNG chart of an `EvalResult` (written by `htx eval --out DIR`)."""
+"""Markdown report and PNG chart of an `EvalResult` (written by `htx-eval --out DIR`).
+
+The harness imports this module to write its report, so this module does not import the harness back: it reads
+the results by attribute only (the aliases below name the harness's models for readers).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from eval.harness import EvalResult, SystemMetrics
+EvalResult = Any  # eval.harness.EvalResult
+SystemMetrics = Any  # eval.harness.SystemMetrics
 
 COLUMNS = [
     ("answer_accuracy", "accuracy"),

@@ -22,6 +22,7 @@ from ingest.errors import (
     EncodingError,
     FileTooLargeError,
     IngestError,
+    NoTextLayerError,
     UnsupportedFormatError,
 )
 
@@ -328,11 +329,6 @@ def _read_pdf(path: Path) -> list[str]:
     if not any(line.strip() for line in lines):
         raise NoTextLayerError(str(path), "no text layer (scanned PDF?); OCR it first")
     return lines
-
-
-class NoTextLayerError(EmptyFileError):
-    reason = "PDF has no text layer"
-    message_vi = "Tệp PDF không có lớp văn bản (bản quét?)"
 
 
 def _starts_item(text: str) -> bool:

@@ -191,7 +191,7 @@ LONG = "Ai chủ trì " * 60
         ("POST", "/ask", {"question": 3}, 422, "question", None),
         ("POST", "/ask", {"question": "   "}, 422, "question", "empty_question"),
         ("POST", "/ask", {"question": LONG}, 422, "question", "question_too_long"),
-        ("POST", "/ask", {"question": "Ai chủ trì\x00 hội chợ?"}, 422, "question", "invalid_input"),
+        ("POST", "/ask", {"question": "Ai chủ trì\x00 hội chợ?"}, 422, "question", "invalid_text"),
         ("POST", "/ask", {"question": FAIR, "foo": 1}, 422, "foo", None),
         ("POST", "/ask", {"question": FAIR, "filters": {"bogus": 1}}, 422, "filters.bogus", None),
         ("POST", "/ask", {"question": FAIR, "filters": {"province": 5}}, 422, "filters.province", None),
