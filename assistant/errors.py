@@ -5,6 +5,7 @@ imports assistant); the assistant's branch lives here. Nothing else in `ingest/`
 exception class (tests/test_errors.py checks that every subclass is drawn below and has its own code).
 
 HtxError                              code, message, field, file, status   (ingest/errors.py)
+ ├── LexiconError                     503 bad_lexicon         an ingest/lexicon/ file is missing or malformed (file)
  ├── IngestError                      422 ingest_error        a source file cannot be ingested (file)
  │    ├── EmptyFileError              422 empty_file
  │    │    └── NoTextLayerError       422 no_text_layer
@@ -31,7 +32,8 @@ HtxError                              code, message, field, file, status   (inge
       └── ConfigurationError          503 bad_configuration   the server's own settings are unusable
            ├── IndexMissingError      503 index_missing
            ├── EmbeddingModelError    503 embedding_model_unavailable  (HTX_EMBED_MODEL)
-           └── InvalidSettingError    503 invalid_setting     an HTX_* variable does not parse
+           ├── InvalidSettingError    503 invalid_setting     an HTX_* variable does not parse
+           └── RankerFileError        503 bad_ranker          the fitted answer ranker is missing or stale
 
 The CLI prints `message` on stderr and exits 1, without a traceback (assistant/cli.py); the API answers
 `status` with {"error": {"code", "message", "field"}} through one exception handler (assistant/api/responses.py), where
@@ -40,13 +42,13 @@ The CLI prints `message` on stderr and exits 1, without a traceback (assistant/c
 
 from __future__ import annotations
 
-from ingest.errors import HtxError, IngestError
+from ingest.errors import HtxError, IngestError, LexiconError
 
 __all__ = [
     "AdminDisabledError", "AssistantError", "BadUploadError", "ConfigurationError", "EmbeddingModelError",
     "EmptyQuestionError", "HtxError", "IndexMissingError", "IngestError", "InvalidInputError", "InvalidSettingError",
     "InvalidTextError", "NotFoundError", "QuestionTooLongError", "SessionLimitError", "TooManySessionsError",
-    "UnauthorizedError", "UnknownFilterError", "UnknownSessionError",
+    "LexiconError", "RankerFileError", "UnauthorizedError", "UnknownFilterError", "UnknownSessionError",
 ]
 
 
@@ -148,3 +150,14 @@ class EmbeddingModelError(ConfigurationError):
 
 class InvalidSettingError(ConfigurationError):
     code = "invalid_setting"
+
+
+class RankerFileError(ConfigurationError):
+    """The fitted ranker file (assistant/answering/ranker.json) is missing, unreadable or fitted on other
+    features than the code computes: `make fit-ranker` makes a new one."""
+
+    code = "bad_ranker"
+
+    def __init__(self, file: str, problem: str) -> None:
+        HtxError.__init__(self, f"Mô hình xếp hạng câu trả lời không dùng được ({problem}); chạy `make fit-ranker`.",
+                          file=file, log=f"{file}: {problem}")

@@ -5,6 +5,7 @@ The root lives here, in the lowest layer, so that both `ingest` and `assistant` 
 assistant/errors.py; this module holds:
 
 HtxError                      code, message (Vietnamese, for users), field, file, status (HTTP)
+ ├── LexiconError             a vocabulary file of ingest/lexicon/ is missing or malformed (file)
  └── IngestError              a source file cannot be ingested (file = the file)
       ├── EmptyFileError
       │    └── NoTextLayerError
@@ -38,6 +39,16 @@ class HtxError(Exception):
         self.field = field
         self.file = file
         super().__init__(log or message)
+
+
+class LexiconError(HtxError):
+    """A lexicon file is missing, is not valid TOML, or lacks a table: the installation is broken."""
+
+    code = "bad_lexicon"
+    status = 503
+
+    def __init__(self, file: str, detail: str) -> None:
+        super().__init__(f"Tệp từ vựng hỏng hoặc thiếu: {file} ({detail})", file=file, log=f"{file}: {detail}")
 
 
 class IngestError(HtxError):

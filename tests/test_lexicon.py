@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.lexicon import LexiconError, fold, load_lexicon, lexicon
+from ingest.lexicon import LexiconError, fold, lexicon, load_lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,12 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.answering.features import FEATURE_NAMES, Candidate
+from assistant.errors import RankerFileError
 
 DEFAULT_RANKER_PATH = Path(__file__).resolve().parent / "ranker.json"
-
-
-class RankerFileError(ValueError):
-    """The ranker file is missing, unreadable, or fitted on other features; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +55,11 @@ def load_ranker(path: Path = DEFAULT_RANKER_PATH) -> Ranker:
             threshold=float(data["threshold"]),
         )
     except FileNotFoundError as exc:
-        raise RankerFileError(f"{path}: ranker file missing; run `make fit-ranker`") from exc
+        raise RankerFileError(str(path), "missing") from exc
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise RankerFileError(f"{path}: not a ranker file ({exc})") from exc
+        raise RankerFileError(str(path), f"not a ranker file: {exc}") from exc
     if ranker.feature_names != FEATURE_NAMES:
-        raise RankerFileError(f"{path}: fitted on other features; run `make fit-ranker`")
+        raise RankerFileError(str(path), "fitted on other features")
     return ranker
 
 

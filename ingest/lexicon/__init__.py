@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.errors import LexiconError
+
 LEXICON_DIR = Path(__file__).resolve().parent
 
 
@@ -114,19 +116,15 @@ class Lexicon:
         return tuple(out)
 
 
-class LexiconError(ValueError):
-    """A lexicon file is missing, is not valid TOML, or lacks a table; the message names the file."""
-
-
 def _read(name: str, directory: Path) -> dict:
     path = directory / name
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError as exc:
-        raise LexiconError(f"{path}: lexicon file missing") from exc
+        raise LexiconError(str(path), "missing") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{path}: not valid TOML ({exc})") from exc
+        raise LexiconError(str(path), f"not valid TOML: {exc}") from exc
 
 
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
@@ -170,7 +168,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             ),
         )
     except KeyError as exc:
-        raise LexiconError(f"{directory}: a lexicon file lacks the table or key {exc}") from exc
+        raise LexiconError(str(directory), f"a lexicon file lacks the table or key {exc}") from exc
 
 
 @lru_cache(maxsize=1)
