@@ -36,11 +36,22 @@ def _folded_abbreviations() -> dict[str, list[str]]:
 
 def terms(text: str) -> list[str]:
     """Accent-folded syllables with abbreviations spelled out, so "HTX", "htx" and "hợp tác xã" count the same."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=16384)
+def _terms(text: str) -> tuple[str, ...]:
+    # Cached: the same clause texts are read for every question that retrieves them.
     table = _folded_abbreviations()
     out: list[str] = []
     for token in _TOKEN_RE.findall(fold_accents(expand_abbreviations(text))):
         out.extend(table.get(token, (token,)))
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=16384)
+def term_set(text: str) -> frozenset[str]:
+    return frozenset(_terms(text))
 
 
 def content_terms(text: str, drop: Iterable[str] = ()) -> list[str]:
@@ -70,7 +81,7 @@ class TermWeights:
         """Share of the question's IDF mass whose terms occur in `text` (0..1)."""
         if not question_terms:
             return 0.0
-        present = set(terms(text))
+        present = term_set(text)
         total = sum(self.idf(t) for t in question_terms)
         if total <= 0:
             return 0.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.answering.spans import SPAN_TYPES, find_spans
 from assistant.models import Hit, QueryAnalysis
@@ -120,6 +121,18 @@ def subject_missing(clause: Clause, question_terms: set[str], weights: TermWeigh
     return sum(weights.idf(t) for t in heading_terms if t not in question_terms) / total
 
 
+@lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    return fold_words(text)
+
+
+@lru_cache(maxsize=8192)
+def _agencies_in(text: str) -> frozenset[str]:
+    from ingest.agencies import find_agencies
+
+    return frozenset(m.canonical for m in find_agencies(text))
+
+
 def _year_feature(analysis: QueryAnalysis, text: str) -> float:
     if not analysis.years:
         return 0.0
@@ -144,15 +157,14 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     coverages: list[float] = []
     for c in candidates:
         title = " ".join([c.document.title or "", *c.clause.headings])
-        syllable = weights.coverage(q_terms, " ".join([title, c.context]))
+        full = " ".join([title, c.context])
+        syllable = weights.coverage(q_terms, full)
         coverages.append(syllable)
-        folded_context = fold_words(" ".join([title, c.context]))
+        folded_context = _folded(full)
         spans = find_spans(c.context, analysis.answer_type, analysis.answer_unit) if needs_span else []
         agencies_named = set(analysis.agencies)
         if agencies_named:
-            from ingest.agencies import find_agencies
-
-            present = {m.canonical for m in find_agencies(" ".join([*c.clause.headings, c.context]))}
+            present = _agencies_in(" ".join([*c.clause.headings, c.context]))
             agency = 1.0 if agencies_named & present else -1.0
         else:
             agency = 0.0
@@ -160,7 +172,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "syllable_coverage": syllable,
             "word_coverage": word_coverage(words, folded_context, weights),
             "clause_coverage": weights.coverage(q_terms, c.clause.text),
-            "phrase_coverage": phrase_coverage(q_syllables, " ".join(terms(" ".join([title, c.context]))), weights),
+            "phrase_coverage": phrase_coverage(q_syllables, " ".join(terms(full)), weights),
             "title_coverage": weights.coverage(q_terms, title),
             "coverage_gap": 0.0,
             "fused_position": 1.0 / (1 + c.position),
@@ -170,7 +182,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "has_span": 1.0 if spans else 0.0,
             "span_missing": 1.0 if needs_span and not spans else 0.0,
             "subject_missing": subject_missing(c.clause, q_term_set, weights),
-            "year_match": _year_feature(analysis, " ".join([title, c.context])),
+            "year_match": _year_feature(analysis, full),
             "agency_match": agency,
             "legal_text": 1.0 if c.document.province is None and c.document.type in legal else 0.0,
             "is_heading": 1.0 if c.clause.kind == "heading" else 0.0,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
@@ -133,6 +133,11 @@ def _body_spans(text: str) -> list[Span]:
 
 
 def find_spans(text: str, answer_type: str, unit: str | None = None) -> list[Span]:
+    return list(_find_spans(text, answer_type, unit))
+
+
+@lru_cache(maxsize=8192)
+def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ...]:
     """Every span of `answer_type` in `text`, in text order (empty for types that are not spans). With a count
     `unit` ("thanh vien"), only counts of that unit, or shares of it ("một phần ba tổng số thành viên")."""
     if answer_type == "quantity":
@@ -155,14 +160,14 @@ def find_spans(text: str, answer_type: str, unit: str | None = None) -> list[Spa
     elif answer_type == "agency":
         spans = _body_spans(text)
     else:
-        return []
+        return ()
     spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
     out: list[Span] = []
     for span in spans:
         if out and span.start < out[-1].end:
             continue  # overlapping: the earlier, longer one was kept
         out.append(span)
-    return out
+    return tuple(out)
 
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZĐÀ-Ỹa-zđà-ỹ0-9\"“(])")
