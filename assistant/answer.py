@@ -140,8 +140,9 @@ class Composer:
         answer.confidence = confidence
         return answer
 
-    def _evidence_of(self, clause: Clause, parent: Candidate) -> Evidence:
-        return Evidence(clause, parent.document, parent.probability, parent.features.get("syllable_coverage", 0.0))
+    def _evidence_of(self, clause: Clause, candidate: Candidate) -> Evidence:
+        return Evidence(clause, candidate.document, candidate.probability,
+                        candidate.features.get("syllable_coverage", 0.0))
 
     def _evidence(self, candidate: Candidate) -> Evidence:
         return Evidence(candidate.clause, candidate.document, candidate.probability,
@@ -157,9 +158,12 @@ class Composer:
                 continue
             span, sentence = found
             builder = _AnswerBuilder()
-            n = builder.cite(self._evidence(candidate))
+            carrier = self._clause_carrying(candidate, sentence)
+            n = builder.cite(self._evidence_of(carrier, candidate))
+            if carrier.id != candidate.clause.id:
+                builder.cite(self._evidence(candidate))  # the point the question is about, under that lead-in
             first = span.text[0].upper() + span.text[1:]
-            lines = [f"{first} [{n}].", f"Theo {document_label(candidate.document)}, mục {candidate.clause.path}: "
+            lines = [f"{first} [{n}].", f"Theo {document_label(candidate.document)}, mục {carrier.path}: "
                      f"“{sentence}” [{n}]"]
             if candidate.children and sentence in candidate.clause.text:
                 # The figure is in a lead-in ("… theo 06 tiêu chí:"): its points are the rest of the answer.
@@ -172,6 +176,20 @@ class Composer:
             facts = [f for c in [candidate, *others] for f in self.store.facts(clause_ids=[c.clause.id])]
             return builder.answer(analysis, lines, found=True, facts=facts)
         return self._not_found(analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
+
+    def _clause_carrying(self, candidate: Candidate, sentence: str) -> Clause:
+        """The clause whose own text holds `sentence`: the candidate, its lead-in, or one of its points, so the
+        citation points at the words quoted."""
+        if sentence in candidate.clause.text:
+            return candidate.clause
+        for child in candidate.children:
+            if sentence in child.text:
+                return child
+        if candidate.clause.parent_id:
+            parent = self.store.get_clause(candidate.clause.parent_id)
+            if parent is not None and sentence in parent.text:
+                return parent
+        return candidate.clause
 
     def _parent_texts(self, clause: Clause, depth: int = 3) -> str:
         """Text of the enclosing items (a bullet's lead-in often carries the year: "chỉ tiêu đến năm 2020:")."""
