@@ -121,17 +121,20 @@ class Composer:
             return self._not_found(analysis, "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có.",
                                    evidence, confidence)
         by_id = {c.clause.id: c for c in ranked}
-        if analysis.answer_type in SPAN_TYPES and _is_national_legal_text(relevant[0].document):
-            handler = lambda a, r, e: self._typed(a, [by_id[x.clause.id] for x in r], e)  # noqa: E731
-        else:
-            handler = {
-                "responsible": self._responsible,
-                "deadline": self._deadline,
-                "target": self._target,
-                "support": self._listing,
-                "tasks": self._tasks,
-                "general": self._listing,
-            }[analysis.intent]
+        if analysis.answer_type in SPAN_TYPES and not _is_plan(relevant[0].document):
+            # Laws, decrees, circulars and articles state figures and bodies in their sentences: the span of
+            # the asked type is the answer, and a clause without one cannot answer (no fallback below).
+            answer = self._typed(analysis, [by_id[x.clause.id] for x in relevant], evidence)
+            answer.confidence = confidence
+            return answer
+        handler = {
+            "responsible": self._responsible,
+            "deadline": self._deadline,
+            "target": self._target,
+            "support": self._listing,
+            "tasks": self._tasks,
+            "general": self._listing,
+        }[analysis.intent]
         answer = handler(analysis, relevant, evidence)
         if not answer.found:
             # The ranker found the clauses that answer, but not in the form the intent expects (no target
@@ -477,6 +480,11 @@ def _citation(n: int, ev: Evidence) -> Citation:
 
 def _is_national_legal_text(doc: Document) -> bool:
     return doc.province is None and doc.type in LEGAL_TYPES
+
+
+def _is_plan(doc: Document) -> bool:
+    """Plans and notices (and any provincial document) assign tasks and targets to agencies."""
+    return doc.province is not None or doc.type in lexicon().documents.plan
 
 
 def _group_by_document(items: list[Evidence]) -> list[tuple[Document, list[Evidence]]]:

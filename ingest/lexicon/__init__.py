@@ -90,6 +90,7 @@ class AnswerTypes:
 @dataclass(frozen=True)
 class DocumentTypes:
     legal: tuple[str, ...]
+    plan: tuple[str, ...]
     all: tuple[str, ...]
     type_words: dict[str, str]
     topic_words: tuple[str, ...]
@@ -160,6 +161,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
             documents=DocumentTypes(
                 legal=tuple(documents["legal"]),
+                plan=tuple(documents["plan"]),
                 all=tuple(documents["all"]),
                 type_words=dict(documents["type_words"]),
                 topic_words=tuple(documents["topic_words"]),
