@@ -9,9 +9,7 @@ runs them in its thread pool; the Assistant is responsible for being safe under 
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
 import logging
 import re
 import shutil
@@ -25,15 +23,20 @@ from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.chat import Conversations, fold
+from assistant.coverage import Coverage
 from assistant.errors import AssistantError, InvalidInputError, NotFoundError
+from assistant.export import FactView, fact_views, facts_csv
+from assistant.feedback import FeedbackIn, FeedbackRecord
+from assistant.labels import clause_label, document_name
 from assistant.models import Answer, Filters, IngestReport
 from ingest.errors import IngestError
-from ingest.models import Clause, Document, Fact, FactKind
+from ingest.models import Clause, Document, FactKind
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -101,16 +104,23 @@ class ChatAnswer(Answer):
 
 
 class DocumentSummary(Document):
+    name: str = Field(description="Short human name, e.g. 'Kế hoạch 31/KH-UBND (Quảng Ninh)'")
     n_clauses: int
+
+
+class LabelledClause(Clause):
+    label: str = Field(description="The clause in the document's own numbering, e.g. 'khoản 1 Điều 65'")
 
 
 class DocumentDetail(BaseModel):
     document: Document
-    clauses: list[Clause]
+    name: str = Field(description="Short human name of the document")
+    clauses: list[LabelledClause]
 
 
 class ClauseDetail(BaseModel):
     clause: Clause
+    label: str = Field(description="The clause in the document's own numbering")
     document: Document
     neighbours: list[Clause]
 
@@ -243,18 +253,9 @@ def safe_upload_name(name: str | None) -> str:
     return name
 
 
-def facts_csv(facts: list[Fact]) -> str:
-    columns = list(Fact.model_fields)
-    buffer = io.StringIO()
-    # BOM so that spreadsheet programs read the Vietnamese text as UTF-8.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for fact in facts:
-        row = fact.model_dump()
-        row["values"] = ";".join(f"{v:g}" for v in fact.values)
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
-    return buffer.getvalue()
+def public(doc: Document) -> Document:
+    """A document as shown outside: the source file by name only (server paths are nobody's business)."""
+    return doc.model_copy(update={"source_file": Path(doc.source_file).name})
 
 
 class Api:
@@ -376,8 +377,10 @@ def create_app(assistant: Assistant) -> FastAPI:
             log.warning("starting without an index: %s", err)
         yield
 
-    app = FastAPI(title="Trợ lý văn bản HTX", version="1.0",
-                  description="Hỏi đáp có trích dẫn trên các văn bản chính sách về hợp tác xã.", lifespan=lifespan)
+    # Swagger UI and ReDoc from the files fastapi-offline ships: /docs and /redoc work without a CDN.
+    app = FastAPIOffline(title="Trợ lý văn bản HTX", version="1.0",
+                         description="Hỏi đáp có trích dẫn trên các văn bản chính sách về hợp tác xã.",
+                         lifespan=lifespan, static_url="/docs-assets")
     app.state.api = api
 
     def body_limit(path: str) -> int:
@@ -445,14 +448,16 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.get("/documents", response_model=list[DocumentSummary], summary="Danh sách văn bản")
     def documents() -> list[DocumentSummary]:
         store = assistant.store
-        return [DocumentSummary(**d.model_dump(), n_clauses=len(store.clauses_of(d.id))) for d in store.list_documents()]
+        return [DocumentSummary(**public(d).model_dump(), name=document_name(d), n_clauses=len(store.clauses_of(d.id)))
+                for d in store.list_documents()]
 
     @app.get("/documents/{document_id}", response_model=DocumentDetail, summary="Một văn bản và cây điều khoản")
     def document(document_id: str) -> DocumentDetail:
         doc = assistant.store.get_document(document_id)
         if doc is None:
             raise NotFoundError("document_id", f"Không có văn bản với mã “{_shown(document_id)}”.")
-        return DocumentDetail(document=doc, clauses=assistant.store.clauses_of(document_id))
+        clauses = [LabelledClause(**c.model_dump(), label=clause_label(doc, c)) for c in assistant.store.clauses_of(document_id)]
+        return DocumentDetail(document=public(doc), name=document_name(doc), clauses=clauses)
 
     @app.get("/clauses/{clause_id:path}", response_model=ClauseDetail, summary="Một điều khoản và các khoản lân cận")
     def clause(clause_id: str, before: Annotated[int, Query(ge=0, le=20)] = 2,
@@ -463,9 +468,10 @@ def create_app(assistant: Assistant) -> FastAPI:
             raise NotFoundError("clause_id", f"Không có điều khoản với mã “{_shown(clause_id)}”.")
         doc = store.get_document(found.document_id)
         assert doc is not None, f"clause {clause_id} points at missing document {found.document_id}"
-        return ClauseDetail(clause=found, document=doc, neighbours=store.neighbours(clause_id, before=before, after=after))
+        return ClauseDetail(clause=found, label=clause_label(doc, found), document=public(doc),
+                            neighbours=store.neighbours(clause_id, before=before, after=after))
 
-    @app.get("/facts", response_model=list[Fact], summary="Ai làm gì, hạn chót, chỉ tiêu (JSON hoặc CSV)")
+    @app.get("/facts", response_model=list[FactView], summary="Ai làm gì, hạn chót, chỉ tiêu (JSON hoặc CSV)")
     def facts(kind: FactKind | None = None, agency: str | None = None, province: str | None = None,
               document_id: str | None = None, format: Literal["json", "csv"] = "json") -> Any:
         if agency:
@@ -475,11 +481,21 @@ def create_app(assistant: Assistant) -> FastAPI:
         rows = assistant.store.facts(kind=kind, agency=agency or None,
                                      province=api.check_province(province, "province"),
                                      document_id=api.check_document(document_id, "document_id"))
+        views = fact_views(rows, assistant.store)
         if format == "csv":
             name = "-".join(p for p in ("facts", kind, document_id) if p) + ".csv"
-            return Response(facts_csv(rows), media_type="text/csv; charset=utf-8",
+            return Response(facts_csv(views, kind), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
-        return rows
+        return views
+
+    @app.get("/coverage", response_model=Coverage, summary="Văn bản hiện có: loại, số, năm, tỉnh")
+    def coverage() -> Coverage:
+        return assistant.coverage()
+
+    @app.post("/feedback", response_model=FeedbackRecord, status_code=201, summary="Ghi nhận đánh giá đúng / sai")
+    def feedback(body: FeedbackIn) -> FeedbackRecord:
+        body.question = api.check_question(body.question, "question")
+        return assistant.record_feedback(body)
 
     @app.get("/health", response_model=Health, summary="Tình trạng máy chủ và chỉ mục")
     def health() -> Health:
@@ -505,6 +521,12 @@ def create_app(assistant: Assistant) -> FastAPI:
                 summary="Xoá một văn bản khỏi kho và chỉ mục")
     def admin_delete(document_id: str) -> IngestReport:
         return assistant.delete_document(document_id)
+
+    @app.get("/admin/feedback", dependencies=admin, summary="Xuất các đánh giá dưới dạng câu hỏi kiểm thử (JSON Lines)")
+    def admin_feedback() -> Response:
+        lines = "".join(item.model_dump_json() + "\n" for item in assistant.feedback_items())
+        return Response(lines, media_type="application/x-ndjson; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="feedback.jsonl"'})
 
     @app.post("/admin/reload", response_model=ReloadResult, dependencies=admin, summary="Mở lại chỉ mục mới nhất")
     def admin_reload() -> ReloadResult:

@@ -285,3 +285,9 @@ def citation_label(doc: Document, clause: Clause) -> str:
     # Legal style runs on from an article ("khoản 1 Điều 65 Luật …"); a plan's item reads better with a comma.
     joiner = " " if re.search(r"(?:Điều \d+|Chương [IVXLC]+)$", label) else ", "
     return f"{label}{joiner}{document_name(doc)}"
+
+
+def human_labels(doc: Document, clause: Clause) -> dict[str, str]:
+    """The Citation fields a reader sees: label, clause_label, document_name."""
+    return {"label": citation_label(doc, clause), "clause_label": clause_label(doc, clause),
+            "document_name": document_name(doc)}

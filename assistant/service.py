@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.answer import Composer
+from assistant.coverage import Coverage, coverage, coverage_sentence
+from assistant.feedback import EvalItem, FeedbackIn, FeedbackRecord, FeedbackStore, feedback_path
 from assistant.models import Answer, Filters, Hit, IngestReport, QueryAnalysis
 from assistant.phrasing import OpenAICompatiblePhraser, Phraser, rephrase_checked
 from assistant.query import Catalog, analyze, retrieval_filters
@@ -37,6 +39,7 @@ class Assistant:
         self._retriever: HybridSearch | None = None
         self._catalog = Catalog()
         self._composer: Composer | None = None
+        self._feedback = FeedbackStore(feedback_path(settings.data_dir))
         self._phraser: Phraser | None = (
             OpenAICompatiblePhraser(settings.generator_url, settings.generator_model) if settings.generator_url else None
         )
@@ -126,6 +129,22 @@ class Assistant:
             "year": ", ".join(str(y) for y in analysis.years) or None,
         }
         return answer
+
+    # ---- what is covered, what readers said -----------------------------------------------------
+    def coverage(self) -> Coverage:
+        """The documents held, by type and province (the page's "Văn bản hiện có" panel)."""
+        return coverage(self.store.list_documents())
+
+    def coverage_sentence(self) -> str:
+        """"Các văn bản hiện có bao gồm: …; các tỉnh: …." — for refusals to say what is covered."""
+        return coverage_sentence(self.store.list_documents())
+
+    def record_feedback(self, item: FeedbackIn) -> FeedbackRecord:
+        return self._feedback.add(item)
+
+    def feedback_items(self) -> list[EvalItem]:
+        """Every verdict as an eval item (JSON lines for eval/)."""
+        return self._feedback.eval_items()
 
     # ---- index maintenance ----------------------------------------------------------------------
     def ingest(self, paths: list[Path], progress: bool = False) -> IngestReport:
