@@ -84,6 +84,8 @@ function selectTab(tab) {
     other.tabIndex = selected ? 0 : -1;
     $(other.getAttribute("aria-controls")).hidden = !selected;
   }
+  // Tables need the width more than an empty source pane does; the chat keeps the two columns balanced.
+  document.body.dataset.tab = tab.getAttribute("aria-controls");
   tab.focus();
   closeSource(); // a clause from another tab is no longer what the reader is looking at
   refreshView(tab.getAttribute("aria-controls"), currentFilters());

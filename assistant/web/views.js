@@ -157,16 +157,20 @@ export function renderDeadlines() {
     body.replaceChildren(el("p", { class: "hint", text: "Không có hạn chót nào với bộ lọc này." }));
     return;
   }
+  // One cell says when: the date (or the wording when there is none), how it stands today, and the wording as
+  // written when it says more than the date.
+  const when = (f, status) => el("span", { class: "when" },
+    el("span", { class: "when-date", text: f.date ? formatDate(f.date) : f.wording }),
+    status.text ? el("span", { class: `mark mark-${status.key}`, text: status.text }) : null,
+    f.date ? el("span", { class: "when-wording", text: f.wording }) : null);
   const tbody = el("tbody", {}, ...rows.map(({ f, status }) => factRow(f, [
-    ["Hạn", f.date ? formatDate(f.date) : f.wording],
-    ["Tình trạng", el("span", { class: `mark mark-${status.key}`, text: status.text })],
+    ["Hạn", when(f, status)],
     ["Cơ quan", f.agency || f.agency_as_written || "(văn bản không ghi cơ quan)"],
-    ["Việc", shorten(f.task, 200)],
-    ["Thời hạn (nguyên văn)", f.wording],
+    ["Việc", shorten(f.task, 180)],
     ["Văn bản", where(f)],
   ])));
-  body.replaceChildren(el("table", {}, el("thead", {}, el("tr", {},
-    ...["Hạn", "Tình trạng", "Cơ quan", "Việc", "Nguyên văn", "Văn bản, điều khoản"].map((h) => el("th", { scope: "col", text: h })))), tbody));
+  body.replaceChildren(el("table", { class: "deadlines" }, el("thead", {}, el("tr", {},
+    ...["Hạn", "Cơ quan", "Việc", "Văn bản, điều khoản"].map((h) => el("th", { scope: "col", text: h })))), tbody));
 }
 
 // ---- Chỉ tiêu -------------------------------------------------------------------------------------------------
@@ -205,7 +209,8 @@ export async function loadDocuments(filters) {
     ["Tỉnh", d.province || "Trung ương / không ghi"],
   ].map(([label, value]) => el("td", { "data-label": label, text: value })),
   el("td", { "data-label": "" }, el("button", {
-    type: "button", class: "secondary open-document", "data-document-id": d.id, text: "Xem văn bản",
+    type: "button", class: "secondary small open-document", "data-document-id": d.id, text: "Xem",
+    "aria-label": `Xem ${d.name}`,
     onclick: (event) => openSource(d.id, null, event.currentTarget),
   }))));
   $("documents-body").replaceChildren(el("table", {}, el("thead", {}, el("tr", {},
