@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).parent / "web"
 UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Swagger UI and ReDoc pages start from an inline script; nothing they load may come from elsewhere (ReDoc's
+# footer logo points at a CDN: blocked here, it hides itself).
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'")
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
@@ -402,6 +406,8 @@ def create_app(assistant: Assistant) -> FastAPI:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         if request.url.path == "/" or request.url.path.startswith("/web/"):
             response.headers["Content-Security-Policy"] = PAGE_CSP
+        elif request.url.path in ("/docs", "/redoc"):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
         return response
 
     # ---- error handlers ----

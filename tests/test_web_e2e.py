@@ -198,10 +198,10 @@ def test_active_filter_is_shown_and_a_refusal_offers_to_ask_without_it(desktop) 
     expect(retry.locator(".citation-link").first).to_contain_text(LAM_DONG_PLAN)
 
     # The chip's × drops a filter as well.
-    page.get_by_label("Tỉnh", exact=True).select_option("Quảng Ninh")
+    page.locator("#filter-province").select_option("Quảng Ninh")
     expect(chips).to_contain_text("Tỉnh: Quảng Ninh")
     page.get_by_role("button", name="Bỏ lọc tỉnh").click()
-    assert page.get_by_label("Tỉnh", exact=True).input_value() == ""
+    assert page.locator("#filter-province").input_value() == ""
 
 
 def test_who_does_what_is_searchable_filterable_sortable_and_compact(desktop, e5) -> None:  # noqa: ANN001
@@ -219,22 +219,22 @@ def test_who_does_what_is_searchable_filterable_sortable_and_compact(desktop, e5
     page.locator("#who-search").fill("tai chinh")  # accents optional
     expect(page.locator("#who-count")).not_to_have_text(total)
     page.locator("#who-search").fill("")
-    page.get_by_label("Cơ quan", exact=True).select_option("Sở Tài chính")
+    page.locator("#who-agency").select_option("Sở Tài chính")
     expect(groups).to_have_count(1)
     expect(groups.first.locator("summary")).to_contain_text("Sở Tài chính")
     rows = groups.first.locator("tr.fact-row")
     expect(rows.first).to_be_visible()
-    page.get_by_label("Vai trò").select_option("lead")
+    page.locator("#who-role").select_option("lead")
     roles = groups.first.locator('td[data-label="Vai trò"]').all_inner_texts()
     assert roles and set(roles) == {"Chủ trì"}, roles
-    page.get_by_label("Nhóm theo").select_option("document")
+    page.locator("#who-group").select_option("document")
     names = groups.locator(".group-name").all_inner_texts()
     assert names and all(re.search(r"Kế hoạch|Thông báo", n) and "_" not in n for n in names), names
 
-    page.get_by_label("Vai trò").select_option("")
-    page.get_by_label("Cơ quan", exact=True).select_option("")
-    page.get_by_label("Nhóm theo").select_option("agency")
-    page.get_by_label("Sắp xếp").select_option("count")
+    page.locator("#who-role").select_option("")
+    page.locator("#who-agency").select_option("")
+    page.locator("#who-group").select_option("agency")
+    page.locator("#who-sort").select_option("count")
     counts = [int(t.split()[0]) for t in groups.locator(".group-count").all_inner_texts()]
     assert counts == sorted(counts, reverse=True) and len(counts) <= 12, counts
     expect(page.get_by_role("button", name=re.compile(r"Xem thêm \d+ nhóm"))).to_be_visible()
@@ -247,10 +247,10 @@ def test_who_does_what_is_searchable_filterable_sortable_and_compact(desktop, e5
     page.keyboard.press("Enter")
     expect(page.locator(".clause.highlight")).to_have_attribute("data-clause-id", clause_id)
     # Changing the filter resets the source pane and the CSV link follows the filter.
-    page.get_by_label("Tỉnh", exact=True).select_option("Quảng Ninh")
+    page.locator("#filter-province").select_option("Quảng Ninh")
     expect(page.locator(".clause")).to_have_count(0)
-    href = page.locator("#csv-who").get_attribute("href")
-    assert href == "/facts?kind=responsibility&province=Qu%E1%BA%A3ng+Ninh&format=csv"
+    href = "/facts?kind=responsibility&province=Qu%E1%BA%A3ng+Ninh&format=csv"
+    expect(page.locator("#csv-who")).to_have_attribute("href", href)
     exported = page.request.get(e5[0] + href).body().decode("utf-8-sig")
     rows_csv = list(csv.DictReader(io.StringIO(exported)))
     assert rows_csv and list(rows_csv[0]) == ["Văn bản", "Tỉnh", "Điều khoản", "Cơ quan", "Vai trò", "Nhiệm vụ"]
@@ -289,7 +289,7 @@ def test_deadlines_are_marked_against_today_and_include_periodic_duties(browser,
     expect(periodic.locator(".mark")).to_have_text("Định kỳ")
     expect(periodic.locator('td[data-label="Cơ quan"]')).to_have_text("Sở Kế hoạch và Đầu tư")  # from its heading
     shot(page, "desktop-deadlines")
-    page.get_by_label("Hiện").select_option("overdue")
+    page.locator("#deadline-show").select_option("overdue")
     assert set(page.locator("#deadlines-body .mark").all_inner_texts()) == {"Đã quá hạn"}
     context.close()
     assert not errors, errors
@@ -389,8 +389,8 @@ def test_phone_has_no_horizontal_overflow_and_citations_jump_and_come_back(phone
 
     for tab, name in (("Ai làm gì", "who"), ("Hạn chót", "deadlines"), ("Chỉ tiêu", "targets"), ("Văn bản", "documents")):
         page.get_by_role("tab", name=tab).click()
-        page.wait_for_function("document.getElementById('status').textContent === ''")
-        first_group = page.locator("main details.group").first
+        expect(page.locator("#status")).to_have_text("", timeout=60_000)
+        first_group = page.locator("main section:not([hidden]) details.group").first
         if first_group.count():
             first_group.locator("summary").click()
         assert no_horizontal_overflow(page), tab
@@ -398,5 +398,5 @@ def test_phone_has_no_horizontal_overflow_and_citations_jump_and_come_back(phone
     page.set_viewport_size({"width": 360, "height": 740})
     for tab in ("Hỏi đáp", "Ai làm gì", "Văn bản"):
         page.get_by_role("tab", name=tab).click()
-        page.wait_for_function("document.getElementById('status').textContent === ''")
+        expect(page.locator("#status")).to_have_text("", timeout=60_000)
         assert no_horizontal_overflow(page), f"{tab} at 360 px"
