@@ -33,15 +33,16 @@ class _Store(Protocol):
 
 
 def fact_views(facts: list[Fact], store: _Store) -> list[FactView]:
-    docs: dict[str, Document | None] = {}
+    docs: dict[str, tuple[Document | None, str]] = {}
     clauses = {c.id: c for c in store.get_clauses(sorted({f.clause_id for f in facts}))} if facts else {}
     views = []
     for fact in facts:
         if fact.document_id not in docs:
-            docs[fact.document_id] = store.get_document(fact.document_id)
-        doc = docs[fact.document_id]
+            doc = store.get_document(fact.document_id)
+            docs[fact.document_id] = (doc, document_name(doc) if doc else fact.document_id)
+        doc, name = docs[fact.document_id]
         clause = clauses.get(fact.clause_id)
-        views.append(FactView(**fact.model_dump(), document_name=document_name(doc) if doc else fact.document_id,
+        views.append(FactView(**fact.model_dump(), document_name=name,
                               clause_label=clause_label(doc, clause) if doc and clause else ""))
     return views
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.models import Clause, Document
+from ingest.places import CANONICAL_PROVINCES
 from ingest.structure import classify
 
 # What Vietnamese readers call each level (outermost first in a path, innermost first in a label).
@@ -202,8 +203,6 @@ def _sentence_case(text: str, province: str | None) -> str:
         words.append(word.replace("TTG", "TTg") if any(c.isdigit() for c in word) or "-" in word
                      else word.lower())
     out = " ".join(words)
-    from ingest.places import CANONICAL_PROVINCES
-
     for name in (*_PROPER, *CANONICAL_PROVINCES, *([province] if province else [])):
         out = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, out)
     return out

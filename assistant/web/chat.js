@@ -166,8 +166,15 @@ export function restoreHistory() {
   try { saved = JSON.parse(localStorage.getItem(HISTORY_KEY) || "null"); } catch { saved = null; }
   if (!saved || !Array.isArray(saved.turns)) return;
   state.sessionId = saved.sessionId || null;
-  state.turns = saved.turns;
-  $("conversation").replaceChildren(...state.turns.map(renderTurn));
+  // A turn saved by an older page that no longer renders is dropped, never allowed to break the page.
+  const items = [];
+  for (const turn of saved.turns) {
+    try {
+      items.push(renderTurn(turn));
+      state.turns.push(turn);
+    } catch { /* skipped */ }
+  }
+  $("conversation").replaceChildren(...items);
 }
 
 export function newConversation() {
