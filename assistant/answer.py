@@ -16,6 +16,7 @@ from assistant.answering.evidence import build_candidates
 from assistant.answering.features import Candidate, compute_features, question_words
 from assistant.answering.ranker import Ranker, default_ranker
 from assistant.answering.spans import SPAN_TYPES, best_span
+from assistant.labels import human_labels
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, terms
 from ingest.agencies import find_agencies
@@ -475,6 +476,7 @@ def _citation(n: int, ev: Evidence) -> Citation:
         n=n, clause_id=ev.clause.id, document_id=ev.document.id, document_title=ev.document.title,
         document_number=ev.document.number, path=ev.clause.path, headings=ev.clause.headings, text=ev.clause.text,
         line_start=ev.clause.line_start, line_end=ev.clause.line_end, score=round(ev.score, 6),
+        **human_labels(ev.document, ev.clause),
     )
 
 

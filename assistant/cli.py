@@ -176,6 +176,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant
+
+    items = Assistant(_settings(), use_llama_index=False).feedback_items()
+    if args.verdict:
+        items = [item for item in items if item.verdict == args.verdict]
+    for item in items:
+        sys.stdout.write(item.model_dump_json() + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="htx", description="Cited answers over Vietnamese cooperative policy documents.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -211,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("feedback", help="print readers' đúng/sai verdicts as eval items (JSON lines)")
+    p.add_argument("--verdict", choices=["đúng", "sai"], help="only this verdict")
+    p.set_defaults(func=cmd_feedback)
+
     return parser
 
 

@@ -71,6 +71,9 @@ class Citation(BaseModel):
     line_start: int
     line_end: int
     score: float
+    label: str = Field("", description="Clause and document for a reader: 'khoản 7 Điều 4 Luật Hợp tác xã 2023'")
+    clause_label: str = Field("", description="The clause in the document's own numbering: 'khoản 7 Điều 4'")
+    document_name: str = Field("", description="Short document name: 'Kế hoạch 31/KH-UBND (Quảng Ninh)'")
 
 
 class Answer(BaseModel):

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 from assistant import validation
 from assistant.answer import Composer
+from assistant.coverage import Coverage, coverage, coverage_sentence
 from assistant.errors import EmbeddingModelError
+from assistant.feedback import EvalItem, FeedbackIn, FeedbackRecord, FeedbackStore, feedback_path
 from assistant.models import Answer, Filters, Hit, IngestReport, QueryAnalysis
 from assistant.phrasing import OpenAICompatiblePhraser, Phraser, rephrase_checked
 from assistant.query import Catalog, analyze, retrieval_filters
@@ -44,6 +46,7 @@ class Assistant:
         self._catalog = Catalog()
         self._composer: Composer | None = None
         self._weights: TermWeights | None = None
+        self._feedback = FeedbackStore(feedback_path(settings.data_dir))
         self._phraser: Phraser | None = (
             OpenAICompatiblePhraser(settings.generator_url, settings.generator_model) if settings.generator_url else None
         )
@@ -186,6 +189,21 @@ class Assistant:
         """Stored facts, filtered; every filter value is checked like a question's filters."""
         return self.store.facts(kind=kind, agency=self.check_agency(agency),
                                 province=self.check_province(province), document_id=self.check_document(document_id))
+    # ---- what is covered, what readers said -----------------------------------------------------
+    def coverage(self) -> Coverage:
+        """The documents held, by type and province (the page's "Văn bản hiện có" panel)."""
+        return coverage(self.store.list_documents())
+
+    def coverage_sentence(self) -> str:
+        """"Các văn bản hiện có bao gồm: …; các tỉnh: …." — for refusals to say what is covered."""
+        return coverage_sentence(self.store.list_documents())
+
+    def record_feedback(self, item: FeedbackIn) -> FeedbackRecord:
+        return self._feedback.add(item)
+
+    def feedback_items(self) -> list[EvalItem]:
+        """Every verdict as an eval item (JSON lines for eval/)."""
+        return self._feedback.eval_items()
 
     # ---- index maintenance ----------------------------------------------------------------------
     def ingest(self, paths: list[Path], progress: bool = False) -> IngestReport:

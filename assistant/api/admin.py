@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi.responses import Response
 
 from assistant.api.bodies import AdminIngestResult, ReloadResult
 from assistant.models import IngestReport
@@ -27,6 +28,13 @@ def router(assistant: Assistant, api: Api) -> APIRouter:
                    summary="Xoá một văn bản khỏi kho và chỉ mục")
     def admin_delete(document_id: str) -> IngestReport:
         return assistant.delete_document(document_id)
+
+    @router.get("/admin/feedback", dependencies=admin,
+                summary="Xuất các đánh giá dưới dạng câu hỏi kiểm thử (JSON Lines)")
+    def admin_feedback() -> Response:
+        lines = "".join(item.model_dump_json() + "\n" for item in assistant.feedback_items())
+        return Response(lines, media_type="application/x-ndjson; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="feedback.jsonl"'})
 
     @router.post("/admin/reload", response_model=ReloadResult, dependencies=admin, summary="Mở lại chỉ mục mới nhất")
     def admin_reload() -> ReloadResult:

@@ -31,16 +31,23 @@ class ChatAnswer(Answer):
 
 
 class DocumentSummary(Document):
+    name: str = Field(description="Short human name, e.g. 'Kế hoạch 31/KH-UBND (Quảng Ninh)'")
     n_clauses: int
+
+
+class LabelledClause(Clause):
+    label: str = Field(description="The clause in the document's own numbering, e.g. 'khoản 1 Điều 65'")
 
 
 class DocumentDetail(BaseModel):
     document: Document
-    clauses: list[Clause]
+    name: str = Field(description="Short human name of the document")
+    clauses: list[LabelledClause]
 
 
 class ClauseDetail(BaseModel):
     clause: Clause
+    label: str = Field(description="The clause in the document's own numbering")
     document: Document
     neighbours: list[Clause]
 

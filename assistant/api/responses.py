@@ -20,6 +20,10 @@ from assistant.errors import HtxError
 
 log = logging.getLogger("assistant.api")
 
+# Swagger UI and ReDoc pages start from an inline script; nothing they load may come from elsewhere (ReDoc's
+# footer logo points at a CDN: blocked here, it hides itself).
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'")
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
@@ -69,6 +73,8 @@ def with_security_headers(response: Response, path: str) -> Response:
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     if path == "/" or path.startswith("/web/"):
         response.headers["Content-Security-Policy"] = PAGE_CSP
+    elif path in ("/docs", "/redoc"):
+        response.headers["Content-Security-Policy"] = DOCS_CSP
     return response
 
 
