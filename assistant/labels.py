@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.lexicon import lexicon
 from ingest.models import Clause, Document
 from ingest.places import CANONICAL_PROVINCES
 from ingest.structure import classify
@@ -177,9 +178,7 @@ def clause_label(doc: Document, clause: Clause) -> str:
 # ---- document names ----------------------------------------------------------------------------------------------
 
 # Words that keep their capital when an ALL-CAPS title is put in sentence case.
-_PROPER = ("Chỉ thị", "Luật", "Nghị định", "Quyết định", "Thông tư", "Nghị quyết", "Kết luận", "Kế hoạch",
-           "Thủ tướng Chính phủ", "Chính phủ", "Quốc hội", "Ban Chỉ đạo", "Ủy ban nhân dân", "UBND", "HTX",
-           "Liên minh Hợp tác xã", "Bộ Chính trị", "Trung ương")
+_PROPER = (*lexicon().documents.all, *lexicon().documents.keep_capitals)
 # Where a long subject can be cut and still read as a name ("thực hiện Chỉ thị số 12/CT-TTg | ngày 22/5/2018 …").
 _CUTS = re.compile(r"\s(?:của\s|tại\s|về việc\s|trên địa bàn\s|giai đoạn\s+\d|năm\s+\d{4})", re.I)
 _DATED_REFERENCE = re.compile(r"\sngày\s+\d", re.I)

@@ -15,8 +15,8 @@ never cut in half and the start of a phrase is never dropped silently.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 

@@ -98,7 +98,7 @@ def test_cli_user_errors_are_one_line_and_exit_1(tmp_path: Path) -> None:
 
 def test_the_product_cli_has_no_evaluation_commands() -> None:
     usage = htx("--help").stdout
-    assert "{parse,facts,ingest,ask,serve}" in usage
+    assert "{parse,facts,ingest,ask,serve,feedback}" in usage
     for script in ("eval", "bench"):
         done = subprocess.run([sys.executable, "-m", "eval.cli", script, "--help"], capture_output=True, text=True,
                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)

@@ -94,6 +94,7 @@ class DocumentTypes:
     all: tuple[str, ...]
     type_words: dict[str, str]
     topic_words: tuple[str, ...]
+    keep_capitals: tuple[str, ...]
     uncitable_kinds: frozenset[str]
     bodies: tuple[str, ...]
 
@@ -165,6 +166,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 all=tuple(documents["all"]),
                 type_words=dict(documents["type_words"]),
                 topic_words=tuple(documents["topic_words"]),
+                keep_capitals=tuple(documents["keep_capitals"]),
                 uncitable_kinds=frozenset(documents["clause_kinds"]["uncitable"]),
                 bodies=tuple(documents["bodies"]["names"]),
             ),
