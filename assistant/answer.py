@@ -16,7 +16,7 @@ from assistant.answering.evidence import build_candidates
 from assistant.answering.features import Candidate, compute_features, question_words
 from assistant.answering.ranker import Ranker, default_ranker
 from assistant.answering.spans import SPAN_TYPES, best_span
-from assistant.labels import human_labels
+from assistant.labels import citation_label, document_name, human_labels
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, terms
 from ingest.agencies import find_agencies
@@ -54,9 +54,7 @@ class Evidence:
 
 
 def document_label(doc: Document) -> str:
-    kind = doc.type or "Văn bản"
-    name = f"{kind} số {doc.number}" if doc.number else f"{kind} “{_shorten(doc.title or doc.id, 90)}”"
-    return f"{name} ({'tỉnh ' + doc.province if doc.province else 'không ghi tỉnh'})"
+    return document_name(doc)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -74,9 +72,11 @@ def _clause_context(ev: Evidence) -> str:
 class Composer:
     """Turns ranked clauses into an Answer. Stateless apart from the corpus term weights."""
 
-    def __init__(self, store: EvidenceStore, weights: TermWeights, ranker: Ranker | None = None) -> None:
+    def __init__(self, store: EvidenceStore, weights: TermWeights, ranker: Ranker | None = None,
+                 coverage: str = "") -> None:
         self.store = store
         self.weights = weights
+        self.coverage = coverage  # what the documents cover, said with every refusal
         self._ranker = ranker
 
     @property
@@ -167,8 +167,7 @@ class Composer:
             if carrier.id != candidate.clause.id:
                 builder.cite(self._evidence(candidate))  # the point the question is about, under that lead-in
             first = span.text[0].upper() + span.text[1:]
-            lines = [f"{first} [{n}].", f"Theo {document_label(candidate.document)}, mục {carrier.path}: "
-                     f"“{sentence}” [{n}]"]
+            lines = [f"{first} [{n}].", f"Theo {citation_label(candidate.document, carrier)}: “{sentence}” [{n}]"]
             if candidate.children and sentence in candidate.clause.text:
                 # The figure is in a lead-in ("… theo 06 tiêu chí:"): its points are the rest of the answer.
                 lines += [f"{child.text} [{builder.cite(self._evidence_of(child, candidate))}]"
@@ -176,7 +175,8 @@ class Composer:
             others = [c for c in relevant if c is not candidate][:2]
             for other in others:
                 m = builder.cite(self._evidence(other))
-                lines.append(f"Ngoài ra, mục {other.clause.path}: “{_shorten(other.clause.text, 220)}” [{m}]")
+                lines.append(f"Ngoài ra, {citation_label(other.document, other.clause)}: "
+                             f"“{_shorten(other.clause.text, 220)}” [{m}]")
             facts = [f for c in [candidate, *others] for f in self.store.facts(clause_ids=[c.clause.id])]
             return builder.answer(analysis, lines, found=True, facts=facts)
         return self._not_found(analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
@@ -237,7 +237,7 @@ class Composer:
                 coordinators = _agencies(ev.facts, "coordinate")
                 who = ", ".join(leads) if leads else ", ".join(coordinators)
                 role = "chủ trì" if leads else "phối hợp thực hiện"
-                sentence = f"Theo {document_label(doc)}, mục {ev.clause.path}: {who} {role}"
+                sentence = f"Theo {citation_label(doc, ev.clause)}: {who} {role}"
                 if leads and coordinators:
                     sentence += f", phối hợp với {', '.join(coordinators)}"
                 sentences.append(sentence + f" [{n}].")
@@ -258,7 +258,7 @@ class Composer:
                 wording = "; ".join(dict.fromkeys(f.wording or "" for f in deadlines))
                 agencies = [a for a in _agencies(ev.facts, "lead")]
                 who = f" ({', '.join(agencies)})" if agencies else ""
-                sentences.append(f"Theo {document_label(doc)}, mục {ev.clause.path}{who}: thời hạn là {wording} [{n}].")
+                sentences.append(f"Theo {citation_label(doc, ev.clause)}{who}: thời hạn là {wording} [{n}].")
         return builder.answer(analysis, sentences, found=True, facts=_facts_of(chosen, "deadline"))
 
     def _target(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
@@ -307,7 +307,7 @@ class Composer:
             scope = f" ({fact.scope})" if fact.scope else ""
             measure = _shorten(fact.measure or "", 140)
             sentences.append(
-                f"Theo {document_label(ev.document)}, mục {ev.clause.path}: {measure}{scope}: "
+                f"Theo {citation_label(ev.document, ev.clause)}: {measure}{scope}: "
                 f"{fact.value_text}{' ' + fact.unit if fact.unit and fact.unit not in fact.value_text else ''}{when} [{n}]."
             )
         facts = [p[2] for p in picked]
@@ -351,7 +351,7 @@ class Composer:
                 n = builder.cite(Evidence(clause, doc, 1.0, 1.0, [fact]))
                 role = "chủ trì" if fact.role == "lead" else "phối hợp"
                 marks.append((clause.id, f"({role}) {_shorten(clause.text, 300)} [{n}]"))
-            sentences.append(f"• {document_label(doc)}: " + "; ".join(m[1] for m in marks) + ".")
+            sentences.append(f"• {document_name(doc)}: " + "; ".join(m[1] for m in marks) + ".")
         return builder.answer(analysis, sentences, found=True, facts=facts[:40])
 
     def _listing(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
@@ -382,8 +382,7 @@ class Composer:
         builder = _AnswerBuilder()
         sentences = []
         for doc, items in _group_by_document(chosen):
-            heading = items[0].clause.headings[-1] if items[0].clause.headings else ""
-            lead = f"Theo {document_label(doc)}" + (f", mục “{_shorten(heading, 120)}”" if heading else "") + ":"
+            lead = f"Theo {citation_label(doc, items[0].clause)}:"
             parts = [f"{_shorten(ev.clause.text, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
             sentences.append(lead + " " + "; ".join(parts) + ".")
         facts = [f for ev in chosen for f in ev.facts]
@@ -421,8 +420,10 @@ class Composer:
         text = message
         if related:
             text += " Các điều khoản có thể liên quan: " + "; ".join(
-                f"{document_label(ev.document)}, mục {ev.clause.path}" for ev in evidence[:3]
+                citation_label(ev.document, ev.clause) for ev in evidence[:3]
             ) + "."
+        if self.coverage:
+            text += " " + self.coverage
         return Answer(question=analysis.question, answer=text, found=False, intent=analysis.intent, related=related,
                       confidence=confidence)
 
@@ -461,12 +462,12 @@ class _AnswerBuilder:
         return citation.n
 
     def answer(self, analysis: QueryAnalysis, sentences: list[str], found: bool, facts: list[Fact]) -> Answer:
-        quoted = "\n".join(
-            f"[{c.n}] {c.document_number or _shorten(c.document_title or c.document_id, 70)} — mục {c.path}: "
-            f"“{_shorten(c.text, EXCERPT_CHARS)}”"
-            for c in self.citations
-        )
-        text = "\n".join(sentences) + ("\n\nCăn cứ:\n" + quoted if quoted else "")
+        body = "\n".join(sentences)
+        # Clauses the sentences name but do not quote are quoted once, briefly, so the answer can be checked
+        # without opening them; the list of sources itself is shown by the page (and printed by the CLI).
+        quoted = "\n".join(f"[{c.n}] “{_shorten(c.text, EXCERPT_CHARS)}”" for c in self.citations
+                           if _shorten(c.text, EXCERPT_CHARS).rstrip(" …") not in body)
+        text = body + ("\n\nTrích dẫn:\n" + quoted if quoted else "")
         return Answer(question=analysis.question, answer=text, found=found, intent=analysis.intent,
                       citations=self.citations, facts=facts)
 
@@ -524,7 +525,7 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 def check_extractive(answer: Answer) -> list[str]:
     """Numbers in the answer's own sentences that no cited clause contains (should be empty)."""
-    body = answer.answer.split("\n\nCăn cứ:")[0]
+    body = answer.answer.split("\n\nTrích dẫn:")[0]
     body = re.sub(r"\[\d+\]", " ", body)
     cited = " ".join(c.text + " " + " ".join(c.headings) + " " + (c.document_number or "") + " " + c.path
                      + " " + (c.document_title or "") for c in answer.citations)

@@ -128,6 +128,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
     else:
         print(answer.answer)
+        if answer.citations:
+            print("\nNguồn:")
+            for citation in answer.citations:
+                print(f"[{citation.n}] {citation.label or citation.document_id + ' ' + citation.path}")
     return 0
 
 

@@ -73,7 +73,7 @@ class Assistant:
         self._retriever = HybridSearch(index)
         self._catalog = Catalog(documents=documents)
         self._weights = weights
-        self._composer = Composer(index.store, weights)
+        self._composer = Composer(index.store, weights, coverage=coverage_sentence(documents))
         log.info("index version %s open: %d documents", index.version, len(documents))
 
     def _check_embed_model(self, built_with: str | None) -> None:
