@@ -29,10 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.chat import Conversations, fold
+from assistant.chat import Conversations
 from assistant.errors import AssistantError, InvalidInputError, NotFoundError
 from assistant.models import Answer, Filters, IngestReport
 from ingest.errors import IngestError
+from ingest.lexicon import fold_words
 from ingest.models import Clause, Document, Fact, FactKind
 
 if TYPE_CHECKING:
@@ -221,7 +222,7 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
 
 # ---- helpers --------------------------------------------------------------------------------------------------
 def _fold(text: str) -> str:
-    return " ".join(fold(text).split())
+    return fold_words(text)
 
 
 def _shown(value: str, limit: int = 80) -> str:

@@ -1,0 +1,228 @@
+"""Explicit inheritance rules: a chat message plus the previous turn's state give the next standalone question.
+
+A message fills what it names and inherits the rest:
+
+- a new place, year, agency or document *replaces* the old one (never accumulates);
+- a message made only of a question form ("Nộp ở đâu?", "Bao lâu?", "Ai ký?", "Cơ quan nào phối hợp?",
+  "Hạn chót là khi nào?") keeps the thread's topic and document and changes what is asked;
+- "Còn … thì sao?" (and "Thế còn …", "Với … thì …") swaps the named slot into the previous question;
+- "Trong đó …", "Riêng …", "Sau đó …", "việc đó", "ở đó" continue the thread with a more specific question;
+- a message with a topic of its own continues the thread only when it uses a follow-up question form and every
+  topic word it adds is already in the thread (its topic or the clauses that answered it); otherwise it
+  starts a new thread and inherits nothing.
+
+The result is written back as one clean question, shown to the user as "Đã hiểu là: …".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Literal
+
+from pydantic import BaseModel
+
+from assistant.dialogue.reading import Reading, follow_ask_in, read, sentence, tidy
+from assistant.dialogue.state import (
+    DialogueState,
+    FramePiece,
+    Slots,
+    frame_of,
+    lower_first_word,
+    render,
+    slot_phrase,
+    state_of,
+)
+from assistant.models import QueryAnalysis
+from ingest.lexicon import fold, fold_words, lexicon
+
+Rule = Literal["first", "new", "swap", "ask", "refine", "narrow", "sequel", "reference"]
+
+
+class Resolution(BaseModel):
+    question: str
+    follow_up: bool
+    rule: Rule
+    slots: Slots
+
+
+def own_slots(analysis: QueryAnalysis) -> Slots:
+    return Slots(places=list(dict.fromkeys([*analysis.provinces, *analysis.unknown_places])),
+                 years=list(analysis.years), agencies=list(analysis.agencies),
+                 document_ids=list(analysis.document_ids))
+
+
+def apply_slots(analysis: QueryAnalysis, slots: Slots, corpus_provinces: Collection[str]) -> QueryAnalysis:
+    """The analysis of a written-back question with the resolved slots: what the message inherited holds even
+    where the text alone would be read otherwise (a document it no longer names)."""
+    corpus = {fold_words(p): p for p in corpus_provinces}
+    return analysis.model_copy(update={
+        "provinces": [corpus[fold_words(p)] for p in slots.places if fold_words(p) in corpus],
+        "unknown_places": [p for p in slots.places if fold_words(p) not in corpus],
+        "years": list(slots.years),
+        "document_ids": list(slots.document_ids),
+    })
+
+
+def inherit(previous: Slots, own: Slots) -> Slots:
+    """What the message names replaces; what it does not name is kept."""
+    return Slots(places=own.places or previous.places, years=own.years or previous.years,
+                 agencies=own.agencies or previous.agencies, document_ids=own.document_ids or previous.document_ids)
+
+
+def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> Rule:
+    if reading.has("opener", "closer"):
+        return "swap"
+    if reading.has("narrow"):
+        return "narrow"
+    if reading.has("sequel"):
+        return "sequel"
+    if reading.has("reference", "place_reference"):
+        return "reference"
+    if not reading.has_topic:
+        return "ask" if reading.has("ask") else "swap"
+    known = set(previous.topic_words) | set(thread_words)
+    if follow_ask_in(reading) and all(word in known for word in reading.topic_words):
+        return "refine"
+    return "new"
+
+
+def resolve(
+    analysis: QueryAnalysis,
+    previous: DialogueState | None,
+    thread_words: Collection[str] = (),
+    document_names: Mapping[str, str] | None = None,
+    force_follow_up: bool = False,
+) -> Resolution:
+    """The standalone question for a message (`analysis`), given the previous turn's state.
+
+    `thread_words` are the folded words of the clauses near those that answered the previous turn;
+    `document_names` name documents for the written-back question; `force_follow_up` reads a message that
+    would start a new thread as a continuation (used when it found no answer on its own)."""
+    own = own_slots(analysis)
+    if previous is None:
+        return Resolution(question=analysis.question, follow_up=False, rule="first", slots=own)
+    reading = read(analysis)
+    rule = rule_for(reading, previous, thread_words)
+    if rule == "new" and force_follow_up:
+        rule = "refine"
+    if rule == "new":
+        return Resolution(question=analysis.question, follow_up=False, rule="new", slots=own)
+    slots = inherit(previous.slots, own)
+    extra = _documents(slots, previous, document_names or {}, own)
+    if reading.has("narrow") and not reading.has("ask"):
+        # "Riêng huyện Lạc Sơn thì sao?": the previous question, narrowed by what the message adds.
+        qualifier = tidy(render(frame_of(reading, drop_roles=frozenset({"closer"})), Slots()))
+        question = render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
+    elif reading.has_topic or reading.has("reference"):
+        swapped = _swap_topic(reading, previous, slots, extra) if rule == "swap" else None
+        if swapped is not None:
+            question = swapped
+        else:
+            if rule == "swap" and not own.agencies:
+                # A new topic replaces the old one together with the agency it was about.
+                slots = slots.model_copy(update={"agencies": []})
+            question = _with_context(reading, previous, rule, own, slots, extra)
+    elif rule == "swap" and _same_question(reading, previous) or not reading.has("ask"):
+        # "Còn Hòa Bình năm 2017 thì sao?": the previous question with the named slots swapped in place.
+        question = render(previous.frame, slots, extra=extra)
+    else:
+        # "Nộp ở đâu?", "Hạn chót là khi nào?": the new question form around the thread's topic.
+        # Agencies the topic already names are not repeated ("hạn chót kiện toàn lại Ban Chỉ đạo").
+        shown = slots if own.agencies else slots.model_copy(
+            update={"agencies": [a for a in slots.agencies if a not in previous.topic_agencies]})
+        question = render(frame_of(reading, drop_roles=_MARKERS_AND_SLOTS), shown, topic=previous.topic,
+                          extra=extra)
+    return Resolution(question=question, follow_up=True, rule=rule, slots=slots)
+
+
+_MARKERS_AND_SLOTS = frozenset({"opener", "closer", "place", "place_prep", "year", "year_prefix", "agency"})
+
+
+def _same_question(reading: Reading, previous: DialogueState) -> bool:
+    """A swap that asks what the previous question asked ("Còn Sở Giao thông thì sao?", "… thì làm gì?" after
+    a tasks question): the previous question is re-asked; otherwise the message's own question form is."""
+    analysis = reading.analysis
+    if analysis.intent == "general":
+        same = analysis.answer_type in ("other", previous.answer_type)
+    else:
+        same = analysis.intent == previous.intent
+    return same and not follow_ask_in(reading, besides=previous.question)
+
+
+def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots, extra: tuple[str, ...]) -> str | None:
+    """"Còn liên hiệp hợp tác xã thì sao?": the named topic replaces the part of the previous question it
+    overlaps ("hợp tác xã"), when the message asks nothing else; with no overlap and no question form of its
+    own, it is asked with the previous question form. None when the message is its own question."""
+    if reading.has("ask") and not _same_question(reading, previous):
+        return None
+    topic = reading.first_topic_run()
+    swapped = _substitute(previous, topic)
+    if swapped is not None:
+        return render(swapped, slots, extra=extra)
+    if reading.has("ask"):
+        return None
+    topic = reading.topic_phrase()
+    tail = [p for p in previous.frame if p.kind == "tail"]
+    if tail:
+        return render([FramePiece(kind="text", text=topic + " "), *tail], slots, extra=extra)
+    return render([FramePiece(kind="text", text=f"{previous.ask} {topic}")], slots, extra=extra)
+
+
+def _substitute(previous: DialogueState, topic: str) -> list[FramePiece] | None:
+    """The previous frame with the longest ending of `topic` that it contains replaced by `topic`."""
+    words = topic.split()
+    abbreviations = {fold_words(long): short for short, long in lexicon().abbreviations.items()}
+    for size in range(len(words), 1, -1):  # two syllables at least: one alone ("gửi") is not a topic
+        ending = fold_words(" ".join(words[-size:]))
+        forms = [ending] + ([fold_words(abbreviations[ending])] if ending in abbreviations else [])
+        for index, piece in enumerate(previous.frame):
+            if piece.kind != "text":
+                continue
+            folded = fold(piece.text)
+            if len(folded) != len(piece.text):
+                continue
+            for form in forms:
+                body = r"\s+".join(re.escape(w) for w in form.split())
+                match = re.search(rf"(?<![a-z0-9]){body}(?![a-z0-9])", folded)
+                if match and not _content_stopword(ending):
+                    text = piece.text[: match.start()] + topic + piece.text[match.end():]
+                    return [*previous.frame[:index], FramePiece(kind="text", text=text), *previous.frame[index + 1:]]
+    return None
+
+
+def _content_stopword(folded: str) -> bool:
+    return all(word in lexicon().question.stop_words for word in folded.split())
+
+
+def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
+                  extra: tuple[str, ...]) -> str:
+    """A message with a topic of its own, kept as written, after the thread's context: "Về <topic>, ở <place>,
+    năm <year>: <message>?". "ở đó" becomes the place and "việc đó" the topic, in place."""
+    place_reference = reading.has("place_reference")
+    core_slots = Slots(places=own.places or (previous.slots.places if place_reference else []),
+                       years=own.years, agencies=own.agencies, document_ids=own.document_ids)
+    core = render(frame_of(reading), core_slots, topic=previous.topic if reading.has("reference") else "")
+    context: list[str] = []
+    overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
+    if rule != "swap" and previous.topic and not overlaps and not reading.has("reference"):
+        context.append(slot_phrase("topic", [lower_first_word(previous.topic)]))
+    for kind, values in (("place", [] if core_slots.places else slots.places),
+                         ("year", [] if own.years else [str(y) for y in slots.years]),
+                         ("agency", [] if own.agencies else slots.agencies)):
+        if values:
+            context.append(slot_phrase(kind, values))
+    context.extend(extra)
+    if not context:
+        return core
+    return sentence(f"{', '.join(context)}: {lower_first_word(core)}")
+
+
+def _documents(slots: Slots, previous: DialogueState, names: Mapping[str, str], own: Slots) -> tuple[str, ...]:
+    """'theo <document>' for an inherited document the question text does not already name."""
+    if own.document_ids or not slots.document_ids:
+        return ()
+    labels = [names[d] for d in slots.document_ids if d in names]
+    if not labels or any(label in previous.question for label in labels):
+        return ()
+    return (slot_phrase("document", labels),)
