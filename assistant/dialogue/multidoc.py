@@ -65,11 +65,10 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
 
 
 def _in_order(analysis: QueryAnalysis) -> list[str]:
-    """The provinces in the order the question names them."""
+    """The corpus provinces in the order the question names them."""
     from assistant.dialogue.reading import read
 
-    named = [s.value for s in read(analysis).syllables if s.role == "place" and s.value in analysis.provinces]
-    return list(dict.fromkeys([*named, *analysis.provinces]))
+    return [p for p in read(analysis).places() if p in analysis.provinces]
 
 
 def _row_analysis(assistant: Assistant, analysis: QueryAnalysis, row: Row) -> QueryAnalysis:

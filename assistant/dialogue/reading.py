@@ -115,6 +115,12 @@ class Reading:
     def values(self, role: str) -> list[str]:
         return list(dict.fromkeys(s.value for s in self.syllables if s.role == role and s.value))
 
+    def places(self) -> list[str]:
+        """Places named, in the order the question names them (corpus provinces and others)."""
+        analysis = self.analysis
+        named = [*analysis.provinces, *analysis.unknown_places]
+        return list(dict.fromkeys([*(v for v in self.values("place") if v in named), *named]))
+
 
 def cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """`text` without the given character spans, whitespace and stray punctuation tidied."""

@@ -9,7 +9,8 @@ A message fills what it names and inherits the rest:
 - "Trong đó …", "Riêng …", "Sau đó …", "việc đó", "ở đó" continue the thread with a more specific question;
 - a message with a topic of its own continues the thread only when it uses a follow-up question form and every
   topic word it adds is already in the thread (its topic or the clauses that answered it); otherwise it
-  starts a new thread and inherits nothing.
+  starts a new thread and inherits nothing. So does a whole question about an agency or document of its own
+  ("Sở Tài chính phải làm gì?").
 
 The result is written back as one clean question, shown to the user as "Đã hiểu là: …".
 """
@@ -34,7 +35,7 @@ from assistant.dialogue.state import (
     state_of,
 )
 from assistant.models import QueryAnalysis
-from ingest.lexicon import fold, fold_words, lexicon
+from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 
 Rule = Literal["first", "new", "swap", "ask", "refine", "narrow", "sequel", "reference"]
 
@@ -46,9 +47,10 @@ class Resolution(BaseModel):
     slots: Slots
 
 
-def own_slots(analysis: QueryAnalysis) -> Slots:
-    return Slots(places=list(dict.fromkeys([*analysis.provinces, *analysis.unknown_places])),
-                 years=list(analysis.years), agencies=list(analysis.agencies),
+def own_slots(reading: Reading) -> Slots:
+    """What the message itself names."""
+    analysis = reading.analysis
+    return Slots(places=reading.places(), years=list(analysis.years), agencies=list(analysis.agencies),
                  document_ids=list(analysis.document_ids))
 
 
@@ -80,6 +82,10 @@ def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection
     if reading.has("reference", "place_reference"):
         return "reference"
     if not reading.has_topic:
+        analysis = reading.analysis
+        names_own = bool(set(analysis.agencies) - set(previous.slots.agencies)) or bool(analysis.document_ids)
+        if names_own and reading.has("ask"):
+            return "new"  # a whole question about an agency or a document of its own ("Sở Tài chính làm gì?")
         return "ask" if reading.has("ask") else "swap"
     known = set(previous.topic_words) | set(thread_words)
     if follow_ask_in(reading) and all(word in known for word in reading.topic_words):
@@ -99,10 +105,10 @@ def resolve(
     `thread_words` are the folded words of the clauses near those that answered the previous turn;
     `document_names` name documents for the written-back question; `force_follow_up` reads a message that
     would start a new thread as a continuation (used when it found no answer on its own)."""
-    own = own_slots(analysis)
+    reading = read(analysis)
+    own = own_slots(reading)
     if previous is None:
         return Resolution(question=analysis.question, follow_up=False, rule="first", slots=own)
-    reading = read(analysis)
     rule = rule_for(reading, previous, thread_words)
     if rule == "new" and force_follow_up:
         rule = "refine"
@@ -131,12 +137,22 @@ def resolve(
         # Agencies the topic already names are not repeated ("hạn chót kiện toàn lại Ban Chỉ đạo").
         shown = slots if own.agencies else slots.model_copy(
             update={"agencies": [a for a in slots.agencies if a not in previous.topic_agencies]})
-        question = render(frame_of(reading, drop_roles=_MARKERS_AND_SLOTS), shown, topic=previous.topic,
-                          extra=extra)
+        topic = previous.topic
+        if _asks_about_a_document(reading) and previous.document_ids and document_names:
+            # "Ai ký?", "Ban hành ngày nào?": asked of the document that answered, not of its topic.
+            topic = document_names.get(previous.document_ids[0], topic)
+            shown, extra = Slots(), ()
+        question = render(frame_of(reading, drop_roles=_MARKERS_AND_SLOTS), shown, topic=topic, extra=extra)
     return Resolution(question=question, follow_up=True, rule=rule, slots=slots)
 
 
 _MARKERS_AND_SLOTS = frozenset({"opener", "closer", "place", "place_prep", "year", "year_prefix", "agency"})
+
+
+def _asks_about_a_document(reading: Reading) -> bool:
+    """Whether the message asks for a field of a document (who signed it, when it was issued)."""
+    folded = reading.analysis.folded
+    return any(contains_phrase(folded, cue) for cues in lexicon().question.metadata_cues.values() for cue in cues)
 
 
 def _same_question(reading: Reading, previous: DialogueState) -> bool:

@@ -111,11 +111,15 @@ def _mentions(reading: Reading) -> list[tuple[str, int, int, int]]:
 
 def _tail_start(reading: Reading) -> int | None:
     """Offset where the question's closing question form begins ("ở đâu", "là khi nào"), if it has one."""
+    words = lexicon().dialogue
     content = [s for s in reading.syllables if s.role not in {"punct", "closer"}]
-    for phrase in sorted({tuple(p.split()) for p in lexicon().dialogue.tail_asks}, key=len, reverse=True):
+    for phrase in sorted({tuple(p.split()) for p in words.tail_asks}, key=len, reverse=True):
         if len(content) >= len(phrase) and tuple(s.folded for s in content[-len(phrase):]) == phrase:
             if all(s.role in {"ask", "function", "weak"} for s in content[-len(phrase):]):
-                return content[-len(phrase)].start
+                start = len(content) - len(phrase)
+                while start > 0 and content[start - 1].folded in words.tail_lead_ins:
+                    start -= 1
+                return content[start].start
     return None
 
 
@@ -165,8 +169,7 @@ def state_of(reading: Reading, slots: Slots | None = None) -> DialogueState:
     """The state of a standalone question; `slots` (from the resolution) win over what the text names."""
     analysis = reading.analysis
     if slots is None:
-        slots = Slots(places=list(dict.fromkeys([*analysis.provinces, *analysis.unknown_places])),
-                      years=list(analysis.years), agencies=list(analysis.agencies),
+        slots = Slots(places=reading.places(), years=list(analysis.years), agencies=list(analysis.agencies),
                       document_ids=list(analysis.document_ids))
     return DialogueState(
         question=analysis.question,
@@ -234,7 +237,7 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     if tail_at is not None and tidy(" ".join(parts[:tail_at])):
         words = [*parts[:tail_at], *map(lower_first_word, inserted), *missing, *parts[tail_at:], *extra]
     elif tail_at is not None:
-        words = [*inserted, *map(lower_first_word, parts), *missing, *extra]
+        words = [*inserted, *missing, *map(lower_first_word, parts), *extra]
     else:
         words = [*parts, *map(lower_first_word, inserted), *missing, *extra]
     return sentence(" ".join(words))

@@ -104,6 +104,7 @@ class DialogueWords:
     follow_asks: tuple[str, ...]
     asks: tuple[str, ...]
     tail_asks: tuple[str, ...]
+    tail_lead_ins: frozenset[str]
     joiners: frozenset[str]
     place_prefixes: tuple[str, ...]
     place_prepositions: tuple[str, ...]
@@ -125,6 +126,7 @@ def _dialogue(table: dict) -> DialogueWords:
     return DialogueWords(
         **words,
         joiners=frozenset(fold_words(p) for p in table["joiners"]),
+        tail_lead_ins=frozenset(fold_words(p) for p in table["tail_lead_ins"]),
         render=dict(table["render"]),
         topic_nouns=tuple(references["topic_nouns"]),
         demonstratives=tuple(references["demonstratives"]),
