@@ -121,12 +121,11 @@ def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | No
     silent: list[str] = []
     for row in scope.rows:
         row_analysis = _row_analysis(assistant, analysis, row)
-        answer = assistant.answer(row_analysis, assistant.retrieve(row_analysis))
+        answer = _answer_row(assistant, row_analysis)
         if not answer.found and row_analysis.years and len(scope.rows) > 1:
             # A year may belong to one of the places named ("Hòa Bình (năm 2017), Lâm Đồng và Quảng Ninh"):
             # another row is asked without it, and its answer states its own year.
-            row_analysis = row_analysis.model_copy(update={"years": []})
-            answer = assistant.answer(row_analysis, assistant.retrieve(row_analysis))
+            answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
         body, row_sources = _split(answer)
         kept = [line for line in body if _MARK_RE.search(line)][:ROW_LINES] if answer.found else []
         if not kept:
@@ -150,6 +149,14 @@ def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | No
         text += _SOURCES + "\n".join(sources)
     return Answer(question=analysis.question, answer=text, found=bool(lines), intent=analysis.intent,
                   citations=citations, facts=facts)
+
+
+def _answer_row(assistant: Assistant, analysis: QueryAnalysis) -> Answer:
+    """One row's answer; a row about an agency is not answered by clauses about other agencies only."""
+    from assistant.dialogue.thread import about_asked_agencies
+
+    hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
+    return assistant.answer(analysis, hits)
 
 
 def _split(answer: Answer) -> tuple[list[str], dict[int, str]]:
