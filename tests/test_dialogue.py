@@ -83,6 +83,8 @@ def assert_clean(question: str) -> None:
          ["Quảng Ninh", "Doanh thu"], ["ở đó"]),
         (["Việc đưa hợp tác xã đi hội chợ ở Lâm Đồng do ai lo?"], "Việc đó hạn chót khi nào?", "reference",
          ["Lâm Đồng"], [], ["hội chợ"], ["Việc đó"]),
+        (["Thành lập hợp tác xã thì hồ sơ đăng ký cần những giấy tờ nào?"], "Gửi hồ sơ đó ở đâu?", "reference", [], [],
+         ["Gửi hồ sơ đăng ký ở đâu"], ["hồ sơ đó"]),
         (["Muốn chuyển tổ hợp tác thành hợp tác xã thì cần gì?"], "Sau đó phải đăng ký ở đâu?", "sequel", [], [],
          ["đăng ký", "ở đâu"], []),
         # a follow-up of a follow-up keeps what the second turn established

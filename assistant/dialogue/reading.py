@@ -96,16 +96,21 @@ class Reading:
         """Agencies named inside the topic phrase."""
         return list(dict.fromkeys(s.value for s in self._topic_span() if s.role == "agency" and s.value))
 
-    def first_topic_run(self) -> str:
-        """The first run of topic words without grammar words inside ("báo cáo định kỳ" out of "Thế còn báo cáo
-        định kỳ thì phải gửi vào những ngày nào?")."""
-        run: list[Syllable] = []
+    def topic_runs(self) -> list[str]:
+        """Runs of topic words without grammar words inside, as written ("thành lập hợp tác xã", "hồ sơ đăng
+        ký" out of "Thành lập hợp tác xã thì hồ sơ đăng ký cần những gì?")."""
+        runs: list[list[Syllable]] = [[]]
         for s in self.syllables:
             if s.role in {"topic", "weak"}:
-                run.append(s)
-            elif run:
-                break
-        return " ".join(s.text for s in run)
+                runs[-1].append(s)
+            elif runs[-1]:
+                runs.append([])
+        return [" ".join(s.text for s in run) for run in runs if run]
+
+    def first_topic_run(self) -> str:
+        """The first run of topic words ("báo cáo định kỳ" out of "Thế còn báo cáo định kỳ thì phải gửi …")."""
+        runs = self.topic_runs()
+        return runs[0] if runs else ""
 
     def core(self, drop: Iterable[str] = ("opener", "closer")) -> str:
         """The question as written minus the syllables of the given roles (markers by default)."""

@@ -30,6 +30,7 @@ from assistant.dialogue.state import (
     Slots,
     frame_of,
     lower_first_word,
+    referent,
     render,
     slot_phrase,
     state_of,
@@ -218,7 +219,9 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     place_reference = reading.has("place_reference")
     core_slots = Slots(places=own.places or (previous.slots.places if place_reference else []),
                        years=own.years, agencies=own.agencies, document_ids=own.document_ids)
-    core = render(frame_of(reading), core_slots, topic=previous.topic if reading.has("reference") else "")
+    frame = frame_of(reading)
+    referents = {p.text: referent(p.text, previous) for p in frame if p.kind == "reference"}
+    core = render(frame, core_slots, topic=previous.topic if reading.has("reference") else "", referents=referents)
     context: list[str] = []
     overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
     if rule != "swap" and previous.topic and not overlaps and not reading.has("reference"):

@@ -56,6 +56,7 @@ class DialogueState(BaseModel):
     answer_type: AnswerType
     topic: str = Field(description="What the question is about, as written")
     topic_words: list[str] = Field(default_factory=list, description="Folded topic syllables")
+    topic_runs: list[str] = Field(default_factory=list, description="Runs of topic words, as written")
     topic_agencies: list[str] = Field(default_factory=list, description="Agencies named inside the topic")
     ask: str = Field("", description="The question form, as written ('bao nhiêu', 'ai chủ trì')")
     slots: Slots
@@ -177,6 +178,7 @@ def state_of(reading: Reading, slots: Slots | None = None) -> DialogueState:
         answer_type=analysis.answer_type,
         topic=reading.topic_phrase(),
         topic_words=reading.topic_words,
+        topic_runs=reading.topic_runs(),
         topic_agencies=reading.topic_agencies(),
         ask=reading.text_of(["ask"]),
         slots=slots,
@@ -202,13 +204,15 @@ def _slot_values(slots: Slots, kind: str) -> list[str]:
     return {"place": slots.places, "year": [str(y) for y in slots.years], "agency": slots.agencies}[kind]
 
 
-def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[str, ...] = ()) -> str:
+def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[str, ...] = (),
+           referents: dict[str, str] | None = None) -> str:
     """Write a frame back as a question with the given slot values.
 
     A slot piece takes all values of its kind (later pieces of that kind are dropped); a reference piece becomes
-    the topic; slots with no piece of their kind, and the topic when nothing stands for it, go before the
+    its entry in `referents`, else the topic; slots with no piece of their kind, and the topic when nothing stands for it, go before the
     closing question form ("Nộp <topic> ở đâu?") or, when the question starts with it, at the front ("<Topic>
     bao lâu?"); `extra` phrases (a document) go last."""
+    referents = referents or {}
     placed: set[str] = set()
     parts: list[str] = []
     topic_placed = not topic
@@ -221,7 +225,8 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
                 placed.add(piece.kind)
             continue
         if piece.kind == "reference" and topic:
-            parts.append(topic if not parts else lower_first_word(topic))
+            referent = referents.get(piece.text, topic)
+            parts.append(referent if not parts else lower_first_word(referent))
             topic_placed = True
             continue
         if piece.kind == "place_reference" and slots.places:
@@ -253,3 +258,19 @@ def lower_first_word(text: str) -> str:
     if len(words) > 1 and words[1][:1].isupper():
         return text
     return text[: len(text) - len(stripped)] + stripped[0].lower() + stripped[1:]
+
+
+def referent(reference: str, state: DialogueState) -> str:
+    """What "hồ sơ đó" / "việc này" stands for in the thread: the run of the previous topic that starts with the
+    reference's noun ("hồ sơ đăng ký"), or the whole previous topic for a noun it does not contain ("việc")."""
+    from ingest.lexicon import fold_words
+
+    noun = fold_words(" ".join(reference.split()[:-1]))
+    for run in state.topic_runs:
+        words = run.split()
+        folded = [fold_words(w) for w in words]
+        size = len(noun.split())
+        for i in range(len(words) - size + 1):
+            if " ".join(folded[i:i + size]) == noun and len(words) - i > size:
+                return " ".join(words[i:])
+    return state.topic
