@@ -233,7 +233,8 @@ def test_questions_across_provinces_or_documents_have_a_row_each(
     assert [(r.kind, r.value) for r in scope.rows] == rows and scope.compare == compare
 
 
-@pytest.mark.parametrize("question", [FINANCE, COUNT_QN, "Luật quy định hợp tác xã cần mấy thành viên?"])
+@pytest.mark.parametrize("question", [FINANCE, COUNT_QN, "Luật quy định hợp tác xã cần mấy thành viên?",
+                                      "Theo nghị định, mỗi tỉnh được có mấy quỹ hỗ trợ hợp tác xã?"])
 def test_single_scope_questions_are_not_grouped(question: str) -> None:
     assert scope_of(analyze(question, CATALOG), CATALOG) is None
 

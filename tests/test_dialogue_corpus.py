@@ -113,7 +113,7 @@ def _rows(answer: Answer) -> dict[str, str]:
     "question",
     [
         "Nhiệm vụ của Sở Tài chính ở các tỉnh là gì?",
-        "Mỗi tỉnh đặt chỉ tiêu thành lập mới bao nhiêu hợp tác xã?",
+        "Từng tỉnh đặt chỉ tiêu thành lập mới bao nhiêu hợp tác xã?",
         "Chỉ tiêu thành lập mới hợp tác xã của Quảng Ninh và Hòa Bình là bao nhiêu?",
     ],
 )

@@ -36,6 +36,7 @@ class Scope:
     rows: tuple[Row, ...]
     compare: bool  # the question compares (and needs at least two documents to do so)
     document_type: str | None = None
+    named: bool = True  # the rows are named in the question, not implied by "các tỉnh", "các nghị định"
 
 
 def _has_any(folded: str, phrases: tuple[str, ...]) -> bool:
@@ -53,14 +54,14 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     if not analysis.provinces and not analysis.document_ids and _has_any(folded, words.all_provinces):
         provinces = catalog.provinces
         if len(provinces) >= 2:
-            return Scope(tuple(Row("province", p) for p in provinces), compare)
+            return Scope(tuple(Row("province", p) for p in provinces), compare, named=False)
     if (compare or _has_any(folded, words.all_documents)) and not analysis.document_ids:
         type_words = lexicon().documents.type_words
         types = {kind for word, kind in type_words.items() if len(word) > 2 and contains_phrase(folded, word)}
         documents = [d for d in catalog.documents if d.type in types and not (
             analysis.provinces and d.province not in analysis.provinces)]
         if len(types) == 1 and documents:
-            return Scope(tuple(Row("document", d.id) for d in documents), compare, next(iter(types)))
+            return Scope(tuple(Row("document", d.id) for d in documents), compare, next(iter(types)), named=False)
     return None
 
 
@@ -137,6 +138,8 @@ def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | No
         text = " ".join(_MARK_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", line.lstrip("• ")) for line in kept)
         lines.append(f"• {_row_label(assistant, row)}: {text}")
         facts.extend(answer.facts)
+    if not lines and not scope.named:
+        return None  # no province or document of that kind answers: the whole corpus may
     texts = lexicon().dialogue.render
     header = texts["grouped_provinces"] if all(r.kind == "province" for r in scope.rows) else texts["grouped_documents"]
     parts = [header, *lines] if lines else []
