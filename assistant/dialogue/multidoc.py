@@ -135,7 +135,7 @@ def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | No
             silent.append(f"{label} ({', '.join(documents)})" if documents else label)
             continue
         renumber = _merge_citations(answer, citations, row_sources, sources)
-        text = " ".join(_MARK_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", line.lstrip("• ")) for line in kept)
+        text = " ".join(_renumbered(line.lstrip("• "), renumber) for line in kept)
         lines.append(f"• {_row_label(assistant, row)}: {text}")
         facts.extend(answer.facts)
     if not lines and not scope.named:
@@ -160,6 +160,10 @@ def _answer_row(assistant: Assistant, analysis: QueryAnalysis) -> Answer:
 
     hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
     return assistant.answer(analysis, hits)
+
+
+def _renumbered(line: str, renumber: dict[int, int]) -> str:
+    return _MARK_RE.sub(lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", line)
 
 
 def _split(answer: Answer) -> tuple[list[str], dict[int, str]]:

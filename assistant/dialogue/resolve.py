@@ -33,7 +33,6 @@ from assistant.dialogue.state import (
     referent,
     render,
     slot_phrase,
-    state_of,
 )
 from assistant.models import QueryAnalysis
 from ingest.lexicon import contains_phrase, fold, fold_words, lexicon

@@ -156,10 +156,11 @@ def frame_of(reading: Reading, drop_roles: frozenset[str] = frozenset({"opener",
             continue
         if start > cursor:
             pieces.append(FramePiece(kind="text", text=question[cursor:start]))
-        if kind != "drop":
-            prefix = question[start:name_start] if kind in SLOT_KINDS else ""
-            pieces.append(FramePiece(kind=kind, text=question[name_start:end] if kind in SLOT_KINDS else
-                                     question[start:end], prefix=prefix))  # type: ignore[arg-type]
+        if kind in SLOT_KINDS:
+            pieces.append(FramePiece.model_validate(
+                {"kind": kind, "text": question[name_start:end], "prefix": question[start:name_start]}))
+        elif kind != "drop":
+            pieces.append(FramePiece.model_validate({"kind": kind, "text": question[start:end]}))
         cursor = end
     if cursor < len(question):
         pieces.append(FramePiece(kind="text", text=question[cursor:]))
