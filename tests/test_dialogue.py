@@ -265,3 +265,20 @@ def test_a_dialogue_file_without_a_table_is_named_in_the_error(tmp_path: Path) -
     (tmp_path / "dialogue.toml").write_text(text.replace("[multidoc]", "[multi_doc]"), encoding="utf-8")
     with pytest.raises(LexiconError, match="multidoc"):
         load_lexicon(tmp_path)
+
+
+def test_a_document_named_in_the_thread_is_kept_and_said_once() -> None:
+    catalog = Catalog(documents=[*CATALOG.documents, Document(
+        id="qn31", type="Kế hoạch", number="31/KH-UBND", province="Quảng Ninh", source_file="qn.md", sha256="0")])
+    names = {"qn31": "Kế hoạch số 31/KH-UBND"}
+    analysis = analyze("Kế hoạch 31/KH-UBND giao Liên minh Hợp tác xã tỉnh việc gì?", catalog)
+    assert analysis.document_ids == ["qn31"]
+    state = state_of(read(analysis))
+    asked_again = resolve(analyze("Hạn chót là khi nào?", catalog), state, document_names=names)
+    swapped = resolve(analyze("Còn năm 2019 thì sao?", catalog), state, document_names=names)
+    own_topic = resolve(analyze("Trong đó việc nào liên quan đến đào tạo?", catalog), state, document_names=names)
+    for resolution in (asked_again, swapped, own_topic):
+        assert resolution.slots.document_ids == ["qn31"], resolution
+        assert resolution.question.count("31/KH-UBND") == 1, resolution.question
+        assert resolution.question.count("Liên minh") == 1, resolution.question
+        assert_clean(resolution.question)

@@ -115,35 +115,47 @@ def resolve(
     if rule == "new":
         return Resolution(question=analysis.question, follow_up=False, rule="new", slots=own)
     slots = inherit(previous.slots, own)
-    extra = _documents(slots, previous, document_names or {}, own)
+    if rule == "swap" and reading.has_topic and not own.agencies and _swap_topic(reading, previous, slots) is None:
+        # A new topic replaces the old one together with the agency it was about.
+        slots = slots.model_copy(update={"agencies": []})
+    names = document_names or {}
+    # A question written from the message says which document the thread is in, unless it already does.
+    documents = _documents(slots, names, own)
+    question = _write(reading, previous, rule, own, slots, names, documents)
+    if documents and any(question.count(_number(names[d])) > 1 for d in slots.document_ids if d in names):
+        question = _write(reading, previous, rule, own, slots, names, ())
+    return Resolution(question=question, follow_up=True, rule=rule, slots=slots)
+
+
+def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
+           names: Mapping[str, str], extra: tuple[str, ...]) -> str:
+    """The follow-up written back as one standalone question."""
     if reading.has("narrow") and not reading.has("ask"):
         # "Riêng huyện Lạc Sơn thì sao?": the previous question, narrowed by what the message adds.
         qualifier = tidy(render(frame_of(reading, drop_roles=frozenset({"closer"})), Slots()))
-        question = render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
-    elif reading.has_topic or reading.has("reference"):
-        swapped = _swap_topic(reading, previous, slots, extra) if rule == "swap" else None
-        if swapped is not None:
-            question = swapped
-        else:
-            if rule == "swap" and not own.agencies:
-                # A new topic replaces the old one together with the agency it was about.
-                slots = slots.model_copy(update={"agencies": []})
-            question = _with_context(reading, previous, rule, own, slots, extra)
-    elif rule == "swap" and _same_question(reading, previous) or not reading.has("ask"):
-        # "Còn Hòa Bình năm 2017 thì sao?": the previous question with the named slots swapped in place.
-        question = render(previous.frame, slots, extra=extra)
-    else:
-        # "Nộp ở đâu?", "Hạn chót là khi nào?": the new question form around the thread's topic.
-        # Agencies the topic already names are not repeated ("hạn chót kiện toàn lại Ban Chỉ đạo").
-        shown = slots if own.agencies else slots.model_copy(
-            update={"agencies": [a for a in slots.agencies if a not in previous.topic_agencies]})
-        topic = previous.topic
-        if _asks_about_a_document(reading) and previous.document_ids and document_names:
-            # "Ai ký?", "Ban hành ngày nào?": asked of the document that answered, not of its topic.
-            topic = document_names.get(previous.document_ids[0], topic)
-            shown, extra = Slots(), ()
-        question = render(frame_of(reading, drop_roles=_MARKERS_AND_SLOTS), shown, topic=topic, extra=extra)
-    return Resolution(question=question, follow_up=True, rule=rule, slots=slots)
+        return render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
+    if reading.has_topic or reading.has("reference"):
+        swapped = _swap_topic(reading, previous, slots) if rule == "swap" else None
+        return swapped if swapped is not None else _with_context(reading, previous, rule, own, slots, extra)
+    if rule == "swap" and _same_question(reading, previous) or not reading.has("ask"):
+        # "Còn Hòa Bình năm 2017 thì sao?": the previous question (which names its document, if any) with the
+        # named slots swapped in place.
+        return render(previous.frame, slots)
+    # "Nộp ở đâu?", "Hạn chót là khi nào?": the new question form around the thread's topic.
+    # Agencies the topic already names are not repeated ("hạn chót kiện toàn lại Ban Chỉ đạo").
+    shown = slots if own.agencies else slots.model_copy(
+        update={"agencies": [a for a in slots.agencies if a not in previous.topic_agencies]})
+    topic = previous.topic
+    if _asks_about_a_document(reading) and previous.document_ids and names:
+        # "Ai ký?", "Ban hành ngày nào?": asked of the document that answered, not of its topic.
+        topic = names.get(previous.document_ids[0], topic)
+        shown, extra = Slots(), ()
+    return render(frame_of(reading, drop_roles=_MARKERS_AND_SLOTS), shown, topic=topic, extra=extra)
+
+
+def _number(label: str) -> str:
+    """The number in a document's name ("31/KH-UBND" of "Kế hoạch số 31/KH-UBND"), else the name."""
+    return label.split(" số ", 1)[-1]
 
 
 _MARKERS_AND_SLOTS = frozenset({"opener", "closer", "place", "place_prep", "year", "year_prefix", "agency"})
@@ -166,7 +178,7 @@ def _same_question(reading: Reading, previous: DialogueState) -> bool:
     return same and not follow_ask_in(reading, besides=previous.question)
 
 
-def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots, extra: tuple[str, ...]) -> str | None:
+def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots) -> str | None:
     """"Còn liên hiệp hợp tác xã thì sao?": the named topic replaces the part of the previous question it
     overlaps ("hợp tác xã"), when the message asks nothing else; with no overlap and no question form of its
     own, it is asked with the previous question form. None when the message is its own question."""
@@ -175,14 +187,14 @@ def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots, extra: 
     topic = reading.first_topic_run()
     swapped = _substitute(previous, topic)
     if swapped is not None:
-        return render(swapped, slots, extra=extra)
+        return render(swapped, slots)
     if reading.has("ask"):
         return None
     topic = reading.topic_phrase()
     tail = [p for p in previous.frame if p.kind == "tail"]
     if tail:
-        return render([FramePiece(kind="text", text=topic + " "), *tail], slots, extra=extra)
-    return render([FramePiece(kind="text", text=f"{previous.ask} {topic}")], slots, extra=extra)
+        return render([FramePiece(kind="text", text=topic + " "), *tail], slots)
+    return render([FramePiece(kind="text", text=f"{previous.ask} {topic}")], slots)
 
 
 def _substitute(previous: DialogueState, topic: str) -> list[FramePiece] | None:
@@ -223,11 +235,13 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     core = render(frame, core_slots, topic=previous.topic if reading.has("reference") else "", referents=referents)
     context: list[str] = []
     overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
+    agencies = [] if own.agencies else slots.agencies
     if rule != "swap" and previous.topic and not overlaps and not reading.has("reference"):
         context.append(slot_phrase("topic", [lower_first_word(previous.topic)]))
+        agencies = [a for a in agencies if a not in previous.topic_agencies]  # the topic names them
     for kind, values in (("place", [] if core_slots.places else slots.places),
                          ("year", [] if own.years else [str(y) for y in slots.years]),
-                         ("agency", [] if own.agencies else slots.agencies)):
+                         ("agency", agencies)):
         if values:
             context.append(slot_phrase(kind, values))
     context.extend(extra)
@@ -236,11 +250,9 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     return sentence(f"{', '.join(context)}: {lower_first_word(core)}")
 
 
-def _documents(slots: Slots, previous: DialogueState, names: Mapping[str, str], own: Slots) -> tuple[str, ...]:
-    """'theo <document>' for an inherited document the question text does not already name."""
+def _documents(slots: Slots, names: Mapping[str, str], own: Slots) -> tuple[str, ...]:
+    """'theo <document>' for a document the thread named and the message does not."""
     if own.document_ids or not slots.document_ids:
         return ()
     labels = [names[d] for d in slots.document_ids if d in names]
-    if not labels or any(label in previous.question for label in labels):
-        return ()
-    return (slot_phrase("document", labels),)
+    return (slot_phrase("document", labels),) if labels else ()
