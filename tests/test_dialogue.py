@@ -164,6 +164,7 @@ def test_the_first_turn_is_asked_as_written() -> None:
         ("Báo cáo định kỳ gửi khi nào?", {"Báo": "topic", "cáo": "topic", "gửi": "topic", "khi": "ask"}),
         ("Sở Tài chính ở Lâm Đồng làm gì?", {"Sở": "agency", "ở": "place_prep", "Lâm": "place", "gì": "ask"}),
         ("Riêng huyện Kỳ Sơn được mấy?", {"Riêng": "narrow", "Kỳ": "topic", "mấy": "ask"}),
+        ("Sở Công Thương ở các tỉnh hỗ trợ gì?", {"ở": "collect", "các": "collect", "tỉnh": "collect", "trợ": "topic"}),
     ],
 )
 def test_every_word_gets_its_role(question: str, roles: dict[str, str]) -> None:

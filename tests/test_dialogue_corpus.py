@@ -85,6 +85,17 @@ def test_a_plan_figure_is_asked_again_for_another_province_and_year(assistant: A
     assert_clean(question)
 
 
+def test_who_signed_is_asked_of_the_document_that_answered(assistant: Assistant) -> None:
+    _, signer, issued = converse(assistant, [
+        "Theo kế hoạch, đến năm 2020 số lượng hợp tác xã ở Quảng Ninh là bao nhiêu?",
+        "Ai ký?",
+        "Ban hành ngày nào?",
+    ])
+    assert signer.resolved_question == "Kế hoạch số 31/KH-UBND ai ký?"
+    assert signer.answer.found and signer.answer.citations[0].document_id == "quang-ninh_kh-31-2017-phat-trien-htx"
+    assert issued.resolved_question == "Kế hoạch số 31/KH-UBND ban hành ngày nào?" and issued.answer.found
+
+
 def test_an_agency_swapped_inside_a_plan_is_not_answered_by_the_previous_agency(assistant: Assistant) -> None:
     _, swapped = converse(assistant, [
         "Tại Lâm Đồng, Sở Xây dựng được giao thành lập mới bao nhiêu hợp tác xã?",

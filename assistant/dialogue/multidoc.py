@@ -78,11 +78,12 @@ def _row_analysis(assistant: Assistant, analysis: QueryAnalysis, row: Row) -> Qu
     if row.kind == "document":
         return analysis.model_copy(update={"document_ids": [row.value], "provinces": []})
     from assistant.dialogue.reading import read
-    from assistant.dialogue.state import Slots, render, state_of
+    from assistant.dialogue.state import Slots, frame_of, render, state_of
 
-    state = state_of(read(analysis))
+    reading = read(analysis)
+    state = state_of(reading)
     slots = Slots(places=[row.value], years=state.slots.years, agencies=state.slots.agencies)
-    question = render(state.frame, slots)
+    question = render(frame_of(reading, drop_roles=frozenset({"collect"})), slots)
     row_analysis = assistant.analyze(question)
     return row_analysis.model_copy(update={"provinces": [row.value], "unknown_places": [],
                                            "document_ids": list(analysis.document_ids)})

@@ -5,9 +5,10 @@ into words; here every syllable of those words gets one role, with its offsets i
 follow-up can keep, swap or drop exactly the words of one slot and write the rest back verbatim.
 
 Roles, in the order they are assigned (the first that applies wins):
-place, place_prep (ở/tại/tỉnh before a place), agency, year, year_prefix (năm before a year), opener / closer
+place, place_prep (ở/tại/tỉnh before a place), agency, year, year_prefix (năm before a year), collect ("ở các
+tỉnh"), opener / closer
 ("còn … thì sao"), narrow ("trong đó", "riêng"), sequel ("sau đó"), reference ("việc đó"), place_reference
-("ở đó"), ask (a question form), weak (a framing phrase such as "chỉ tiêu", "kế hoạch"), function (a grammar
+("ở đó"), ask (a question form, or a question about a document: "ban hành ngày"), weak (a framing phrase such as "chỉ tiêu", "kế hoạch"), function (a grammar
 word), punct, and topic for everything else.
 """
 
@@ -310,6 +311,20 @@ def _mark_edges(syllables: list[Syllable]) -> None:
             break
 
 
+def _mark_collect(syllables: list[Syllable]) -> None:
+    """"(ở) các tỉnh", "từng địa phương": the question is asked of every province (see multidoc)."""
+    words = lexicon().dialogue
+    _mark_phrases(syllables, _phrases(words.all_provinces), "collect")
+    prepositions = _phrases(words.place_prepositions)
+    for i, s in enumerate(syllables):
+        if s.role == "collect" and (i == 0 or syllables[i - 1].role != "collect"):
+            for prep in prepositions:
+                if i >= len(prep) and _match_at(syllables, i - len(prep), prep):
+                    for j in range(len(prep)):
+                        syllables[i - len(prep) + j].role = "collect"
+                    break
+
+
 def _lower(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
@@ -332,11 +347,13 @@ def read(analysis: QueryAnalysis) -> Reading:
     mention = _mark_places(syllables, analysis, 0)
     mention = _mark_agencies(syllables, analysis.question, mention)
     _mark_years(syllables, analysis.years, mention)
+    _mark_collect(syllables)
     _mark_edges(syllables)
     _mark_phrases(syllables, _phrases(words.narrowers), "narrow")
     _mark_phrases(syllables, _phrases(words.sequels), "sequel")
     _mark_references(syllables)
-    _mark_phrases(syllables, _phrases(words.asks), "ask")
+    metadata_asks = tuple(cue for cues in question_words.metadata_cues.values() for cue in cues)
+    _mark_phrases(syllables, _phrases((*words.asks, *metadata_asks)), "ask")
     _mark_phrases(syllables, _phrases(question_words.stop_phrases), "weak")
     for s in syllables:
         if s.role != "topic":

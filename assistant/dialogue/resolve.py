@@ -145,12 +145,12 @@ def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, sl
     # Agencies the topic already names are not repeated ("hạn chót kiện toàn lại Ban Chỉ đạo").
     shown = slots if own.agencies else slots.model_copy(
         update={"agencies": [a for a in slots.agencies if a not in previous.topic_agencies]})
-    topic = previous.topic
-    if _asks_about_a_document(reading) and previous.document_ids and names:
+    frame = frame_of(reading, drop_roles=_MARKERS_AND_SLOTS)
+    if _asks_about_a_document(reading) and previous.document_ids and previous.document_ids[0] in names:
         # "Ai ký?", "Ban hành ngày nào?": asked of the document that answered, not of its topic.
-        topic = names.get(previous.document_ids[0], topic)
-        shown, extra = Slots(), ()
-    return render(frame_of(reading, drop_roles=_MARKERS_AND_SLOTS), shown, topic=topic, extra=extra)
+        asked = render(frame, Slots()).rstrip("?")
+        return sentence(f"{names[previous.document_ids[0]]} {lower_first_word(asked)}")
+    return render(frame, shown, topic=previous.topic, extra=extra)
 
 
 def _number(label: str) -> str:
