@@ -1,6 +1,6 @@
 """Chat sessions and follow-up questions.
 
-A follow-up ("Còn ở Quảng Ninh thì sao?", "Nộp ở đâu?", "Việc đó do ai chủ trì?") is resolved against the
+A follow-up ("Còn Hòa Bình thì sao?", "Nộp ở đâu?", "Việc đó do ai chủ trì?") is resolved against the
 previous turn's dialogue state into a standalone question (assistant/dialogue/resolve.py) and answered from
 the thread's evidence first (assistant/dialogue/thread.py); each turn keeps its state and the clauses that
 answered it.

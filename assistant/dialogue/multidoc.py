@@ -1,7 +1,7 @@
 """Questions that compare or collect across documents or provinces: one grouped answer.
 
-"Sở Tài chính ở các tỉnh phải làm gì", "chỉ tiêu số HTX của Hòa Bình, Lâm Đồng và Quảng Ninh", "luật cũ và
-luật mới khác gì": the question is asked once per province or document (the same question with that one
+"Sở Công Thương ở các tỉnh lo việc gì", "doanh thu của hợp tác xã ở ba tỉnh", "luật cũ và luật mới khác
+gì": the question is asked once per province or document (the same question with that one
 province swapped in, or restricted to that document), and the answers are put together as a short list, one
 row per province or document with its citations, followed by the covered provinces and documents that do not
 address it. A comparison the corpus cannot make (one law only) says so.
@@ -125,7 +125,7 @@ def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | No
         row_analysis = _row_analysis(assistant, analysis, row)
         answer = _answer_row(assistant, row_analysis)
         if not answer.found and row_analysis.years and len(scope.rows) > 1:
-            # A year may belong to one of the places named ("Hòa Bình (năm 2017), Lâm Đồng và Quảng Ninh"):
+            # A year may belong to one of the places named ("Hòa Bình, Lâm Đồng (năm 2019)"):
             # another row is asked without it, and its answer states its own year.
             answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
         body, row_sources = _split(answer)

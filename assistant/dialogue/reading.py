@@ -89,8 +89,8 @@ class Reading:
 
     def topic_phrase(self) -> str:
         """The topic as written: from the first to the last topic word, without the places, years, question
-        forms and cues in between ("tổ chức cho các HTX tham gia hội chợ" out of "Ai chủ trì tổ chức … ở Lâm
-        Đồng?"); an agency inside it stays ("kiện toàn lại Ban Chỉ đạo")."""
+        forms and cues in between ("đào tạo cán bộ hợp tác xã" out of "Ở Hòa Bình ai lo đào tạo cán bộ hợp tác xã năm
+        2019?"); an agency inside it stays ("báo cáo Ủy ban nhân dân tỉnh")."""
         return " ".join(s.text for s in self._topic_span())
 
     def topic_agencies(self) -> list[str]:
@@ -109,7 +109,7 @@ class Reading:
         return [" ".join(s.text for s in run) for run in runs if run]
 
     def first_topic_run(self) -> str:
-        """The first run of topic words ("báo cáo định kỳ" out of "Thế còn báo cáo định kỳ thì phải gửi …")."""
+        """The first run of topic words ("sổ thành viên" out of "Thế còn sổ thành viên thì phải lưu ở đâu?")."""
         runs = self.topic_runs()
         return runs[0] if runs else ""
 

@@ -131,7 +131,7 @@ def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, sl
            names: Mapping[str, str], extra: tuple[str, ...]) -> str:
     """The follow-up written back as one standalone question."""
     if reading.has("narrow") and not reading.has("ask"):
-        # "Riêng huyện Lạc Sơn thì sao?": the previous question, narrowed by what the message adds.
+        # "Riêng huyện Kỳ Sơn thì sao?": the previous question, narrowed by what the message adds.
         qualifier = tidy(render(frame_of(reading, drop_roles=frozenset({"closer"})), Slots()))
         return render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
     if reading.has_topic or reading.has("reference"):
@@ -142,7 +142,7 @@ def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, sl
         # named slots swapped in place.
         return render(previous.frame, slots)
     # "Nộp ở đâu?", "Hạn chót là khi nào?": the new question form around the thread's topic.
-    # Agencies the topic already names are not repeated ("hạn chót kiện toàn lại Ban Chỉ đạo").
+    # Agencies the topic already names are not repeated ("hạn chót báo cáo Ủy ban nhân dân tỉnh").
     shown = slots if own.agencies else slots.model_copy(
         update={"agencies": [a for a in slots.agencies if a not in previous.topic_agencies]})
     frame = frame_of(reading, drop_roles=_MARKERS_AND_SLOTS)
@@ -168,7 +168,7 @@ def _asks_about_a_document(reading: Reading) -> bool:
 
 
 def _same_question(reading: Reading, previous: DialogueState) -> bool:
-    """A swap that asks what the previous question asked ("Còn Sở Giao thông thì sao?", "… thì làm gì?" after
+    """A swap that asks what the previous question asked ("Còn Sở Công Thương thì sao?", "… thì làm gì?" after
     a tasks question): the previous question is re-asked; otherwise the message's own question form is."""
     analysis = reading.analysis
     if analysis.intent == "general":
@@ -179,8 +179,8 @@ def _same_question(reading: Reading, previous: DialogueState) -> bool:
 
 
 def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots) -> str | None:
-    """"Còn liên hiệp hợp tác xã thì sao?": the named topic replaces the part of the previous question it
-    overlaps ("hợp tác xã"), when the message asks nothing else; with no overlap and no question form of its
+    """"Còn hợp tác xã vận tải thì sao?": the named topic replaces the part of the previous question it
+    overlaps ("hợp tác xã nông nghiệp"), when the message asks nothing else; with no overlap and no question form of its
     own, it is asked with the previous question form. None when the message is its own question."""
     if reading.has("ask") and not _same_question(reading, previous):
         return None
@@ -197,30 +197,100 @@ def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots) -> str 
     return render([FramePiece(kind="text", text=f"{previous.ask} {topic}")], slots)
 
 
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """Folded words of `text` with their offsets; an abbreviation stands for the words it abbreviates, all with
+    its own offsets ("HTX" -> hop, tac, xa)."""
+    expansions = {fold_words(short): fold_words(long).split() for short, long in lexicon().abbreviations.items()}
+    out: list[tuple[str, int, int]] = []
+    for match in re.finditer(r"\w+", text):
+        folded = fold(match.group(0))
+        out.extend((w, match.start(), match.end()) for w in expansions.get(folded, [folded]))
+    return out
+
+
+def _cuts_a_term(words: list[tuple[str, int, int]], start: int, end: int) -> bool:
+    """Whether words[start:end] cut through a term of the lexicon ("hợp tác" out of "hợp tác xã"); the words an
+    abbreviation stands for are one token and may be replaced whole."""
+    folded = [w for w, _, _ in words]
+    for long in lexicon().abbreviations.values():
+        term = fold_words(long).split()
+        for at in range(len(words) - len(term) + 1):
+            if folded[at:at + len(term)] != term or len({words[i][1] for i in range(at, at + len(term))}) == 1:
+                continue
+            if at < end and start < at + len(term) and not (start <= at and at + len(term) <= end):
+                return True
+    return False
+
+
 def _substitute(previous: DialogueState, topic: str) -> list[FramePiece] | None:
-    """The previous frame with the longest ending of `topic` that it contains replaced by `topic`."""
-    words = topic.split()
-    abbreviations = {fold_words(long): short for short, long in lexicon().abbreviations.items()}
-    for size in range(len(words), 1, -1):  # two syllables at least: one alone ("gửi") is not a topic
-        ending = fold_words(" ".join(words[-size:]))
-        forms = [ending] + ([fold_words(abbreviations[ending])] if ending in abbreviations else [])
+    """The previous frame with the part the topic overlaps replaced by the topic: another thing of its kind
+    (lexicon: dialogue.swappable), else a run of the previous topic that starts like it ("hợp tác xã nông nghiệp" -> "hợp tác xã vận tải"), else the longest ending of the topic found
+    in it (two words at least: one alone, "gửi", is no topic; never cutting a term such as "hợp tác xã"), widened
+    to the words before it that the topic starts with ("một hợp tác xã" -> "một liên hiệp hợp tác xã"). None when
+    they share nothing."""
+    topic_words = [w for w, _, _ in _words(topic)]
+    stop_words = lexicon().question.stop_words
+    # Another thing of the same kind ("hợp tác xã" for "tổ hợp tác").
+    for group in lexicon().dialogue.swappable:
+        if fold_words(topic) not in group:
+            continue
         for index, piece in enumerate(previous.frame):
             if piece.kind != "text":
                 continue
-            folded = fold(piece.text)
-            if len(folded) != len(piece.text):
+            for start, end, found in _occurrences(piece.text, group):
+                if found != fold_words(topic):
+                    return _replaced(previous.frame, index, start, end, topic)
+    # A run of the previous topic that starts like the topic ("hợp tác xã nông nghiệp" -> "hợp tác xã vận tải").
+    for run in previous.topic_runs:
+        run_words = [w for w, _, _ in _words(run)]
+        shared = next((k for k in range(min(len(run_words), len(topic_words)) - 1, 1, -1)
+                       if run_words[:k] == topic_words[:k]), 0)
+        if not shared or all(w in stop_words for w in topic_words[:shared]):
+            continue
+        for index, piece in enumerate(previous.frame):
+            at = piece.text.find(run) if piece.kind == "text" else -1
+            if at >= 0:
+                return _replaced(previous.frame, index, at, at + len(run), topic)
+    # Else the longest ending of the topic found in the previous question.
+    for size in range(len(topic_words), 1, -1):
+        ending = topic_words[-size:]
+        if all(w in stop_words for w in ending):
+            continue
+        for index, piece in enumerate(previous.frame):
+            if piece.kind != "text":
                 continue
-            for form in forms:
-                body = r"\s+".join(re.escape(w) for w in form.split())
-                match = re.search(rf"(?<![a-z0-9]){body}(?![a-z0-9])", folded)
-                if match and not _content_stopword(ending):
-                    text = piece.text[: match.start()] + topic + piece.text[match.end():]
-                    return [*previous.frame[:index], FramePiece(kind="text", text=text), *previous.frame[index + 1:]]
+            words = _words(piece.text)
+            folded = [w for w, _, _ in words]
+            for at in range(len(words) - size + 1):
+                if folded[at:at + size] != ending:
+                    continue
+                lead = len(topic_words) - size
+                while lead > 0 and not (at >= lead and folded[at - lead:at] == topic_words[:lead]):
+                    lead -= 1
+                if _cuts_a_term(words, at - lead, at + size):
+                    continue
+                start, end = words[at - lead][1], words[at + size - 1][2]
+                return _replaced(previous.frame, index, start, end, topic)
     return None
 
 
-def _content_stopword(folded: str) -> bool:
-    return all(word in lexicon().question.stop_words for word in folded.split())
+def _occurrences(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Non-overlapping occurrences of folded `phrases` in `text` as (start, end, phrase), longest first."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return []
+    found: list[tuple[int, int, str]] = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        body = r"\s+".join(re.escape(w) for w in phrase.split())
+        for match in re.finditer(rf"(?<![a-z0-9]){body}(?![a-z0-9])", folded):
+            if all(match.end() <= a or b <= match.start() for a, b, _ in found):
+                found.append((match.start(), match.end(), phrase))
+    return sorted(found)
+
+
+def _replaced(frame: list[FramePiece], index: int, start: int, end: int, text: str) -> list[FramePiece]:
+    piece = frame[index].text
+    return [*frame[:index], FramePiece(kind="text", text=piece[:start] + text + piece[end:]), *frame[index + 1:]]
 
 
 def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,

@@ -2,8 +2,8 @@
 
 A state is built from the analysed standalone question of a turn (`QueryAnalysis` read by `reading.read`): its
 intent, expected answer type, topic, slots (agency, place, year, document) and its *frame*, the question cut into
-verbatim text and slot pieces, so that a follow-up can swap a slot in place ("Quảng Ninh đặt mục tiêu … đến năm
-2020?" + "Còn Hòa Bình năm 2017?" -> "Hòa Bình đặt mục tiêu … đến năm 2017?"). After the turn is answered the
+verbatim text and slot pieces, so that a follow-up can swap a slot in place ("Lâm Đồng muốn có bao nhiêu … vào năm
+2019?" + "Vậy còn Hòa Bình năm 2018?" -> "Hòa Bình muốn có bao nhiêu … vào năm 2018?"). After the turn is answered the
 state also holds the clauses and facts that answered it: the thread's evidence for the next follow-up.
 """
 
@@ -82,7 +82,7 @@ class DialogueState(BaseModel):
 
 def _mentions(reading: Reading) -> list[tuple[str, int, int, int]]:
     """Slot mentions as (kind, start, name_start, end) character offsets, neighbours of one kind joined by
-    "và" / "," / a preposition merged into one ("của Hòa Bình, Lâm Đồng và Quảng Ninh")."""
+    "và" / "," / a preposition merged into one ("ở Hòa Bình, Lâm Đồng và Bình Phước")."""
     joiners = lexicon().dialogue.joiners
     groups: list[list[Syllable]] = []
     for s in reading.syllables:
@@ -126,7 +126,7 @@ def _tail_start(reading: Reading) -> int | None:
 
 def frame_of(reading: Reading, drop_roles: frozenset[str] = frozenset({"opener", "closer"})) -> list[FramePiece]:
     """The question cut into pieces; syllables with `drop_roles` are left out, and so are grammar words that
-    would be left at the start ("thì ai chủ trì" once "Còn ở Quảng Ninh" is dropped)."""
+    would be left at the start ("thì ai lo" once "Còn ở Hòa Bình" is dropped)."""
     question = reading.question
     marks: list[tuple[int, int, str, int]] = [
         (a, b, kind, n) for kind, a, n, b in _mentions(reading) if kind not in drop_roles]

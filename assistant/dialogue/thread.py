@@ -89,7 +89,7 @@ def prefer_answer_type(assistant: Assistant, analysis: QueryAnalysis, hits: list
 
 def about_asked_agencies(assistant: Assistant, analysis: QueryAnalysis, hits: list[Hit]) -> list[Hit]:
     """When the question names agencies, the thread's clauses about other agencies only are no evidence
-    ("Còn Sở Giao thông vận tải thì sao?" must not be answered by the Sở Xây dựng clause that answered before)."""
+    (after a question about one Sở, "Thế còn Sở Công Thương?" is not answered by that Sở's clause)."""
     from ingest.agencies import find_agencies
 
     if not analysis.agencies or not hits:
@@ -110,8 +110,8 @@ def answer_in_thread(assistant: Assistant, analysis: QueryAnalysis, state: Dialo
     """Answer a follow-up from the thread's evidence first, then from the whole corpus.
 
     `inherited_years`: the year comes from the thread, not the message. The clauses near the answer that
-    established it are then within its scope even when they do not repeat it ("Còn Sở Giao thông vận tải thì
-    sao?" after a target "đến năm 2020": that section of the same plan need not write the year again)."""
+    established it are then within its scope even when they do not repeat it (another Sở's target
+    after one "đến năm 2020": that section of the same plan need not write the year again)."""
     from assistant.dialogue.multidoc import scope_of
 
     if scope_of(analysis, assistant.catalog) is not None or analysis.unknown_places or analysis.asks_about:

@@ -33,8 +33,8 @@ def answer_turn(assistant: Assistant, message: str, previous: DialogueState | No
     resolution = resolve(analysis, previous, words, names)
     asked, answer = _ask(assistant, analysis, resolution, previous, filters)
     if not resolution.follow_up and previous is not None and not answer.found:
-        # Read as a new question it finds nothing: read it as a continuation of the thread ("Mỗi khách hàng
-        # được vay tối đa bao nhiêu?" after a question about a fund's loans), kept only if that finds an answer.
+        # Read as a new question it finds nothing: read it as a continuation of the thread (a question
+        # about "each borrower" after one about a fund's loans), kept only if that finds an answer.
         retry = resolve(analysis, previous, words, names, force_follow_up=True)
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
         if retry_answer.found:

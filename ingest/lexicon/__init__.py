@@ -110,6 +110,7 @@ class DialogueWords:
     place_prepositions: tuple[str, ...]
     year_prefixes: tuple[str, ...]
     render: dict[str, str]
+    swappable: tuple[tuple[str, ...], ...]
     topic_nouns: tuple[str, ...]
     demonstratives: tuple[str, ...]
     place_references: tuple[str, ...]
@@ -128,6 +129,7 @@ def _dialogue(table: dict) -> DialogueWords:
         joiners=frozenset(fold_words(p) for p in table["joiners"]),
         tail_lead_ins=frozenset(fold_words(p) for p in table["tail_lead_ins"]),
         render=dict(table["render"]),
+        swappable=tuple(tuple(fold_words(p) for p in group) for group in table["swappable"].values()),
         topic_nouns=tuple(references["topic_nouns"]),
         demonstratives=tuple(references["demonstratives"]),
         place_references=tuple(references["places"]),
