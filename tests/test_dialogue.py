@@ -292,3 +292,15 @@ def test_a_document_named_in_the_thread_is_kept_and_said_once() -> None:
         assert resolution.question.count("31/KH-UBND") == 1, resolution.question
         assert resolution.question.count("Liên minh") == 1, resolution.question
         assert_clean(resolution.question)
+
+
+@pytest.mark.parametrize("message", ["?", "còn", "thì sao", "2017", "ở đó", "Riêng", "trong đó", "việc đó", "Ai?",
+                                     "con gi nua", "  Nộp   ở   đâu  ?  ", "x" * 300])
+@pytest.mark.parametrize("history", [[FAIR], [COUNT_QN], [FINANCE]])
+def test_odd_messages_still_give_one_clean_question(history: list[str], message: str) -> None:
+    resolution, _ = converse(history, message)
+    if resolution.follow_up:
+        assert_clean(resolution.question)
+        assert not resolution.question.rstrip("?").endswith((",", "riêng", "trong đó"))
+    else:
+        assert resolution.question == message

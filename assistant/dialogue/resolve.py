@@ -130,7 +130,7 @@ def resolve(
 def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
            names: Mapping[str, str], extra: tuple[str, ...]) -> str:
     """The follow-up written back as one standalone question."""
-    if reading.has("narrow") and not reading.has("ask"):
+    if reading.has("narrow") and reading.has_topic and not reading.has("ask"):
         # "Riêng huyện Kỳ Sơn thì sao?": the previous question, narrowed by what the message adds.
         qualifier = tidy(render(frame_of(reading, drop_roles=frozenset({"closer"})), Slots()))
         return render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
