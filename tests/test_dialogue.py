@@ -81,6 +81,8 @@ def assert_clean(question: str) -> None:
         (["Thành lập HTX cần mấy thành viên?"], "Còn tổ hợp tác thì sao?", "swap", [], [],
          ["Thành lập tổ hợp tác cần mấy thành viên"], ["HTX"]),
         (["Quyền của hợp tác xã là gì?"], "Thế còn tổ hợp tác?", "swap", [], [], ["Quyền của tổ hợp tác là gì"], []),
+        (["Theo Luật HTX, một hợp tác xã cần mấy thành viên?"], "Còn tổ hợp tác thì sao?", "swap", [], [],
+         ["Theo Luật HTX, một tổ hợp tác cần mấy thành viên"], []),
         (["Liên hiệp hợp tác xã được vay vốn ở đâu?"], "Còn quỹ tín dụng nhân dân thì sao?", "swap", [], [],
          ["Quỹ tín dụng nhân dân được vay vốn ở đâu"], ["hợp tác xã"]),
         (["Hồ sơ đăng ký hợp tác xã gồm những gì?"], "Còn hồ sơ đăng ký lại hợp tác xã thì sao?", "swap", [], [],

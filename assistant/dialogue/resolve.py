@@ -238,7 +238,7 @@ def _substitute(previous: DialogueState, topic: str) -> list[FramePiece] | None:
             if piece.kind != "text":
                 continue
             for start, end, found in _occurrences(piece.text, group):
-                if found != fold_words(topic):
+                if found != fold_words(topic) and not _names_a_document(piece.text[:start]):
                     return _replaced(previous.frame, index, start, end, topic)
     # A run of the previous topic that starts like the topic ("hợp tác xã nông nghiệp" -> "hợp tác xã vận tải").
     for run in previous.topic_runs:
@@ -272,6 +272,13 @@ def _substitute(previous: DialogueState, topic: str) -> list[FramePiece] | None:
                 start, end = words[at - lead][1], words[at + size - 1][2]
                 return _replaced(previous.frame, index, start, end, topic)
     return None
+
+
+def _names_a_document(before: str) -> bool:
+    """Whether the words before a mention make it part of a document's name ("Luật HTX")."""
+    words = fold_words(before).split()
+    type_words = {w for w in lexicon().documents.type_words if len(w) > 2}
+    return bool(words) and any(" ".join(words[-len(t.split()):]) == t for t in type_words)
 
 
 def _occurrences(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int, str]]:
