@@ -169,14 +169,44 @@ class Assistant:
             for n in nodes
         ]
 
+    def retrieve_among(self, analysis: QueryAnalysis, clause_ids: list[str], k: int | None = None) -> list[Hit]:
+        """The question's best clauses among `clause_ids` only (a conversation's thread), best first: the
+        documents holding them are searched whole and the ranking is cut to those clauses."""
+        from assistant.models import RetrievalFilters
+
+        self.load()
+        assert self._retriever is not None
+        wanted = set(clause_ids)
+        if not wanted:
+            return []
+        documents = sorted({c.document_id for c in self.store.get_clauses(list(wanted))})
+        depth = sum(len(self.store.clauses_of(d)) for d in documents)
+        hits = self._retriever.search(analysis.normalized, RetrievalFilters(document_ids=documents), depth)
+        return [h for h in hits if h.clause_id in wanted][: k or self.settings.top_k]
+
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         """The cited answer to a question; InvalidInputError (naming the field) for input that cannot be asked."""
         question = self.check_question(question)
         filters = self.check_filters(filters)
-        analysis = self.analyze(question, filters)
-        hits = [] if analysis.unknown_places else self.retrieve(analysis)
+        return self.answer(self.analyze(question, filters))
+
+    def answer(self, analysis: QueryAnalysis, hits: list[Hit] | None = None) -> Answer:
+        """Answer an analysed question from `hits`, or from a search of the whole corpus when None (then a
+        question that compares or collects across documents or provinces gets one grouped answer)."""
+        if hits is None:
+            from assistant.dialogue.multidoc import grouped_answer
+
+            grouped = grouped_answer(self, analysis)
+            if grouped is not None:
+                return self._with_filters(grouped, analysis)
+            hits = [] if analysis.unknown_places else self.retrieve(analysis)
+        self.load()
         assert self._composer is not None
         answer = rephrase_checked(self._composer.compose(analysis, hits), self._phraser)
+        return self._with_filters(answer, analysis)
+
+    @staticmethod
+    def _with_filters(answer: Answer, analysis: QueryAnalysis) -> Answer:
         answer.filters = {
             "province": ", ".join(analysis.provinces) or None,
             "document_id": ", ".join(analysis.document_ids) or None,

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     )
     chroma_url: str | None = Field(None, description="URL of a Chroma server (http://host:port); embedded store if unset")
     top_k: int = Field(12, description="Clauses retrieved per question: the candidates the answer ranker scores")
+    thread_following_units: int = Field(
+        2, description="A follow-up is first answered from the units (Điều, plan section) that answered the "
+        "previous turn and this many units after them"
+    )
     max_question_chars: int = Field(500, description="Longest accepted question, in characters")
     max_body_bytes: int = Field(64_000, description="Largest accepted JSON request body (413 above)")
     max_upload_bytes: int = Field(20_000_000, description="Largest accepted document (ingest and upload)")

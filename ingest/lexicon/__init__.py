@@ -1,7 +1,7 @@
 """The lexicon: every piece of vocabulary the pipeline knows, as data files beside this loader.
 
 One folder of TOML files (places, agencies, abbreviations, question cues, answer types and units, synonyms,
-document types and governance bodies), read once through `lexicon()` into typed, immutable tables, plus the
+document types and governance bodies, chat cues), read once through `lexicon()` into typed, immutable tables, plus the
 one `fold()` every module uses to compare Vietnamese text with and without diacritics. A new province spelling,
 agency alias, intent cue or synonym is one line in one file; no module compiles a list of its own
 (tests/test_lexicon.py checks that).
@@ -100,6 +100,53 @@ class DocumentTypes:
 
 
 @dataclass(frozen=True)
+class DialogueWords:
+    """Chat vocabulary (dialogue.toml): follow-up cues, question forms, slot words, grouped-answer cues."""
+
+    swap_openers: tuple[str, ...]
+    swap_closers: tuple[str, ...]
+    conditional_openers: tuple[str, ...]
+    narrowers: tuple[str, ...]
+    sequels: tuple[str, ...]
+    follow_asks: tuple[str, ...]
+    asks: tuple[str, ...]
+    tail_asks: tuple[str, ...]
+    tail_lead_ins: frozenset[str]
+    joiners: frozenset[str]
+    place_prefixes: tuple[str, ...]
+    place_prepositions: tuple[str, ...]
+    year_prefixes: tuple[str, ...]
+    render: dict[str, str]
+    swappable: tuple[tuple[str, ...], ...]
+    topic_nouns: tuple[str, ...]
+    demonstratives: tuple[str, ...]
+    place_references: tuple[str, ...]
+    all_provinces: tuple[str, ...]
+    all_documents: tuple[str, ...]
+    compare: tuple[str, ...]
+
+
+def _dialogue(table: dict) -> DialogueWords:
+    words = {k: tuple(fold_words(p) for p in table[k]) for k in (
+        "swap_openers", "swap_closers", "conditional_openers", "narrowers", "sequels", "follow_asks", "asks",
+        "tail_asks", "place_prefixes", "place_prepositions", "year_prefixes")}
+    references, multidoc = table["references"], table["multidoc"]
+    return DialogueWords(
+        **words,
+        joiners=frozenset(fold_words(p) for p in table["joiners"]),
+        tail_lead_ins=frozenset(fold_words(p) for p in table["tail_lead_ins"]),
+        render=dict(table["render"]),
+        swappable=tuple(tuple(fold_words(p) for p in group) for group in table["swappable"].values()),
+        topic_nouns=tuple(references["topic_nouns"]),
+        demonstratives=tuple(references["demonstratives"]),
+        place_references=tuple(references["places"]),
+        all_provinces=tuple(fold_words(p) for p in multidoc["all_provinces"]),
+        all_documents=tuple(fold_words(p) for p in multidoc["all_documents"]),
+        compare=tuple(fold_words(p) for p in multidoc["compare"]),
+    )
+
+
+@dataclass(frozen=True)
 class Lexicon:
     places: Places
     agencies: Agencies
@@ -108,6 +155,7 @@ class Lexicon:
     answers: AnswerTypes
     synonyms: tuple[tuple[str, ...], ...]
     documents: DocumentTypes
+    dialogue: DialogueWords
 
     def synonyms_of(self, folded_phrase: str) -> tuple[str, ...]:
         """Every phrase of every synonym group that contains `folded_phrase` (the phrase itself first)."""
@@ -138,6 +186,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         answers = _read("answers.toml", directory)
         synonyms = _read("synonyms.toml", directory)
         documents = _read("documents.toml", directory)
+        dialogue = _read("dialogue.toml", directory)
         return Lexicon(
             places=Places(tuple(places["provinces"]), dict(places["aliases"]), tuple(places["place_words"])),
             agencies=Agencies(
@@ -170,6 +219,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 uncitable_kinds=frozenset(documents["clause_kinds"]["uncitable"]),
                 bodies=tuple(documents["bodies"]["names"]),
             ),
+            dialogue=_dialogue(dialogue),
         )
     except KeyError as exc:
         raise LexiconError(str(directory), f"a lexicon file lacks the table or key {exc}") from exc
