@@ -21,9 +21,12 @@ from typing import Protocol
 
 
 class _Figure(Protocol):
-    start: int
-    end: int
-    unit: str
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def unit(self) -> str: ...
 
 
 # Units that count things: "50 HTX" measures a number of HTX.
