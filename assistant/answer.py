@@ -110,6 +110,12 @@ class Composer:
         if analysis.asks_about:
             return self._metadata(analysis, evidence)
         confidence = ranked[0].probability if ranked else 0.0
+        if analysis.intent == "tasks" and analysis.agencies:
+            # "What must <agency> do?" is answered from the table of assigned tasks, not from ranked clauses:
+            # the agency either has tasks in the documents or it does not (then _tasks refuses).
+            answer = self._tasks(analysis, evidence[:EVIDENCE_CANDIDATES], evidence)
+            answer.confidence = 1.0 if answer.found else confidence
+            return answer
         relevant = evidence[:EVIDENCE_CANDIDATES] if confidence >= self.ranker.threshold else []
         if analysis.years and relevant:
             relevant = [e for e in relevant if _mentions_year(e, analysis.years, self._parent_texts(e.clause))]
