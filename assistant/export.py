@@ -85,6 +85,18 @@ _COLUMNS: list[tuple[str, Callable[[FactView], str]]] = [
 _ALWAYS = {"Văn bản", "Điều khoản"}
 
 
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell that no spreadsheet will evaluate: text starting like a formula gets a leading
+    apostrophe, which spreadsheets show as text and hide. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def facts_csv(views: Iterable[FactView], kind: str | None = None) -> str:
     rows = list(views)
     columns = [(name, get) for name, get in _COLUMNS if not (name == "Loại" and kind)]
@@ -95,5 +107,5 @@ def facts_csv(views: Iterable[FactView], kind: str | None = None) -> str:
     writer = csv.writer(buffer)
     writer.writerow([columns[i][0] for i in keep])
     for row in table:
-        writer.writerow([row[i] for i in keep])
+        writer.writerow([csv_cell(row[i]) for i in keep])
     return buffer.getvalue()
