@@ -9,33 +9,20 @@ collect or compare across provinces and documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from assistant.chat import ChatReply, Conversations
 from assistant.models import Answer
 from assistant.service import Assistant
-from assistant.settings import Settings
 from tests.test_dialogue import assert_clean
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-SEEDS = sorted(p for p in CORPUS.iterdir() if p.is_file() and p.suffix in {".txt", ".md"})
-LAW = CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt"
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    from assistant.index import ingest_paths
-
-    # The same documents and model as tests/test_answer.py: the session's passage-vector cache serves both.
-    settings = Settings(data_dir=tmp_path_factory.mktemp("index"), corpus_dir=CORPUS)
-    report = ingest_paths([*SEEDS, LAW], settings, progress=False)
-    assert not report.failed
-    yield Assistant(settings).load()
+def assistant(plans_and_law_assistant: Assistant) -> Assistant:
+    return plans_and_law_assistant
 
 
 def converse(assistant: Assistant, messages: list[str]) -> list[ChatReply]:
