@@ -132,6 +132,14 @@ def _body_spans(text: str) -> list[Span]:
     return spans
 
 
+def _same_unit(unit: str, span_text: str) -> bool:
+    """Whether a count span counts the asked unit, abbreviations spelled out ("35 HTX" counts "hợp tác xã")."""
+    from ingest.textnorm import expand_abbreviations
+
+    return fold(expand_abbreviations(unit.upper() if unit.isalpha() and len(unit) <= 5 else unit)) in fold(
+        expand_abbreviations(span_text))
+
+
 def find_spans(text: str, answer_type: str, unit: str | None = None) -> list[Span]:
     return list(_find_spans(text, answer_type, unit))
 
@@ -144,7 +152,7 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
         spans = [s for kind in _QUANTITY_KINDS for s in find_spans(text, kind)]
     elif answer_type == "count" and unit:
         folded = fold(text)
-        spans = [s for s in find_spans(text, "count") if unit in fold(s.text)]
+        spans = [s for s in find_spans(text, "count") if _same_unit(unit, s.text)]
         spans += [s for s in find_spans(text, "percentage") if unit in folded[s.end:s.end + 40]]
     elif answer_type == "percentage":
         spans = _regex_spans(_PERCENT_CORE_RE, text, "percentage")
