@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from assistant.answering.spans import SPAN_TYPES, find_spans
 from assistant.models import Hit, QueryAnalysis
-from assistant.relevance import TermWeights, content_terms, terms
+from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import fold_words, lexicon
 from ingest.models import Clause, Document
 
@@ -26,13 +26,13 @@ FEATURE_NAMES: tuple[str, ...] = (
     "clause_coverage",  # syllable coverage of the clause's own text only
     "phrase_coverage",  # IDF share of the question's adjacent content-syllable pairs found as pairs
     "title_coverage",  # syllable coverage of headings + document title only
-    "coverage_gap",  # syllable coverage minus the best candidate's: how far behind the leader
     "fused_position",  # 1 / (1 + position in the fused ranking)
     "dense_position",  # 1 / (1 + dense rank), 0 if the dense retriever did not return it
     "lexical_position",  # 1 / (1 + BM25 rank), 0 if absent
     "needs_span",  # the question asks for a figure, date or agency
     "has_span",  # the candidate holds a span of the asked type
     "span_missing",  # needs a span and has none: cannot answer
+    "rarest_missing",  # the rarest question word the candidate lacks, as a share of the rarest question word's IDF
     "subject_missing",  # share of the clause's own subject (its Điều/section title) the question does not name
     "year_match",  # +1 the asked year is in the candidate or its lead-ins, -1 it is not, 0 no year asked
     "agency_match",  # +1 an agency named by the question is in the candidate, -1 not, 0 none named
@@ -107,6 +107,17 @@ def phrase_coverage(question_syllables: list[str], folded_text: str, weights: Te
     return sum(m for p, m in zip(pairs, mass, strict=True) if p in text_pairs) / total if total > 0 else 0.0
 
 
+def rarest_missing(question_terms: list[str], text: str, weights: TermWeights) -> float:
+    """1.0 when the question's rarest word is absent ("du lịch" in a question no plan item mentions), lower
+    when only commoner words are missing, 0 when every word is present."""
+    if not question_terms:
+        return 0.0
+    present = term_set(text)
+    top = max(weights.idf(t) for t in question_terms)
+    missing = [weights.idf(t) for t in question_terms if t not in present]
+    return max(missing) / top if missing and top > 0 else 0.0
+
+
 def subject_missing(clause: Clause, question_terms: set[str], weights: TermWeights) -> float:
     """How much of the nearest heading's rare words the question does not name: a clause under
     "Điều 65. Hội đồng quản trị" answers questions about the board, not about founding a cooperative."""
@@ -174,13 +185,13 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "clause_coverage": weights.coverage(q_terms, c.clause.text),
             "phrase_coverage": phrase_coverage(q_syllables, " ".join(terms(full)), weights),
             "title_coverage": weights.coverage(q_terms, title),
-            "coverage_gap": 0.0,
             "fused_position": 1.0 / (1 + c.position),
             "dense_position": 1.0 / (1 + c.hit.dense_rank) if c.hit.dense_rank else 0.0,
             "lexical_position": 1.0 / (1 + c.hit.lexical_rank) if c.hit.lexical_rank else 0.0,
             "needs_span": 1.0 if needs_span else 0.0,
             "has_span": 1.0 if spans else 0.0,
             "span_missing": 1.0 if needs_span and not spans else 0.0,
+            "rarest_missing": rarest_missing(q_terms, full, weights),
             "subject_missing": subject_missing(c.clause, q_term_set, weights),
             "year_match": _year_feature(analysis, full),
             "agency_match": agency,
@@ -188,9 +199,6 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "is_heading": 1.0 if c.clause.kind == "heading" else 0.0,
             "text_length": math.log1p(len(c.clause.text)) / 8.0,
         }
-    best = max(coverages, default=0.0)
-    for c, cov in zip(candidates, coverages, strict=True):
-        c.features["coverage_gap"] = cov - best
 
 
 def vector(candidate: Candidate) -> list[float]:
