@@ -129,7 +129,8 @@ def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | No
             # another row is asked without it, and its answer states its own year.
             answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
         body, row_sources = _split(answer)
-        kept = [line for line in body if _MARK_RE.search(line)][:ROW_LINES] if answer.found else []
+        addressed = answer.found and _names_the_topic(assistant, row_analysis, answer)
+        kept = [line for line in body if _MARK_RE.search(line)][:ROW_LINES] if addressed else []
         if not kept:
             documents = _documents_of(assistant, row)
             label = _row_label(assistant, row)
@@ -153,6 +154,20 @@ def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | No
         text += _SOURCES + "\n".join(sources)
     return Answer(question=analysis.question, answer=text, found=bool(lines), intent=analysis.intent,
                   citations=citations, facts=facts)
+
+
+def _names_the_topic(assistant: Assistant, analysis: QueryAnalysis, answer: Answer) -> bool:
+    """In a comparison, a document addresses the question only if its cited clauses name the question's rarest
+    word (its topic: "du lịch", "nước sạch"); a row answered from generic clauses would claim what the document
+    does not say."""
+    from assistant.relevance import content_terms, term_set
+
+    weights = assistant.term_weights
+    topic = content_terms(analysis.question, drop=[*analysis.provinces, *(str(y) for y in analysis.years)])
+    if not topic:
+        return True
+    rarest = max(topic, key=weights.idf)
+    return any(rarest in term_set(" ".join([c.text, *c.headings])) for c in answer.citations)
 
 
 def _answer_row(assistant: Assistant, analysis: QueryAnalysis) -> Answer:
