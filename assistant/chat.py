@@ -41,6 +41,7 @@ class Turn:
     question: str
     analysis: QueryAnalysis
     state: DialogueState | None = None
+    filters: Filters | None = None
 
 
 @dataclass
@@ -111,9 +112,11 @@ class Conversations:
     def send(self, message: str, session_id: str | None = None, filters: Filters | None = None) -> ChatReply:
         session = self.sessions.get(session_id) if session_id else self.sessions.create()
         with session.lock:
-            previous = session.turns[-1].state if session.turns else None
+            last = session.turns[-1] if session.turns else None
+            # Changing the filter bar changes what the conversation is about: the thread starts again.
+            previous = last.state if last is not None and last.filters == filters else None
             turn = answer_turn(self.assistant, message, previous, filters)
             session.turns.append(Turn(message=message, question=turn.question, analysis=turn.analysis,
-                                      state=turn.state))
+                                      state=turn.state, filters=filters))
         answer = turn.answer.model_copy(update={"session_id": session.id})
         return ChatReply(session.id, answer, turn.question, turn.follow_up)
