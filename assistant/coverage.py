@@ -50,8 +50,8 @@ def _join(items: list[str]) -> str:
 
 
 def coverage_sentence(documents: Iterable[Document]) -> str:
-    """"Các văn bản hiện có bao gồm: Luật Hợp tác xã 2023, 3 nghị định, 7 thông tư, 3 kế hoạch …; các tỉnh:
-    Bình Phước, Hòa Bình, Lâm Đồng, Quảng Ninh." A type held once is named, a type held several times counted."""
+    """One sentence: "Các văn bản hiện có bao gồm: <the one law by name>, <n> nghị định, <n> thông tư …; các tỉnh:
+    <provinces>." A type held once is named, a type held several times counted."""
     docs = list(documents)
     if not docs:
         return "Hiện chưa có văn bản nào được nạp."

@@ -1,7 +1,7 @@
 """Human names for documents and clauses, in each document's own numbering.
 
-A reader of a law expects "khoản 1 Điều 65 Luật Hợp tác xã 2023", of a provincial plan "điểm đ mục 2.4 phần II,
-Kế hoạch 31/KH-UBND (Quảng Ninh)" — never the parser's clause paths ("D65.1", "II.2.-3.+3") or a file slug.
+A reader of a law expects "khoản <k> Điều <n> <law name and year>", of a provincial plan "điểm <x> mục <m.n>
+phần <R>, Kế hoạch <number> (<province>)" — never the parser's clause paths ("D65.1", "II.2.-3.+3") or a file slug.
 
 Clause paths are read component by component (conventions in ingest/structure.py): chapters "C3", sections
 "M1", articles "D65", Roman parts, numbers, letters, bullets "-N" / "+N" / "*N", unnumbered paragraphs "pN",
@@ -277,10 +277,10 @@ def document_name(doc: Document) -> str:
 
 
 def citation_label(doc: Document, clause: Clause) -> str:
-    """Clause and document together: "khoản 1 Điều 65 Luật Hợp tác xã 2023",
-    "điểm đ mục 2.4 phần II, Kế hoạch thực hiện Chỉ thị số 12/CT-TTg (Lâm Đồng)"."""
+    """Clause and document together: "khoản <k> Điều <n> <law name and year>",
+    "điểm <x> mục <m.n> phần <R>, <plan name> (<province>)"."""
     label = clause_label(doc, clause)
-    # Legal style runs on from an article ("khoản 1 Điều 65 Luật …"); a plan's item reads better with a comma.
+    # Legal style runs on from an article ("khoản <k> Điều <n> Luật …"); a plan's item reads better with a comma.
     joiner = " " if re.search(r"(?:Điều \d+|Chương [IVXLC]+)$", label) else ", "
     return f"{label}{joiner}{document_name(doc)}"
 

@@ -1,8 +1,8 @@
 """The kind of answer a question expects, and the spans of that kind a text contains.
 
 A figure question is answered by a figure of the asked kind, never by whatever number the clause happens to
-hold: "bao nhiêu phần trăm" wants a percentage, "bao lâu" a duration, "tối thiểu bao nhiêu thành viên" a count
-of members, "ai quyết định" a body or an agency. Cues and units are data (ingest/lexicon/answers.toml);
+hold: "bao nhiêu phần trăm" wants a percentage, "bao lâu" a duration, "mấy người" a count
+of people, "ai quyết định" a body or an agency. Cues and units are data (ingest/lexicon/answers.toml);
 the patterns here only say what a percentage, an amount of money, a duration or a date looks like.
 """
 

@@ -98,8 +98,8 @@ class Reading:
         return list(dict.fromkeys(s.value for s in self._topic_span() if s.role == "agency" and s.value))
 
     def topic_runs(self) -> list[str]:
-        """Runs of topic words without grammar words inside, as written ("thành lập hợp tác xã", "hồ sơ đăng
-        ký" out of "Thành lập hợp tác xã thì hồ sơ đăng ký cần những gì?")."""
+        """Runs of topic words without grammar words inside, as written ("giải thể quỹ", "biên bản họp"
+        out of "Giải thể quỹ thì biên bản họp ghi gì?")."""
         runs: list[list[Syllable]] = [[]]
         for s in self.syllables:
             if s.role in {"topic", "weak"}:

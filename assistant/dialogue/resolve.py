@@ -226,7 +226,7 @@ def _substitute(previous: DialogueState, topic: str) -> list[FramePiece] | None:
     """The previous frame with the part the topic overlaps replaced by the topic: another thing of its kind
     (lexicon: dialogue.swappable), else a run of the previous topic that starts like it ("hợp tác xã nông nghiệp" -> "hợp tác xã vận tải"), else the longest ending of the topic found
     in it (two words at least: one alone, "gửi", is no topic; never cutting a term such as "hợp tác xã"), widened
-    to the words before it that the topic starts with ("một hợp tác xã" -> "một liên hiệp hợp tác xã"). None when
+    to the words before it that the topic starts with ("một tổ" -> "một tổ hợp tác"). None when
     they share nothing."""
     topic_words = [w for w, _, _ in _words(topic)]
     stop_words = lexicon().question.stop_words

@@ -2,8 +2,8 @@
 
 A state is built from the analysed standalone question of a turn (`QueryAnalysis` read by `reading.read`): its
 intent, expected answer type, topic, slots (agency, place, year, document) and its *frame*, the question cut into
-verbatim text and slot pieces, so that a follow-up can swap a slot in place ("Lâm Đồng muốn có bao nhiêu … vào năm
-2019?" + "Vậy còn Hòa Bình năm 2018?" -> "Hòa Bình muốn có bao nhiêu … vào năm 2018?"). After the turn is answered the
+verbatim text and slot pieces, so that a follow-up can swap a slot in place ("<place A> cần làm gì … trong năm
+<year A>?" + "Còn <place B> năm <year B>?" -> "<place B> cần làm gì … trong năm <year B>?"). After the turn is answered the
 state also holds the clauses and facts that answered it: the thread's evidence for the next follow-up.
 """
 
@@ -82,7 +82,7 @@ class DialogueState(BaseModel):
 
 def _mentions(reading: Reading) -> list[tuple[str, int, int, int]]:
     """Slot mentions as (kind, start, name_start, end) character offsets, neighbours of one kind joined by
-    "và" / "," / a preposition merged into one ("ở Hòa Bình, Lâm Đồng và Bình Phước")."""
+    "và" / "," / a preposition merged into one ("ở tỉnh A, tỉnh B và tỉnh C")."""
     joiners = lexicon().dialogue.joiners
     groups: list[list[Syllable]] = []
     for s in reading.syllables:
