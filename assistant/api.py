@@ -370,6 +370,10 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
+        import anyio.to_thread
+
+        # Sync routes run in this pool: a few threads keep two cores busy; more would only queue inside them.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         try:
             assistant.load()  # models and index open once, before the first request
         except AssistantError as err:
@@ -445,7 +449,8 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.get("/documents", response_model=list[DocumentSummary], summary="Danh sách văn bản")
     def documents() -> list[DocumentSummary]:
         store = assistant.store
-        return [DocumentSummary(**d.model_dump(), n_clauses=len(store.clauses_of(d.id))) for d in store.list_documents()]
+        counts = store.clause_counts()
+        return [DocumentSummary(**d.model_dump(), n_clauses=counts.get(d.id, 0)) for d in store.list_documents()]
 
     @app.get("/documents/{document_id}", response_model=DocumentDetail, summary="Một văn bản và cây điều khoản")
     def document(document_id: str) -> DocumentDetail:
@@ -488,10 +493,8 @@ def create_app(assistant: Assistant) -> FastAPI:
         except AssistantError:
             return Health(status="no_index", index_version=None, documents=0, clauses=0,
                           embed_model=settings.embed_model)
-        docs = index.store.list_documents()
-        n_clauses = sum(len(index.store.clauses_of(d.id)) for d in docs)
-        return Health(status="ok", index_version=index.version, documents=len(docs), clauses=n_clauses,
-                      embed_model=settings.embed_model)
+        return Health(status="ok", index_version=index.version, documents=index.store.count_documents(),
+                      clauses=index.store.count_clauses(), embed_model=settings.embed_model)
 
     # ---- admin ----
     admin = [Depends(api.require_admin)]
@@ -517,3 +520,16 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
     return app
+
+
+def create_app_from_settings() -> FastAPI:
+    """The app of one `htx serve --workers N` worker process: settings from the environment, models warmed up."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant(Settings())
+    try:
+        assistant.warm_up()
+    except AssistantError as err:
+        log.warning("starting without an index: %s", err)
+    return create_app(assistant)
