@@ -74,14 +74,15 @@ class IndexHandle:
         self._by_province: dict[str, set[str]] = {}
         self._by_type: dict[str, set[str]] = {}
         self._by_year: dict[int, set[str]] = {}
+        self._documents: set[str] = set()
         for document_id, province, doc_type, year in self.store.document_filter_rows():
+            self._documents.add(document_id)
             if province:
                 self._by_province.setdefault(place_key(province), set()).add(document_id)
             if doc_type:
                 self._by_type.setdefault(place_key(doc_type), set()).add(document_id)
             if year is not None:
                 self._by_year.setdefault(year, set()).add(document_id)
-        self._documents = {document_id for document_id, *_ in self.store.document_filter_rows()}
 
     @property
     def encoder(self) -> Encoder:
