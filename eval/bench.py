@@ -61,6 +61,8 @@ class ScaleResult(BaseModel):
     warm_p50_ms: float | None
     warm_p95_ms: float | None
     cached_p50_ms: float | None = Field(None, description="Repeated question, answer cache on")
+    retrieval_p50_ms: float | None = Field(None, description="Question analysis + hybrid retrieval only, caches off")
+    retrieval_p95_ms: float | None = None
     cold_ms: float | None = Field(None, description="Median wall time of one-shot `htx ask` subprocesses")
     peak_rss_mb_ours: float | None = Field(None, description="VmHWM after ingest + warm queries")
     naive_chunks: int | None = None
@@ -195,6 +197,7 @@ def measure_scale(settings_data: dict, scale: int, questions: Sequence[str], rep
         uncached = settings.model_copy(update={"answer_cache_size": 0, "query_cache_size": 0})
         assistant = Assistant(uncached).load()
         warm = _latencies(assistant.ask, questions, repeats)
+        retrieval = _latencies(lambda q: assistant.retrieve(assistant.analyze(q)), questions, repeats)
         cached = _latencies(Assistant(settings).load().ask, questions, repeats)
         rss_ours = _vm_hwm_mb()
         cold = cold_ask_ms(settings, questions[0], cold_runs) if cold_runs else None
@@ -208,6 +211,8 @@ def measure_scale(settings_data: dict, scale: int, questions: Sequence[str], rep
             warm_p50_ms=metrics.percentile(warm, 50),
             warm_p95_ms=metrics.percentile(warm, 95),
             cached_p50_ms=metrics.percentile(cached, 50),
+            retrieval_p50_ms=metrics.percentile(retrieval, 50),
+            retrieval_p95_ms=metrics.percentile(retrieval, 95),
             cold_ms=cold,
             peak_rss_mb_ours=rss_ours,
         )
@@ -389,6 +394,8 @@ def write_report(result: BenchResult, out_dir: Path, loads: Sequence[Path] = (),
     row("warm p50 / p95, ours (ms, caches off)", [f"{_fmt(s.warm_p50_ms)} / {_fmt(s.warm_p95_ms)}" for s in scales])
     row("warm p50 / p95, naive (ms)", [f"{_fmt(s.naive_warm_p50_ms)} / {_fmt(s.naive_warm_p95_ms)}" for s in scales])
     row("**warm p50, ours / naive**", [f"**{_fmt(s.ratio_warm_p50_vs_naive, 2)}**" for s in scales])
+    row("of which analysis + retrieval p50 / p95 (ms)", [f"{_fmt(s.retrieval_p50_ms)} / {_fmt(s.retrieval_p95_ms)}"
+                                                         for s in scales])
     row("repeated question, answer cache on: p50 (ms)", [_fmt(s.cached_p50_ms, 2) for s in scales])
     row("cold one-shot `htx ask` (s)", [_fmt(s.cold_ms / 1000 if s.cold_ms else None, 2) for s in scales])
     row("peak RSS, ours / with naive (MB)", [f"{_fmt(s.peak_rss_mb_ours, 0)} / {_fmt(s.peak_rss_mb_with_naive, 0)}"

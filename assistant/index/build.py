@@ -216,6 +216,7 @@ def _build_version(
     files_bar = tqdm(total=len(todo.to_parse), desc="files", unit="file", file=sys.stderr, disable=not progress)
     clauses_bar = tqdm(desc="clauses embedded", unit="clause", file=sys.stderr, disable=not progress)
     embedder = _BackgroundEmbedder(encoder, cache, clauses_bar)
+    tokens_of: dict[str, list[str]] = {}  # repeated clause texts (boilerplate, copies) are segmented once
     try:
         for file, result in _parse(todo.to_parse, settings.max_upload_bytes):
             files_bar.update(1)
@@ -247,7 +248,11 @@ def _build_version(
             store.set_document_terms(parsed.document.id, *document_terms(parsed))
             indexed = [c for c in parsed.clauses if is_indexed(c)]
             embedder.add([embedding_text(parsed.document, c) for c in indexed])
-            store.set_clause_index([(c.id, c.document_id, lexical_tokens(lexical_text(c))) for c in indexed])
+            for clause in indexed:
+                text = lexical_text(clause)
+                if text not in tokens_of:
+                    tokens_of[text] = lexical_tokens(text)
+            store.set_clause_index([(c.id, c.document_id, tokens_of[lexical_text(c)]) for c in indexed])
             report.n_embedded += len(indexed)
         files_bar.close()
         report.removed = sorted(set(report.removed) - set(report.added) - set(report.updated) - set(report.unchanged))
