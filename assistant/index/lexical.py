@@ -4,12 +4,15 @@ bm25s stores the BM25 weight of every (token, clause) pair as a CSC matrix (`dat
 question's score for a clause is the sum of the weights of its tokens, so only the clauses that contain a
 question token (the postings) are ever touched: the cost of a search depends on the postings, not on the size of
 the corpus. The arrays are memory-mapped read-only, shared by every search and every process of the machine.
+Sums go into two per-thread buffers allocated once per version and reset where touched, so no step sorts the
+postings or allocates an array the size of the corpus.
 Scores are summed in float32 in the question's token order, exactly as bm25s sums them.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +42,9 @@ class Bm25Arrays:
             self.data = np.zeros(0, np.float32)
             self.indices = np.zeros(0, np.int32)
             self.indptr = np.zeros(1, np.int64)
+            self._scratch = threading.local()
             return
+        self._scratch = threading.local()
         self.vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
         self.data = np.load(directory / "data.csc.index.npy", mmap_mode="r")
         self.indices = np.load(directory / "indices.csc.index.npy", mmap_mode="r")
@@ -51,7 +56,7 @@ class Bm25Arrays:
 
     def scores(self, token_ids: list[int], allowed: tuple[np.ndarray, np.ndarray] | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, scores) of the clauses containing at least one of the tokens, rows ascending.
+        """(rows, scores) of the clauses containing at least one of the tokens, in no particular order.
 
         `allowed`, the (starts, ends) of the row ranges the filters let through (sorted, disjoint), drops the
         other postings.
@@ -66,7 +71,18 @@ class Bm25Arrays:
             slot = np.searchsorted(starts, rows, side="right") - 1
             keep = (slot >= 0) & (rows < ends[np.maximum(slot, 0)])
             rows, weights = rows[keep], weights[keep]
-        unique, position = np.unique(rows, return_inverse=True)
-        totals = np.zeros(unique.size, dtype=np.float32)
-        np.add.at(totals, position, weights)  # in posting order, i.e. token by token, as bm25s adds
-        return unique, totals
+        totals, last = self._buffers()
+        np.add.at(totals, rows, weights)  # in posting order, i.e. token by token, as bm25s adds
+        positions = np.arange(rows.size)
+        last[rows] = positions
+        unique = rows[last[rows] == positions]  # one occurrence per row
+        scores = totals[unique].copy()
+        totals[unique] = 0.0
+        return unique, scores
+
+    def _buffers(self) -> tuple[np.ndarray, np.ndarray]:
+        scratch = self._scratch
+        if getattr(scratch, "totals", None) is None:
+            scratch.totals = np.zeros(self.n_rows, dtype=np.float32)
+            scratch.last = np.zeros(self.n_rows, dtype=np.int64)
+        return scratch.totals, scratch.last
