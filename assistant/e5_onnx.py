@@ -26,6 +26,8 @@ import mmap
 import os
 import re
 import struct
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -306,6 +308,8 @@ class OnnxE5:
         self.threads = threads or os.cpu_count() or 1
         self.tokenizer = E5Tokenizer(self.model)
         self._word = self.model.q4_blocks("emb.word", (self.model.vocab_size, self.model.hidden))
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -336,11 +340,8 @@ class OnnxE5:
         if len(jobs) == 1 or self.threads == 1:
             results = [self._run([windows[w][1] for w in job]) for job in jobs]
         else:
-            from concurrent.futures import ThreadPoolExecutor
-
             # ONNX Runtime releases the GIL while it runs, so threads give real parallelism here.
-            with ThreadPoolExecutor(self.threads, thread_name_prefix="e5") as pool:
-                results = list(pool.map(lambda job: self._run([windows[w][1] for w in job]), jobs))
+            results = list(self._workers().map(lambda job: self._run([windows[w][1] for w in job]), jobs))
         weights = np.zeros(len(texts), dtype=np.float32)
         for job, pooled in zip(jobs, results, strict=True):
             for w, vector in zip(job, pooled, strict=True):
@@ -351,6 +352,13 @@ class OnnxE5:
         out /= weights[:, None]
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
+
+    def _workers(self) -> ThreadPoolExecutor:
+        # One pool for the engine's lifetime: threads made per call would each grow their own malloc arena.
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5")
+            return self._pool
 
     def _run(self, contents: list[list[int]]) -> np.ndarray:
         length = max(len(c) for c in contents) + 2
