@@ -1,0 +1,130 @@
+"""Word .docx: paragraphs with their automatic numbering written out, tables in the flattened layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.errors import BinaryFileError, UnsupportedFormatError
+from ingest.readers.layout import table_lines
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read_docx(path: Path) -> list[str]:
+    import zipfile
+
+    try:
+        import docx
+    except ImportError as exc:  # pragma: no cover - python-docx is a project dependency
+        raise UnsupportedFormatError(str(path), "python-docx is not installed (pip install python-docx)") from exc
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:  # python-docx raises many kinds
+        raise BinaryFileError(str(path), f"not a readable .docx file ({exc})") from exc
+    numbering = _WordNumbering(document)
+    lines: list[str] = []
+    for element in document.element.body.iterchildren():
+        if element.tag == f"{_W}p":
+            paragraph = docx.text.paragraph.Paragraph(element, document)
+            text = " ".join(paragraph.text.split())
+            prefix = numbering.label(paragraph)
+            if prefix and text and not re.match(r"^(\S{1,8}[.)]|[-+*•])\s", text):
+                text = f"{prefix} {text}"
+            style = paragraph.style.name if paragraph.style is not None else ""
+            if text and re.match(r"^(Heading|Title)\b", style or ""):
+                text = "# " + text
+            lines.append(text)
+        elif element.tag == f"{_W}tbl":
+            table = docx.table.Table(element, document)
+            rows = [[cell.text for cell in _unique_cells(row)] for row in table.rows]
+            lines.extend(table_lines(rows))
+    return lines
+
+
+def _unique_cells(row):  # type: ignore[no-untyped-def]
+    """python-docx repeats a merged cell for every grid column it spans; keep it once."""
+    seen: list[object] = []
+    for cell in row.cells:
+        if not any(cell._tc is other for other in seen):
+            seen.append(cell._tc)
+            yield cell
+
+
+class _WordNumbering:
+    """Turns Word automatic numbering (numPr) into the text a reader sees: "1.", "a)", "II.", "-"."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {a.get(f"{_W}abstractNumId"): a for a in root.iter(f"{_W}abstractNum")}
+        for num in root.iter(f"{_W}num"):
+            num_id = num.get(f"{_W}numId")
+            ref = num.find(f"{_W}abstractNumId")
+            definition = abstract.get(ref.get(f"{_W}val")) if ref is not None else None
+            if definition is None:
+                continue
+            for lvl in definition.iter(f"{_W}lvl"):
+                fmt = lvl.find(f"{_W}numFmt")
+                text = lvl.find(f"{_W}lvlText")
+                start = lvl.find(f"{_W}start")
+                self.levels[(num_id, int(lvl.get(f"{_W}ilvl", "0")))] = (
+                    fmt.get(f"{_W}val") if fmt is not None else "decimal",
+                    text.get(f"{_W}val") if text is not None else "%1.",
+                    int(start.get(f"{_W}val")) if start is not None else 1,
+                )
+
+    def _num_pr(self, paragraph):  # type: ignore[no-untyped-def]
+        ppr = paragraph._p.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return ppr.numPr
+        style = paragraph.style
+        while style is not None:
+            spr = style.element.pPr
+            if spr is not None and spr.numPr is not None:
+                return spr.numPr
+            style = style.base_style
+        return None
+
+    def label(self, paragraph) -> str | None:  # type: ignore[no-untyped-def]
+        num_pr = self._num_pr(paragraph)
+        if num_pr is None or num_pr.numId is None:
+            return None
+        num_id = str(num_pr.numId.val)
+        level = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        if (num_id, level) not in self.levels:
+            return None
+        fmt, template, start = self.levels[(num_id, level)]
+        if fmt == "bullet":
+            return template if template in ("-", "+", "*", "–") else "-"
+        counters = self.counters.setdefault(num_id, [0] * 9)
+        counters[level] = counters[level] + 1 if counters[level] else start
+        for deeper in range(level + 1, 9):
+            counters[deeper] = 0
+
+        def render(match: re.Match[str]) -> str:
+            index = int(match.group(1)) - 1
+            value = counters[index] or self.levels.get((num_id, index), ("decimal", "", 1))[2]
+            return _format_number(value, self.levels.get((num_id, index), (fmt, "", 1))[0])
+
+        return re.sub(r"%(\d)", render, template) or None
+
+
+def _format_number(value: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = "abcdefghijklmnopqrstuvwxyz"[(value - 1) % 26]
+        return letter if fmt == "lowerLetter" else letter.upper()
+    if fmt in ("lowerRoman", "upperRoman"):
+        numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        out, rest = "", value
+        for amount, numeral in numerals:
+            while rest >= amount:
+                out, rest = out + numeral, rest - amount
+        return out if fmt == "upperRoman" else out.lower()
+    return str(value)
+
+
