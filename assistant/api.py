@@ -3,19 +3,16 @@
 Routes are thin: validate input, call the Assistant (or the chat sessions), return its pydantic models.
 Every error leaves as {"error": {"code", "message", "field"}} with a Vietnamese message: domain errors
 (assistant/errors.py, ingest/errors.py) through one handler, request validation through another, and
-oversized bodies are refused by `BodyLimit` before any route runs. Endpoints are sync functions, so uvicorn
+oversized, slow or unauthenticated bodies are refused by `assistant.guard.RequestGuard` before any route runs. Endpoints are sync functions, so uvicorn
 runs them in its thread pool; the Assistant is responsible for being safe under that.
 """
 
 from __future__ import annotations
 
 import csv
-import hmac
 import io
 import logging
 import re
-import shutil
-import tempfile
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,11 +24,13 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.chat import Conversations, fold
 from assistant.errors import AssistantError, InvalidInputError, NotFoundError
+from assistant.guard import RequestGuard, admin_refusal
+from assistant.index import shown_path
 from assistant.models import Answer, Filters, IngestReport
+from assistant.uploads import UPLOAD_SUFFIXES, BadUploadError, recover, safe_upload_name, staged_uploads
 from ingest.errors import IngestError
 from ingest.models import Clause, Document, Fact, FactKind
 
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).parent / "web"
-UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
+__all__ = ["UPLOAD_SUFFIXES", "BadUploadError", "create_app", "facts_csv", "safe_upload_name"]
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -68,10 +67,6 @@ class AdminDisabledError(AssistantError):
 class UnauthorizedError(AssistantError):
     status = 401
     code = "unauthorized"
-
-
-class BadUploadError(InvalidInputError):
-    code = "bad_upload"
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None,
@@ -131,59 +126,6 @@ class ReloadResult(BaseModel):
     index_version: int
 
 
-# ---- body size limit ------------------------------------------------------------------------------------------
-class BodyLimit:
-    """Refuses request bodies above a limit (413), by Content-Length and by the bytes actually streamed.
-
-    The body is buffered (it is small by construction) and replayed to the app, so a route never sees a
-    truncated body."""
-
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
-        self.app = app
-        self.limit_for = limit_for
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, send)
-            return
-        limit = self.limit_for(scope["path"])
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await self._refuse(scope, receive, send, limit)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await self._refuse(scope, receive, send, limit)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        response = error_response(413, "body_too_large", f"Nội dung yêu cầu vượt quá giới hạn {limit} byte.", "body",
-                                  headers={"Connection": "close"})
-        await response(scope, receive, send)
-
-
 # ---- validation messages --------------------------------------------------------------------------------------
 _VALIDATION_MESSAGES = {
     "missing": "Thiếu trường bắt buộc",
@@ -229,18 +171,16 @@ def _shown(value: str, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def safe_upload_name(name: str | None) -> str:
-    """A file name safe to write into the corpus folder, or BadUploadError: no directories, no traversal."""
-    if not name or not name.strip():
-        raise BadUploadError("files", "Tệp tải lên thiếu tên.")
-    if any(sep in name for sep in ("/", "\\", "\x00", ":")) or name in (".", "..") or name.startswith("."):
-        raise BadUploadError("files", f"Tên tệp “{_shown(name)}” không hợp lệ: không được chứa thư mục hay “..”.")
-    if len(name) > 200:
-        raise BadUploadError("files", "Tên tệp quá dài (tối đa 200 ký tự).")
-    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        allowed = ", ".join(sorted(UPLOAD_SUFFIXES))
-        raise BadUploadError("files", f"Định dạng của “{name}” không được hỗ trợ (chấp nhận: {allowed}).")
-    return name
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell that no spreadsheet will evaluate: text starting like a formula gets a leading
+    apostrophe, which spreadsheets show as text and hide. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def facts_csv(facts: list[Fact]) -> str:
@@ -253,7 +193,7 @@ def facts_csv(facts: list[Fact]) -> str:
     for fact in facts:
         row = fact.model_dump()
         row["values"] = ";".join(f"{v:g}" for v in fact.values)
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        writer.writerow(["" if row[c] is None else csv_cell(row[c]) for c in columns])
     return buffer.getvalue()
 
 
@@ -302,66 +242,32 @@ class Api:
                        document_id=self.check_document(filters.document_id, "filters.document_id"))
 
     def require_admin(self, request: Request) -> None:
-        token = self.settings.admin_token
-        if not token:
-            raise AdminDisabledError(None, "Chức năng quản trị đang tắt (chưa đặt HTX_ADMIN_TOKEN).")
-        given = request.headers.get("authorization", "")
-        scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
-            raise UnauthorizedError("authorization", "Thiếu hoặc sai mã truy cập quản trị (Authorization: Bearer …).")
+        # RequestGuard already refused these before the body was read; checked again here so no admin route
+        # depends on the middleware being in place.
+        refusal = admin_refusal(self.settings.admin_token, request.headers.get("authorization", ""))
+        if refusal is not None:
+            status, _, message, field = refusal
+            raise (UnauthorizedError if status == 401 else AdminDisabledError)(field, message)
 
-    def save_uploads(self, files: list[UploadFile]) -> tuple[list[Path], Path]:
-        """Write uploads into the corpus folder; existing files of the same name are kept aside in a backup
-        folder so that a failed ingest can put them back."""
-        names = [safe_upload_name(f.filename) for f in files]
-        if len(set(names)) != len(names):
-            raise BadUploadError("files", "Có hai tệp trùng tên trong cùng một lần tải lên.")
-        corpus = self.settings.corpus_dir.resolve()
-        corpus.mkdir(parents=True, exist_ok=True)
-        backup = Path(tempfile.mkdtemp(prefix="htx-upload-backup-"))
-        saved: list[Path] = []
-        for upload, name in zip(files, names, strict=True):
-            target = (corpus / name).resolve()
-            if target.parent != corpus:  # belt and braces: the name checks above should make this impossible
-                raise BadUploadError("files", f"Tên tệp “{name}” không hợp lệ.")
-            data = upload.file.read(self.settings.max_upload_bytes + 1)
-            if len(data) > self.settings.max_upload_bytes:
-                raise BadUploadError("files", f"Tệp “{name}” vượt quá {self.settings.max_upload_bytes} byte.")
-            if not data:
-                raise BadUploadError("files", f"Tệp “{name}” rỗng.")
-            if target.exists():
-                shutil.copy2(target, backup / name)
-            target.write_bytes(data)
-            saved.append(target)
-        return saved, backup
+    def shown(self, document: Document) -> Document:
+        """A document as clients see it: its source path relative to the corpus folder, never a server path."""
+        return document.model_copy(update={"source_file": shown_path(document.source_file, self.settings.corpus_dir)})
 
     def ingest_uploads(self, files: list[UploadFile]) -> AdminIngestResult:
-        saved, backup = self.save_uploads(files)
-        try:
-            report = self.assistant.ingest(saved)
-        except Exception:
-            self._undo_uploads(saved, backup)
-            raise
-        failed = [p for p in saved if any(Path(f.file).name == p.name for f in report.failed)]
-        self._undo_uploads(failed, backup)
-        shutil.rmtree(backup, ignore_errors=True)
-        # Server paths are nobody's business: failures are reported by file name.
+        """Stage the uploads, ingest them under their corpus names; only the ones that ingest enter the corpus."""
+        with staged_uploads(files, self.settings) as staged:
+            report = self.assistant.ingest(list(staged), staged=staged)
+        # Server paths are nobody's business: failures are reported relative to the corpus folder.
         corpus_prefix = str(self.settings.corpus_dir.resolve()) + "/"
+        failed = {f.file for f in report.failed}
         for failure in report.failed:
             failure.file = failure.file.replace(corpus_prefix, "")
             failure.message = failure.message.replace(corpus_prefix, "")
             failure.reason = failure.reason.replace(corpus_prefix, "")
-        if failed and len(failed) == len(saved):
+        saved = [p.name for p in staged if str(p) not in failed]
+        if not saved:
             raise BadUploadError("files", " ".join(f.message for f in report.failed))
-        return AdminIngestResult(**report.model_dump(), saved=[p.name for p in saved if p not in failed])
-
-    @staticmethod
-    def _undo_uploads(paths: list[Path], backup: Path) -> None:
-        """Remove uploads that did not ingest, putting back any file they had replaced."""
-        for path in paths:
-            path.unlink(missing_ok=True)
-            if (backup / path.name).exists():
-                shutil.move(str(backup / path.name), path)
+        return AdminIngestResult(**report.model_dump(), saved=saved)
 
 
 def create_app(assistant: Assistant) -> FastAPI:
@@ -370,6 +276,7 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
+        recover(settings)  # uploads a killed server left half done
         try:
             assistant.load()  # models and index open once, before the first request
         except AssistantError as err:
@@ -385,7 +292,6 @@ def create_app(assistant: Assistant) -> FastAPI:
             return settings.max_upload_bytes + settings.max_body_bytes  # multipart overhead
         return settings.max_body_bytes
 
-    app.add_middleware(BodyLimit, limit_for=body_limit)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -400,6 +306,10 @@ def create_app(assistant: Assistant) -> FastAPI:
         if request.url.path == "/" or request.url.path.startswith("/web/"):
             response.headers["Content-Security-Policy"] = PAGE_CSP
         return response
+
+    # Added last, so it is the outermost layer: refusals happen before any other middleware or route runs.
+    app.add_middleware(RequestGuard, limit_for=body_limit, streamed=lambda path: path.startswith("/admin/ingest"),
+                       admin_token=settings.admin_token, body_timeout=settings.body_timeout_seconds)
 
     # ---- error handlers ----
     @app.exception_handler(AssistantError)
@@ -445,14 +355,15 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.get("/documents", response_model=list[DocumentSummary], summary="Danh sách văn bản")
     def documents() -> list[DocumentSummary]:
         store = assistant.store
-        return [DocumentSummary(**d.model_dump(), n_clauses=len(store.clauses_of(d.id))) for d in store.list_documents()]
+        return [DocumentSummary(**api.shown(d).model_dump(), n_clauses=len(store.clauses_of(d.id)))
+                for d in store.list_documents()]
 
     @app.get("/documents/{document_id}", response_model=DocumentDetail, summary="Một văn bản và cây điều khoản")
     def document(document_id: str) -> DocumentDetail:
         doc = assistant.store.get_document(document_id)
         if doc is None:
             raise NotFoundError("document_id", f"Không có văn bản với mã “{_shown(document_id)}”.")
-        return DocumentDetail(document=doc, clauses=assistant.store.clauses_of(document_id))
+        return DocumentDetail(document=api.shown(doc), clauses=assistant.store.clauses_of(document_id))
 
     @app.get("/clauses/{clause_id:path}", response_model=ClauseDetail, summary="Một điều khoản và các khoản lân cận")
     def clause(clause_id: str, before: Annotated[int, Query(ge=0, le=20)] = 2,
@@ -463,7 +374,8 @@ def create_app(assistant: Assistant) -> FastAPI:
             raise NotFoundError("clause_id", f"Không có điều khoản với mã “{_shown(clause_id)}”.")
         doc = store.get_document(found.document_id)
         assert doc is not None, f"clause {clause_id} points at missing document {found.document_id}"
-        return ClauseDetail(clause=found, document=doc, neighbours=store.neighbours(clause_id, before=before, after=after))
+        return ClauseDetail(clause=found, document=api.shown(doc),
+                            neighbours=store.neighbours(clause_id, before=before, after=after))
 
     @app.get("/facts", response_model=list[Fact], summary="Ai làm gì, hạn chót, chỉ tiêu (JSON hoặc CSV)")
     def facts(kind: FactKind | None = None, agency: str | None = None, province: str | None = None,

@@ -5,41 +5,24 @@ standalone question from the previous turn before it is asked, so retrieval and 
 to know about conversations. The rewrite is a general merge: the previous question's topic is kept, and what
 the new message names (a place, an agency, a question form) replaces what the previous turn had.
 
-Sessions live in memory, are thread-safe, expire after `session_ttl_seconds` idle and are capped at
-`max_sessions`.
+Sessions live in SQLite under the data directory (assistant.sessions), shared by every API worker.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import time
 import unicodedata
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.errors import NotFoundError, TooManySessionsError
 from assistant.models import Answer, Filters, QueryAnalysis
+from assistant.sessions import SessionStore, Turn, UnknownSessionError
 from assistant.settings import Settings
 from ingest.places import PROVINCES
 
-
-class UnknownSessionError(NotFoundError):
-    code = "unknown_session"
-
-    def __init__(self, session_id: str) -> None:
-        super().__init__("session_id", "Phiên trò chuyện không tồn tại hoặc đã hết hạn; hãy bắt đầu phiên mới.")
-        self.session_id = session_id
-
-
-class SessionLimitError(TooManySessionsError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            "session_id", f"Máy chủ đang giữ tối đa {limit} phiên trò chuyện; vui lòng thử lại sau ít phút."
-        )
+__all__ = ["ChatReply", "Conversations", "Resolution", "UnknownSessionError", "fold", "is_follow_up", "resolve"]
 
 
 class AskingAssistant(Protocol):
@@ -278,67 +261,6 @@ def resolve(message: str, analysis: QueryAnalysis, previous: QueryAnalysis | Non
     return Resolution(question=_question(text), follow_up=True)
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Sessions
-
-
-@dataclass
-class Turn:
-    message: str
-    question: str
-    analysis: QueryAnalysis
-
-
-@dataclass
-class Session:
-    id: str
-    last_used: float
-    turns: list[Turn] = field(default_factory=list)
-    # Turns of one session are answered one at a time so a follow-up sees the turn before it.
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-
-class SessionStore:
-    """In-memory sessions, least recently used first; thread-safe."""
-
-    def __init__(self, ttl_seconds: float, max_sessions: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_seconds = ttl_seconds
-        self.max_sessions = max_sessions
-        self._clock = clock
-        self._sessions: OrderedDict[str, Session] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._sessions)
-
-    def _expired(self, session: Session, now: float) -> bool:
-        return now - session.last_used > self.ttl_seconds
-
-    def get(self, session_id: str) -> Session:
-        with self._lock:
-            now = self._clock()
-            session = self._sessions.get(session_id)
-            if session is None or self._expired(session, now):
-                self._sessions.pop(session_id, None)
-                raise UnknownSessionError(session_id)
-            session.last_used = now
-            self._sessions.move_to_end(session_id)
-            return session
-
-    def create(self) -> Session:
-        with self._lock:
-            now = self._clock()
-            if len(self._sessions) >= self.max_sessions:
-                oldest_id, oldest = next(iter(self._sessions.items()))
-                if not self._expired(oldest, now):
-                    raise SessionLimitError(self.max_sessions)
-                del self._sessions[oldest_id]
-            session = Session(id=uuid.uuid4().hex, last_used=now)
-            self._sessions[session.id] = session
-            return session
-
-
 @dataclass(frozen=True)
 class ChatReply:
     session_id: str
@@ -350,9 +272,9 @@ class ChatReply:
 class Conversations:
     """Answers chat messages: opens or continues a session, resolves follow-ups, asks the assistant."""
 
-    def __init__(self, assistant: AskingAssistant, settings: Settings, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, assistant: AskingAssistant, settings: Settings, clock: Callable[[], float] = time.time):
         self.assistant = assistant
-        self.sessions = SessionStore(settings.session_ttl_seconds, settings.max_sessions, clock)
+        self.sessions = SessionStore(settings.sessions_db, settings.session_ttl_seconds, settings.max_sessions, clock)
 
     def send(self, message: str, session_id: str | None = None, filters: Filters | None = None) -> ChatReply:
         session = self.sessions.get(session_id) if session_id else self.sessions.create()
@@ -369,6 +291,6 @@ class Conversations:
                 if retry.found:
                     answer, resolution = retry, Resolution(question=contextual, follow_up=True)
             analysis = self.assistant.analyze(resolution.question, filters)
-            session.turns.append(Turn(message=message, question=resolution.question, analysis=analysis))
+            self.sessions.append(session, Turn(message=message, question=resolution.question, analysis=analysis))
         answer = answer.model_copy(update={"session_id": session.id})
         return ChatReply(session.id, answer, resolution.question, resolution.follow_up)

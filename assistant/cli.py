@@ -125,19 +125,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from assistant.api import create_app
-    from assistant.service import Assistant
+    from assistant.server import run
 
     settings = _settings()
     host = args.host or settings.host
     port = args.port or settings.port
-    assistant = Assistant(settings)
-    assistant.warm_up()
-    app = create_app(assistant)
-    print(f"Serving on http://{host}:{port}/ (API docs at /docs)", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    workers = args.workers or settings.workers
+    print(f"Serving on http://{host}:{port}/ (API docs at /docs), {workers} worker(s)", file=sys.stderr)
+    run(settings, host, port, workers)
     return 0
 
 
@@ -198,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the API and the web page")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, help="worker processes (default HTX_WORKERS); sessions are shared")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("eval", help="score the assistant and baselines on eval/qa.jsonl")

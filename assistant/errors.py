@@ -3,8 +3,7 @@
 AssistantError
  ├── InvalidInputError   (400/422: empty or over-long question, bad filter value)
  ├── NotFoundError       (404: unknown session, clause, document)
- ├── IndexMissingError   (503: no index built yet)
- └── TooManySessionsError (429)
+ └── IndexMissingError   (503: no index built yet)
 
 Ingest errors live in ingest/errors.py. The CLI prints `message` and exits 1; the API returns
 {"error": {"code", "message", "field"}} with `status`.
@@ -36,8 +35,3 @@ class NotFoundError(AssistantError):
 class IndexMissingError(AssistantError):
     status = 503
     code = "index_missing"
-
-
-class TooManySessionsError(AssistantError):
-    status = 429
-    code = "too_many_sessions"

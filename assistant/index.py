@@ -114,12 +114,13 @@ def lexical_text(clause: Clause) -> str:
     return f"{clause.headings[-1]} \n {clause.text}" if clause.headings else clause.text
 
 
-def fingerprint(path: Path) -> str:
-    """sha256 of the file, plus its manifest entry: editing manifest.json must re-parse the file it describes."""
+def fingerprint(path: Path, source: Path | None = None) -> str:
+    """sha256 of the file, plus its manifest entry: editing manifest.json must re-parse the file it describes.
+    `source`: where the bytes are now, if not at `path` yet (a staged upload)."""
     from ingest.metadata import find_manifest
 
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open(source or path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     entry = find_manifest(path).for_file(path)
@@ -184,7 +185,8 @@ class _Plan:
     known_failures: list[IngestFailure]  # unchanged files that already failed last time
 
 
-def _plan(files: list[Path], roots: list[Path], old: Store | None, reuse_vectors: bool) -> _Plan:
+def _plan(files: list[Path], roots: list[Path], old: Store | None, reuse_vectors: bool,
+          sources: dict[Path, Path]) -> _Plan:
     hashes: dict[str, str] = {}
     old_hashes = old.file_hashes() if old else {}
     old_docs = old.file_documents() if old else {}
@@ -195,7 +197,7 @@ def _plan(files: list[Path], roots: list[Path], old: Store | None, reuse_vectors
     for file in files:
         key = str(file)
         try:
-            hashes[key] = fingerprint(file)
+            hashes[key] = fingerprint(file, sources.get(file))
         except OSError:
             to_parse.append(file)  # parse_file reports the reason
             continue
@@ -223,6 +225,19 @@ def _plan(files: list[Path], roots: list[Path], old: Store | None, reuse_vectors
                  known_failures=known_failures)
 
 
+def served_hashes(settings: Settings) -> dict[str, str]:
+    """Source path -> fingerprint of every file the current index version serves."""
+    current = read_current(settings)
+    path = _versions_dir(settings) / str(current) / "store.sqlite" if current is not None else None
+    if path is None or not path.is_file():
+        return {}
+    store = Store(path, readonly=True)
+    try:
+        return store.file_hashes()
+    finally:
+        store.close()
+
+
 def _prune(settings: Settings, keep: set[int]) -> None:
     versions = _versions_dir(settings)
     if not versions.is_dir():
@@ -238,16 +253,37 @@ def _prune(settings: Settings, keep: set[int]) -> None:
                 log.debug("remote collection of version %s not deleted: %s", entry.name, error)
 
 
-def ingest_paths(paths: list[Path], settings: Settings, progress: bool = True) -> IngestReport:
-    """Bring the index in line with the given files and folders (see module docstring)."""
+def ingest_paths(paths: list[Path], settings: Settings, progress: bool = True,
+                 staged: dict[Path, Path] | None = None) -> IngestReport:
+    """Bring the index in line with the given files and folders (see module docstring).
+
+    `staged` maps files that do not hold their content yet to where it waits (uploads): they are parsed and
+    indexed under their final name, and each one that ingested is moved into place only after the new version
+    is current; one that failed is never moved. `place_staged` finishes the move after a crash in between.
+    """
     started = time.perf_counter()
+    sources = {Path(final).resolve(): Path(source) for final, source in (staged or {}).items()}
     with _ingest_lock(settings):
-        report = _ingest_locked(paths, settings, progress)
+        report = _ingest_locked(paths, settings, progress, sources)
+        failed = {f.file for f in report.failed}
+        place_staged({final: source for final, source in sources.items() if str(final) not in failed})
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> IngestReport:
+def place_staged(staged: dict[Path, Path]) -> None:
+    """Move staged files to their final names, each atomically (a half-copied file only ever has a hidden name,
+    which ingests skip)."""
+    for final, source in staged.items():
+        if not source.is_file():
+            continue
+        part = final.with_name(f".{final.name}.part")
+        shutil.copyfile(source, part)
+        os.replace(part, final)
+        source.unlink()
+
+
+def _ingest_locked(paths: list[Path], settings: Settings, progress: bool, sources: dict[Path, Path]) -> IngestReport:
     current = read_current(settings)
     old_dir = _versions_dir(settings) / str(current) if current is not None else None
     old: Store | None = None
@@ -258,7 +294,7 @@ def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> Ing
             old.get_meta("format") == INDEX_FORMAT
         )
         files, roots = collect_files(paths)
-        plan = _plan(files, roots, old, reuse)
+        plan = _plan(files, roots, old, reuse, sources)
         report = IngestReport()
         if old is not None and not plan.to_parse and not plan.removed:
             report.unchanged = sorted(set(plan.unchanged.values()))
@@ -272,7 +308,7 @@ def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> Ing
         new_dir = _versions_dir(settings) / str(version)
         shutil.rmtree(new_dir, ignore_errors=True)
         new_dir.mkdir(parents=True)
-        _build_version(settings, version, new_dir, old, plan, report, progress)
+        _build_version(settings, version, new_dir, old, plan, report, progress, sources)
     finally:
         if old is not None:
             old.close()
@@ -289,24 +325,38 @@ def _previous_version(settings: Settings, current: int | None) -> int | None:
     return max(older) if older else None
 
 
-def _parse(files: list[Path], max_bytes: int) -> Iterator[tuple[Path, ParsedDocument | Exception]]:
-    from ingest.pipeline import parse_file
+def _parse(files: list[Path], settings: Settings, sources: dict[Path, Path]
+           ) -> Iterator[tuple[Path, ParsedDocument | Exception]]:
+    """Parse in a subprocess under memory and time limits (ingest.isolate): a hostile file fails alone."""
+    from ingest.isolate import ParseWorker
 
-    for file in files:
-        try:
-            # No manifest passed: the parser uses the nearest corpus manifest.json above each file.
-            yield file, parse_file(file, None, max_bytes)
-        except Exception as error:  # noqa: BLE001 - every failure is reported per file, never fatal
-            yield file, error
+    with ParseWorker(settings.parse_limits(), settings.max_upload_bytes, settings.parse_memory_mb,
+                     settings.parse_timeout_seconds) as worker:
+        for file in files:
+            try:
+                # No manifest passed: the parser uses the nearest corpus manifest.json above each file.
+                yield file, worker.parse(file, sources.get(file))
+            except Exception as error:  # noqa: BLE001 - every failure is reported per file, never fatal
+                yield file, error
+
+
+def shown_path(path: str | Path, corpus_dir: Path) -> str:
+    """A source path as users may see it: relative to the corpus folder, else the file name alone."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(corpus_dir.resolve()))
+    except ValueError:
+        return path.name
 
 
 def _build_version(
     settings: Settings, version: int, new_dir: Path, old: Store | None, plan: _Plan, report: IngestReport,
-    progress: bool,
+    progress: bool, sources: dict[Path, Path],
 ) -> None:
     from tqdm import tqdm
 
     from assistant.embedding import get_encoder
+    from ingest.errors import DocumentIdClashError
     from ingest.facts import extract_facts
     from ingest.segment import lexical_tokens
 
@@ -324,13 +374,14 @@ def _build_version(
     encoder = get_encoder(settings)
     pending: list[tuple[Document, Clause]] = []
     bar = tqdm(total=len(plan.to_parse), desc="files", unit="file", file=sys.stderr, disable=not progress)
-    for file, result in _parse(plan.to_parse, settings.max_upload_bytes):
+    for file, result in _parse(plan.to_parse, settings, sources):
         bar.update(1)
         key = str(file)
         previous_id = old_docs.get(key)
-        if isinstance(result, Exception) or store.get_document(result.document.id) is not None:
-            error = result if isinstance(result, Exception) else ValueError(
-                f"document id {result.document.id} already used by another file")
+        holder = None if isinstance(result, Exception) else store.get_document(result.document.id)
+        if isinstance(result, Exception) or holder is not None:
+            error = result if holder is None else DocumentIdClashError(
+                str(file), holder.id, shown_path(holder.source_file, settings.corpus_dir))
             failure = _failure(file, error)
             report.failed.append(failure)
             if key in plan.hashes:

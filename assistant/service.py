@@ -128,10 +128,12 @@ class Assistant:
         return answer
 
     # ---- index maintenance ----------------------------------------------------------------------
-    def ingest(self, paths: list[Path], progress: bool = False) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: bool = False, staged: dict[Path, Path] | None = None
+               ) -> IngestReport:
+        """`staged`: files whose content still waits elsewhere (uploads); see `assistant.index.ingest_paths`."""
         from assistant.index import ingest_paths
 
-        report = ingest_paths(paths, self.settings, progress=progress)
+        report = ingest_paths(paths, self.settings, progress=progress, staged=staged)
         self.reload()
         return report
 

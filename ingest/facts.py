@@ -4,7 +4,8 @@ Rules are general and deliberately conservative: a wrong number with a citation 
 - Actors are agencies in subject position of a segment (after an optional "Đề nghị", "Giao"...), agencies
   after "giao", or, failing those, inherited from the nearest enclosing clause or heading that is an agency
   label ("2.5. Sở Tài chính:", "* Liên minh HTX tỉnh:", "- Sở Tài chính chủ trì phối hợp với ...:").
-- Every agency right after "phối hợp (chặt chẽ) (với)" is a coordinate.
+- Every agency right after "phối hợp (chặt chẽ) (với)" is a coordinate, and so is a subject whose verb is
+  "phối hợp" ("X phối hợp với Y tổ chức ...": X helps, it does not lead; "X chủ trì, phối hợp với Y" leads).
 - A figure needs a known unit; numbers inside legal references ("Quyết định số ...", "Luật HTX năm 2012")
   are masked first.
 - A deadline needs a marker ("trước (ngày)", "chậm nhất", "hạn", "đến ngày", "cuối/đầu năm YYYY", "trong năm
@@ -68,6 +69,7 @@ class _Segment:
     text: str
     after_colon: bool = False
     leads: list[AgencyMention] = field(default_factory=list)
+    coordinators: list[AgencyMention] = field(default_factory=list)  # subjects whose verb is "phối hợp"
     is_label: bool = False
     is_issuing: bool = False
 
@@ -99,6 +101,13 @@ _LIST_GAP = re.compile(
 )
 _GIVE = re.compile(r"(?<!được )\b(?:giao|yêu cầu|đề nghị)\s+$", re.IGNORECASE)
 _COORDINATE_TRIGGER = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:cùng\s+)?(?:với|cùng))?\s*$", re.IGNORECASE)
+# The verb right after a subject that makes the subject a coordinate: "phối hợp", with the modal or adverbial
+# words that may come first ("có trách nhiệm phối hợp", "tích cực phối hợp", "cùng phối hợp").
+_COORDINATING_VERB = re.compile(
+    r"^(?:(?:có trách nhiệm|chịu trách nhiệm|tham gia|cùng|chủ động|tích cực|thường xuyên|sẽ|cần|phải)\s+)*"
+    r"phối hợp\b",
+    re.IGNORECASE,
+)
 
 
 def _agency_list(mentions: list[AgencyMention], first: int, text: str) -> list[AgencyMention]:
@@ -117,31 +126,37 @@ _ISSUING = re.compile(r"^\s*(?:ban hành\s+(?:Kế hoạch|Quyết định|Chỉ
 
 def _segment_leads(
     segment: str, mentions: list[AgencyMention], after_colon: bool = False
-) -> tuple[list[AgencyMention], bool, bool]:
-    """Agencies acting in the segment (lead), whether it is only an agency label, whether it issues the document.
+) -> tuple[list[AgencyMention], bool, bool, list[AgencyMention]]:
+    """Agencies acting in the segment (lead), whether it is only an agency label, whether it issues the document,
+    and subjects that only coordinate ("X phối hợp với Y ...").
 
     After a colon the words continue the previous sentence ("phối hợp với các đơn vị: X, Y"), so only an
     explicit "giao X" makes an actor there.
     """
     if not mentions:
-        return [], False, False
+        return [], False, False, []
     for index, mention in enumerate(mentions):
         if _GIVE.search(segment[: mention.start][-40:]):
-            return _agency_list(mentions, index, segment), False, False
+            assignees = _agency_list(mentions, index, segment)
+            if _COORDINATING_VERB.match(segment[assignees[-1].end :].strip(" \t:.,;-–")):
+                return [], False, False, assignees  # "Đề nghị X phối hợp ...": X is asked to help
+            return assignees, False, False, []
     if after_colon:
-        return [], False, False
+        return [], False, False, []
     prefix = _SUBJECT_PREFIX.match(segment)
     subject_start = prefix.end() if prefix else 0
     if mentions[0].start > subject_start + 1 or segment[: mentions[0].start].strip(" -+*•") not in (
         "",
         segment[:subject_start].strip(" -+*•"),
     ):
-        return [], False, False
+        return [], False, False, []
     subjects = _agency_list(mentions, 0, segment)
     rest = segment[subjects[-1].end :].strip(" \t:.,;-–")
     if _ISSUING.match(rest):
-        return [], False, True
-    return subjects, not rest, False
+        return [], False, True, []
+    if _COORDINATING_VERB.match(rest):
+        return [], False, False, subjects
+    return subjects, not rest, False, []
 
 
 def _coordinates(body: str, mentions: list[AgencyMention]) -> list[AgencyMention]:
@@ -171,15 +186,17 @@ def _analyze(body: str) -> _ClauseAnalysis:
             for m in mentions_all
             if segment.start <= m.start and m.end <= segment.end
         ]
-        leads, is_label, segment.is_issuing = _segment_leads(segment.text, local, segment.after_colon)
-        segment.leads = [
-            AgencyMention(m.canonical, m.as_written, m.start + segment.start, m.end + segment.start) for m in leads
-        ]
+        leads, is_label, segment.is_issuing, coordinators = _segment_leads(segment.text, local, segment.after_colon)
+        segment.leads, segment.coordinators = (
+            [AgencyMention(m.canonical, m.as_written, m.start + segment.start, m.end + segment.start) for m in found]
+            for found in (leads, coordinators)
+        )
         segment.is_label = is_label
         if is_label and not label_actors and segment is segments[0]:
             label_actors = segment.leads
     has_task = any(not segment.is_label and segment.text.strip(" :.;") for segment in segments)
-    return _ClauseAnalysis(body, segments, label_actors, _coordinates(body, mentions_all), has_task)
+    coordinates = [m for segment in segments for m in segment.coordinators] + _coordinates(body, mentions_all)
+    return _ClauseAnalysis(body, segments, label_actors, coordinates, has_task)
 
 
 @dataclass(frozen=True)
@@ -550,11 +567,12 @@ def _inherited_actors(clause: Clause, context: _Context) -> _Inherited:
 
 
 def _segment_actors(analysis: _ClauseAnalysis, inherited: list[AgencyMention]) -> list[list[AgencyMention]]:
-    """Lead agencies acting in each segment: its own subject, else the previous segment's, else inherited."""
+    """Lead agencies acting in each segment: its own subject, else the previous segment's, else inherited. A
+    segment whose subject only coordinates has no lead (nothing is carried into it)."""
     current = inherited
     result: list[list[AgencyMention]] = []
     for segment in analysis.segments:
-        if segment.leads or segment.is_issuing:
+        if segment.leads or segment.is_issuing or segment.coordinators:
             current = segment.leads
         result.append(current)
     return result

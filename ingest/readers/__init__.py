@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.errors import EmptyFileError, FileTooLargeError, IngestError, NoTextLayerError, UnsupportedFormatError
+from ingest.limits import ParseLimits
 from ingest.readers.txt import decode_text, detect_legacy_encoding, read_text, split_lines
 
 __all__ = ["FORMATS", "SUPPORTED_EXTENSIONS", "NoTextLayerError", "SourceText", "decode_text",
@@ -42,19 +43,26 @@ class SourceText:
     sha256: str
 
 
-def read_lines(path: Path, max_bytes: int = 20_000_000) -> SourceText:
-    """Read `path` into lines; raises an `IngestError` subclass naming the file and the reason."""
+def read_lines(path: Path, max_bytes: int = 20_000_000, limits: ParseLimits | None = None,
+               source: Path | None = None) -> SourceText:
+    """Read `path` into lines; raises an `IngestError` subclass naming the file and the reason.
+
+    `source`, when given, is where the bytes are read from while `path` stays the file's name (an upload
+    staged outside the corpus is read where it waits, but named and reported as the corpus file it becomes).
+    """
     name = str(path)
+    limits = limits or ParseLimits()
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
         raise UnsupportedFormatError(name, f"extension '{path.suffix or '(none)'}' (supported: {supported})")
-    if not path.is_file():
+    source = source or path
+    if not source.is_file():
         raise IngestError(name, "file does not exist or is not a regular file")
-    size = path.stat().st_size
+    size = source.stat().st_size
     if size > max_bytes:
         raise FileTooLargeError(name, f"{size} bytes > limit {max_bytes}")
-    data = path.read_bytes()
+    data = source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise EmptyFileError(name, "no content" if not data else "only whitespace")
@@ -68,11 +76,11 @@ def read_lines(path: Path, max_bytes: int = 20_000_000) -> SourceText:
     elif fmt == "docx":
         from ingest.readers.docx import read_docx
 
-        lines, encoding = read_docx(path), "docx"
+        lines, encoding = read_docx(source, name, limits), "docx"
     else:
         from ingest.readers.pdf import read_pdf
 
-        lines, encoding = read_pdf(path), "pdf"
+        lines, encoding = read_pdf(source, name, limits), "pdf"
     if not any(line.strip() for line in lines):
         raise EmptyFileError(name, "no text content")
     return SourceText(path=path, format=fmt, lines=lines, encoding=encoding, sha256=digest)

@@ -3,25 +3,62 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
-from ingest.errors import BinaryFileError, UnsupportedFormatError
+from ingest.errors import BinaryFileError, LimitExceededError, UnsupportedFormatError
+from ingest.limits import ParseLimits, vi_number
 from ingest.readers.layout import table_lines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARAGRAPH_TAG = re.compile(rb"<w:p[\s/>]")
+_MAIN_PART = "word/document.xml"
 
 
-def read_docx(path: Path) -> list[str]:
-    import zipfile
+def check_docx(path: Path, name: str, limits: ParseLimits) -> None:
+    """Refuse a zip bomb or a paragraph flood from the zip directory and one streamed pass over the main part,
+    before python-docx builds a tree of it. Declared sizes are safe to trust: zipfile never inflates an entry
+    beyond its declared size (it fails the CRC check instead)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            unpacked = sum(entry.file_size for entry in entries)
+            if unpacked > limits.max_unpacked_bytes:
+                raise LimitExceededError(
+                    name, f"unpacks to {unpacked} bytes > limit {limits.max_unpacked_bytes}",
+                    f"tệp .docx giải nén ra {vi_number(unpacked // 1_000_000)} MB, vượt quá giới hạn "
+                    f"{vi_number(limits.max_unpacked_bytes // 1_000_000)} MB (tệp nén bất thường).")
+            if _MAIN_PART not in archive.namelist():
+                return  # python-docx reports the missing part
+            paragraphs = 0
+            carry = b""
+            with archive.open(_MAIN_PART) as part:
+                for block in iter(lambda: part.read(1 << 20), b""):
+                    window = carry + block
+                    paragraphs += len(_PARAGRAPH_TAG.findall(window))
+                    carry = window[-4:]  # shorter than a tag: a tag cut at the block edge is counted once, next
+                    if paragraphs > limits.max_paragraphs:
+                        raise LimitExceededError(
+                            name, f"more than {limits.max_paragraphs} paragraphs",
+                            f"tệp .docx có hơn {vi_number(limits.max_paragraphs)} đoạn văn, vượt quá giới hạn; "
+                            "hãy tách thành nhiều tệp.")
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise BinaryFileError(name, f"not a readable .docx file ({exc})") from exc
 
+
+def read_docx(path: Path, name: str | None = None, limits: ParseLimits | None = None) -> list[str]:
+    name = name or str(path)
+    check_docx(path, name, limits or ParseLimits())
     try:
         import docx
     except ImportError as exc:  # pragma: no cover - python-docx is a project dependency
-        raise UnsupportedFormatError(str(path), "python-docx is not installed (pip install python-docx)") from exc
+        raise UnsupportedFormatError(name, "python-docx is not installed (pip install python-docx)") from exc
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:  # python-docx raises many kinds
-        raise BinaryFileError(str(path), f"not a readable .docx file ({exc})") from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # python-docx raises many kinds (BadZipFile, KeyError, ValueError, lxml errors)
+        raise BinaryFileError(name, f"not a readable .docx file ({exc})") from exc
     numbering = _WordNumbering(document)
     lines: list[str] = []
     for element in document.element.body.iterchildren():

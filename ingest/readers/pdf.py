@@ -2,25 +2,73 @@
 
 from __future__ import annotations
 
+import re
+import zlib
 from pathlib import Path
 
-from ingest.errors import BinaryFileError, NoTextLayerError, UnsupportedFormatError
+from ingest.errors import BinaryFileError, LimitExceededError, NoTextLayerError, UnsupportedFormatError
+from ingest.limits import ParseLimits, vi_number
 from ingest.readers.layout import table_lines
 
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 
-def read_pdf(path: Path) -> list[str]:
+
+def inflated_size(data: bytes, limit: int) -> int:
+    """Total size the zlib-compressed streams of a PDF inflate to, counted in 1 MB steps without keeping any
+    output; stops once past `limit`. A stream that is not zlib data (images, other filters) counts 0."""
+    total = 0
+    for match in _STREAM_START.finditer(data):
+        inflater = zlib.decompressobj()
+        position = match.end()
+        pending = b""
+        try:
+            while not inflater.eof:
+                if not pending:
+                    if position >= len(data):
+                        break
+                    pending = data[position : position + (1 << 16)]
+                    position += len(pending)
+                total += len(inflater.decompress(pending, 1 << 20))
+                pending = inflater.unconsumed_tail
+                if total > limit:
+                    return total
+        except zlib.error:
+            continue
+    return total
+
+
+def check_pdf(path: Path, name: str, limits: ParseLimits) -> None:
+    """Refuse a flate bomb before pdfminer inflates any stream whole."""
+    inflated = inflated_size(path.read_bytes(), limits.max_unpacked_bytes)
+    if inflated > limits.max_unpacked_bytes:
+        raise LimitExceededError(
+            name, f"streams inflate to more than {limits.max_unpacked_bytes} bytes",
+            f"các luồng nén trong tệp PDF giải nén ra hơn {vi_number(limits.max_unpacked_bytes // 1_000_000)} MB "
+            "(tệp nén bất thường).")
+
+
+def read_pdf(path: Path, name: str | None = None, limits: ParseLimits | None = None) -> list[str]:
+    name = name or str(path)
+    limits = limits or ParseLimits()
+    check_pdf(path, name, limits)
     try:
         import pdfplumber
     except ImportError as exc:  # pragma: no cover - pdfplumber is a project dependency
-        raise UnsupportedFormatError(str(path), "pdfplumber is not installed (pip install pdfplumber)") from exc
-    from pdfminer.pdfparser import PDFSyntaxError
+        raise UnsupportedFormatError(name, "pdfplumber is not installed (pip install pdfplumber)") from exc
 
     try:
         with pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) > limits.max_pages:
+                raise LimitExceededError(
+                    name, f"{len(pdf.pages)} pages > limit {limits.max_pages}",
+                    f"tệp PDF có {vi_number(len(pdf.pages))} trang, vượt quá giới hạn {vi_number(limits.max_pages)} "
+                    "trang; hãy tách thành nhiều tệp.")
             items: list[str | list[list[str]]] = []
             ended_full = False
             for page in pdf.pages:
                 page_items, next_ended_full = _pdf_page_items(page)
+                # A laid-out page keeps its characters and layout cached (about 10 MB a page): let them go.
+                page.close()
                 if ended_full and page_items and isinstance(page_items[0], str) and items[-1] == "":
                     first = page_items[0]
                     if isinstance(items[-2], str) and not _starts_item(first):
@@ -42,8 +90,10 @@ def read_pdf(path: Path) -> list[str]:
                         page_items.insert(0, following)
                 items.extend(page_items)
                 items.append("")  # page break: markdown-style joining repairs split paragraphs
-    except (PDFSyntaxError, Exception) as exc:  # pdfplumber/pdfminer raise many kinds on damaged files
-        raise BinaryFileError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    except (LimitExceededError, MemoryError):
+        raise
+    except Exception as exc:  # pdfplumber/pdfminer raise many kinds on damaged files
+        raise BinaryFileError(name, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     lines: list[str] = []
     for item in items:
         if isinstance(item, list):
@@ -51,7 +101,7 @@ def read_pdf(path: Path) -> list[str]:
         else:
             lines.append(item)
     if not any(line.strip() for line in lines):
-        raise NoTextLayerError(str(path), "no text layer (scanned PDF?); OCR it first")
+        raise NoTextLayerError(name, "no text layer (scanned PDF?); OCR it first")
     return lines
 
 
