@@ -81,7 +81,10 @@ def parse_file(path: Path, manifest: Manifest | None = None, max_bytes: int = 20
     skip = {i for table in tables for i in range(table.first_line, table.last_line + 1)}
     blocks = parse_blocks(clean, skip, start)
     _check_structure(path, blocks, body_text)
-    check_clauses(str(path), [b.text for b in blocks] + [r.text for t in tables for r in row_texts(t)], limits)
+    # Checked before any Clause is built: a flood of 100,000 lines costs seconds here, not an index.
+    captions = [t.caption or "" for t in tables if t.caption_start is not None and t.caption_end is not None]
+    check_clauses(str(path), [b.text for b in blocks] + captions + [r.text for t in tables for r in row_texts(t)],
+                  limits)
 
     clauses = _to_clauses(document_id, blocks, tables, clean)
     manifest = manifest if manifest is not None else find_manifest(path)
