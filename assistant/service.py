@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ class Assistant:
         self.use_llama_index = use_llama_index
         self._lock = threading.RLock()
         self._index: IndexHandle | None = None
+        self._checked = time.monotonic()
         self._retriever: HybridSearch | None = None
         self._catalog = Catalog()
         self._composer: Composer | None = None
@@ -43,10 +45,18 @@ class Assistant:
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def load(self) -> Assistant:
-        """Open the current index version and everything derived from it (idempotent)."""
+        """Open the current index version and everything derived from it (idempotent). A newer version written
+        by another process (another API worker's upload, `htx ingest`) is picked up, checked once a second."""
         with self._lock:
             if self._index is None:
                 self._open()
+            elif time.monotonic() - self._checked > 1.0:
+                from assistant.index import read_current
+
+                self._checked = time.monotonic()
+                current = read_current(self.settings)
+                if current is not None and current != self._index.version:
+                    self.reload()
         return self
 
     def _open(self) -> None:

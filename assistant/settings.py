@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     parse_memory_mb: int = Field(1024, description="Address-space limit (RLIMIT_AS) of the document-parsing subprocess")
     parse_timeout_seconds: int = Field(300, description="Longest time the parsing subprocess may spend on one file")
     header_timeout_seconds: float = Field(10, description="Longest a connection may take to send its request headers")
-    body_timeout_seconds: float = Field(30, description="Longest wait for the next chunk of a request body (408 after)")
+    body_timeout_seconds: float = Field(15, description="Longest wait for the next chunk of a request body (408 after)")
     keep_alive_seconds: float = Field(5, description="How long `htx serve` keeps an idle connection open")
     max_connections: int = Field(
         1000, description="Connections and requests `htx serve` handles at once; more get 503 at once"

@@ -84,6 +84,24 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def tree_rss_mb(root: int) -> float:
+    """RSS of a process tree. A child caught between fork and exec shows its parent's command line and (shared,
+    not copied) pages: skipped, or every subprocess start would count the server twice."""
+    try:
+        command = open(f"/proc/{root}/cmdline", "rb").read()
+    except OSError:
+        return 0.0
+    total = 0.0
+    for pid in tree_pids(root):
+        try:
+            if pid != root and open(f"/proc/{pid}/cmdline", "rb").read() == command:
+                continue
+        except OSError:
+            continue
+        total += rss_mb(pid)
+    return total
+
+
 class Watch:
     """Samples the RSS of a process tree; kills the root when the tree goes over the cap."""
 
@@ -97,7 +115,7 @@ class Watch:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = sum(rss_mb(p) for p in tree_pids(self.pid))
+            total = tree_rss_mb(self.pid)
             self.peak = max(self.peak, total)
             if total > self.cap_mb and not self.killed:
                 self.killed = True
@@ -160,7 +178,7 @@ class Server:
             self.start()
 
     def rss(self) -> float:
-        return round(sum(rss_mb(p) for p in tree_pids(self.proc.pid))) if self.proc else 0
+        return round(tree_rss_mb(self.proc.pid)) if self.proc else 0
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
@@ -234,7 +252,11 @@ def _raw_post(port: int, path: str, headers: dict[str, str], body_size: int, chu
                 sock.sendall(block[: min(chunk, body_size - sent)])
                 sent += min(chunk, body_size - sent)
         except OSError as error:
-            return f"closed by server after {sent // 1_000_000} MB ({type(error).__name__})"
+            try:  # the server may have answered before closing: read what it said
+                answer = sock.recv(200).split(b"\r\n", 1)[0].decode(errors="replace")
+            except OSError:
+                answer = ""
+            return answer or f"closed by server after {sent // 1_000_000} MB ({type(error).__name__})"
         if stop_after is not None:
             return "disconnected"
         data = sock.recv(200)
