@@ -59,7 +59,8 @@ def read_docx(path: Path, name: str | None = None, limits: ParseLimits | None = 
         raise
     except Exception as exc:  # python-docx raises many kinds (BadZipFile, KeyError, ValueError, lxml errors)
         raise BinaryFileError(name, f"not a readable .docx file ({exc})") from exc
-    numbering = _WordNumbering(document)
+    styles = _Styles(document)
+    numbering = _WordNumbering(document, styles)
     lines: list[str] = []
     for element in document.element.body.iterchildren():
         if element.tag == f"{_W}p":
@@ -68,7 +69,8 @@ def read_docx(path: Path, name: str | None = None, limits: ParseLimits | None = 
             prefix = numbering.label(paragraph)
             if prefix and text and not re.match(r"^(\S{1,8}[.)]|[-+*•])\s", text):
                 text = f"{prefix} {text}"
-            style = paragraph.style.name if paragraph.style is not None else ""
+            style = styles.of(paragraph)
+            style = style.name if style is not None else ""
             if text and re.match(r"^(Heading|Title)\b", style or ""):
                 text = "# " + text
             lines.append(text)
@@ -77,6 +79,24 @@ def read_docx(path: Path, name: str | None = None, limits: ParseLimits | None = 
             rows = [[cell.text for cell in _unique_cells(row)] for row in table.rows]
             lines.extend(table_lines(rows))
     return lines
+
+
+class _Styles:
+    """Paragraph styles by id, looked up once each: `Paragraph.style` scans every style of the document for
+    every paragraph (68 s of a 72 s parse of a 12,000-paragraph file)."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        from docx.enum.style import WD_STYLE_TYPE
+
+        self.part = document.part
+        self.kind = WD_STYLE_TYPE.PARAGRAPH
+        self.cache: dict[str | None, object] = {}
+
+    def of(self, paragraph):  # type: ignore[no-untyped-def]  # what paragraph.style returns
+        style_id = paragraph._p.style
+        if style_id not in self.cache:
+            self.cache[style_id] = self.part.get_style(style_id, self.kind)
+        return self.cache[style_id]
 
 
 def _unique_cells(row):  # type: ignore[no-untyped-def]
@@ -91,7 +111,8 @@ def _unique_cells(row):  # type: ignore[no-untyped-def]
 class _WordNumbering:
     """Turns Word automatic numbering (numPr) into the text a reader sees: "1.", "a)", "II.", "-"."""
 
-    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, document, styles: _Styles) -> None:  # type: ignore[no-untyped-def]
+        self.styles = styles
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, list[int]] = {}
         try:
@@ -119,7 +140,7 @@ class _WordNumbering:
         ppr = paragraph._p.pPr
         if ppr is not None and ppr.numPr is not None:
             return ppr.numPr
-        style = paragraph.style
+        style = self.styles.of(paragraph)
         while style is not None:
             spr = style.element.pPr
             if spr is not None and spr.numPr is not None:
