@@ -391,6 +391,28 @@ def probe_facts(code: Path) -> dict:
     return json.loads(out.stdout)
 
 
+def probe_reader(code: Path, path: Path) -> dict:
+    """Read one file with the code's reader in a fresh process: peak RSS and seconds (no server involved)."""
+    script = ("import json,resource,sys,time\nfrom pathlib import Path\nfrom ingest.readers import read_lines\n"
+              "t=time.perf_counter()\nlines=read_lines(Path(sys.argv[1])).lines\n"
+              "print(json.dumps({'lines':len(lines),'seconds':round(time.perf_counter()-t,1),"
+              "'peak_rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss//1024}))\n")
+    out = subprocess.run([sys.executable, "-c", script, str(path)], cwd=code, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(code)}, check=True)
+    return {"file": path.name, "bytes": path.stat().st_size, **json.loads(out.stdout)}
+
+
+def docx_paragraphs(path: Path, copies: int = 2) -> Path:
+    """A real .docx of the 2023 cooperative law's lines, `copies` times (2 -> about 12,600 paragraphs)."""
+    import docx
+
+    document = docx.Document()
+    for line in (REPO / "corpus" / "extra" / "luat-htx-2023_17-2023-QH15.txt").read_text(encoding="utf-8").splitlines() * copies:
+        document.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
 CAP_MB = 3000.0
 
 
@@ -435,6 +457,8 @@ def main() -> int:
         print(json.dumps({name: results[name]}, ensure_ascii=False), flush=True)
 
     try:
+        run("pdf_reader_100_pages", lambda: probe_reader(code, hostile_files.text_pdf(files / "100-trang.pdf", 100)))
+        run("docx_reader_12k_paragraphs", lambda: probe_reader(code, docx_paragraphs(files / "luat-x2.docx")))
         run("documents_paths", probe_documents, server)
         run("facts_phoi_hop_lead", probe_facts, code)
         run("session_flood", probe_sessions, server, 150)
