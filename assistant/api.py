@@ -3,8 +3,9 @@
 Routes are thin: validate input, call the Assistant (or the chat sessions), return its pydantic models.
 Every error leaves as {"error": {"code", "message", "field"}} with a Vietnamese message: domain errors
 (assistant/errors.py, ingest/errors.py) through one handler, request validation through another, and
-oversized, slow or unauthenticated bodies are refused by `assistant.guard.RequestGuard` before any route runs. Endpoints are sync functions, so uvicorn
-runs them in its thread pool; the Assistant is responsible for being safe under that.
+oversized, slow or unauthenticated bodies are refused by `assistant.guard.RequestGuard` before any route
+runs. Endpoints are sync functions, so uvicorn runs them in its thread pool; the Assistant is responsible for
+being safe under that.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from assistant.errors import AssistantError, InvalidInputError, NotFoundError
 from assistant.guard import RequestGuard, admin_refusal
 from assistant.index import shown_path
 from assistant.models import Answer, Filters, IngestReport
-from assistant.uploads import UPLOAD_SUFFIXES, BadUploadError, recover, safe_upload_name, staged_uploads
+from assistant.uploads import BadUploadError, recover, staged_uploads
 from ingest.errors import IngestError
 from ingest.models import Clause, Document, Fact, FactKind
 
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).parent / "web"
-__all__ = ["UPLOAD_SUFFIXES", "BadUploadError", "create_app", "facts_csv", "safe_upload_name"]
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")

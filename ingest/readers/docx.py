@@ -83,7 +83,7 @@ def read_docx(path: Path, name: str | None = None, limits: ParseLimits | None = 
 
 class _Styles:
     """Paragraph styles by id, looked up once each: `Paragraph.style` scans every style of the document for
-    every paragraph (68 s of a 72 s parse of a 12,000-paragraph file)."""
+    every paragraph (7.4 s -> 0.5 s for a file of 12,600 paragraphs)."""
 
     def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
         from docx.enum.style import WD_STYLE_TYPE
