@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest serve test test-fast eval bench lint clean
+.PHONY: install run ingest serve test test-fast eval eval-blind fit-ranker bench lint clean
 
 install: $(STAMP)
 
@@ -26,20 +26,29 @@ serve: install
 
 run: ingest serve
 
-test: install
+test: lint
 	$(BIN)/python -m pytest -q
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"
 
 eval: install
-	$(BIN)/htx eval --out eval/out
+	$(BIN)/htx-eval --out eval/out
+
+eval-blind: install
+	$(BIN)/htx-eval --qa eval/blind/test.jsonl --no-external --out eval/out-blind-test
+
+# Refit the answer ranker from the training and dev questions (writes assistant/answering/ranker.json).
+fit-ranker: install
+	$(BIN)/python -m eval.fit_ranker
 
 bench: install
-	$(BIN)/htx bench
+	$(BIN)/htx-bench
 
+# ruff over everything, mypy over ingest/ and assistant/ (configuration in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf .htx eval/out test-output

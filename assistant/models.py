@@ -20,12 +20,25 @@ class Filters(BaseModel):
     document_id: str | None = Field(None, description="Document id as listed by GET /documents")
 
 
-class QueryAnalysis(BaseModel):
-    """What the question asks and which metadata it names."""
+AnswerType = Literal[
+    "percentage", "money", "duration", "date", "count", "quantity", "agency", "yes_no", "list", "other"
+]
 
-    question: str
-    normalized: str = Field(description="Lower-cased, abbreviation-expanded text used for retrieval")
+
+class QueryAnalysis(BaseModel):
+    """The question analysed once, at the entrance: every later stage reads these fields instead of
+    re-deriving them from the raw string."""
+
+    question: str = Field(description="The question as asked (NFC)")
+    normalized: str = Field(description="Abbreviation-expanded text used for retrieval")
+    folded: str = Field("", description="Accent-folded, lower-cased, whitespace-collapsed question")
+    words: list[str] = Field(default_factory=list, description="underthesea words of the question, as written")
+    expansions: list[str] = Field(
+        default_factory=list, description="Folded synonyms (lexicon) of the question's phrases, for lexical search"
+    )
     intent: Intent
+    answer_type: AnswerType = Field("other", description="The kind of answer expected (figure, date, agency...)")
+    answer_unit: str | None = Field(None, description="Folded count unit asked for ('thanh vien'), if any")
     provinces: list[str] = Field(default_factory=list, description="Corpus provinces named in the question")
     unknown_places: list[str] = Field(default_factory=list, description="Places named that no document covers")
     districts: list[str] = Field(default_factory=list)
@@ -58,6 +71,9 @@ class Citation(BaseModel):
     line_start: int
     line_end: int
     score: float
+    label: str = Field("", description="Clause and document for a reader: 'khoản 7 Điều 4 Luật Hợp tác xã 2023'")
+    clause_label: str = Field("", description="The clause in the document's own numbering: 'khoản 7 Điều 4'")
+    document_name: str = Field("", description="Short document name: 'Kế hoạch 31/KH-UBND (Quảng Ninh)'")
 
 
 class Answer(BaseModel):
@@ -65,6 +81,7 @@ class Answer(BaseModel):
     answer: str
     found: bool
     intent: Intent
+    confidence: float = Field(0.0, description="The ranker's probability that the best clause states the answer")
     citations: list[Citation] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     related: list[Citation] = Field(default_factory=list, description="Closest clauses when nothing was found")

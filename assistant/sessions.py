@@ -24,24 +24,22 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from assistant.errors import NotFoundError
-from assistant.models import QueryAnalysis
+from assistant.dialogue.state import DialogueState
+from assistant.errors import UnknownSessionError
+from assistant.models import Filters, QueryAnalysis
 
-
-class UnknownSessionError(NotFoundError):
-    code = "unknown_session"
-
-    def __init__(self, session_id: str) -> None:
-        super().__init__("session_id", "Phiên trò chuyện không tồn tại hoặc đã hết hạn; hãy bắt đầu phiên mới.")
-        self.session_id = session_id
+__all__ = ["Session", "SessionStore", "Turn", "UnknownSessionError"]
 
 
 class Turn(BaseModel):
-    """One answered message: as written, the standalone question asked, and that question's analysis."""
+    """One answered message: as written, the standalone question asked and its analysis, the dialogue state the
+    next follow-up resolves against (with the evidence that answered it), and the filter bar it was asked under."""
 
     message: str
     question: str
     analysis: QueryAnalysis
+    state: DialogueState | None = None
+    filters: Filters | None = None
 
 
 _TURNS = TypeAdapter(list[Turn])

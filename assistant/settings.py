@@ -27,7 +27,11 @@ class Settings(BaseSettings):
         None, description="SQLite cache of passage vectors keyed by model and text; default <data_dir>/embed-cache.sqlite"
     )
     chroma_url: str | None = Field(None, description="URL of a Chroma server (http://host:port); embedded store if unset")
-    top_k: int = Field(8, description="Clauses retrieved per question")
+    top_k: int = Field(12, description="Clauses retrieved per question: the candidates the answer ranker scores")
+    thread_following_units: int = Field(
+        2, description="A follow-up is first answered from the units (Điều, plan section) that answered the "
+        "previous turn and this many units after them"
+    )
     max_question_chars: int = Field(500, description="Longest accepted question, in characters")
     max_body_bytes: int = Field(64_000, description="Largest accepted JSON request body (413 above)")
     max_upload_bytes: int = Field(20_000_000, description="Largest accepted document (ingest and upload)")
@@ -74,6 +78,20 @@ class Settings(BaseSettings):
                            max_unpacked_bytes=self.max_unpacked_bytes, max_paragraphs=self.max_docx_paragraphs)
 
 
+def load_settings() -> Settings:
+    """Settings from the environment; InvalidSettingError naming the HTX_* variable when one does not parse."""
+    from pydantic import ValidationError
+
+    from assistant.errors import InvalidSettingError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "HTX_" + str(first["loc"][0]).upper() if first.get("loc") else "HTX_*"
+        raise InvalidSettingError(name, f"Giá trị của biến môi trường {name} không hợp lệ ({first['msg']}).") from exc
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

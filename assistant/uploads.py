@@ -18,13 +18,14 @@ import json
 import logging
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from assistant.errors import InvalidInputError
+from assistant.errors import BadUploadError
 from assistant.settings import Settings
+from assistant.validation import shown as _shown
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +33,9 @@ UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
 _TARGETS = "targets.json"
 
 
-class BadUploadError(InvalidInputError):
-    code = "bad_upload"
-
-
 class Upload(Protocol):
     filename: str | None
     file: BinaryIO
-
-
-def _shown(value: str, limit: int = 80) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def safe_upload_name(name: str | None) -> str:
@@ -64,7 +57,7 @@ def _uploads_dir(settings: Settings) -> Path:
 
 
 @contextmanager
-def staged_uploads(files: list[Upload], settings: Settings) -> Iterator[dict[Path, Path]]:
+def staged_uploads(files: Sequence[Upload], settings: Settings) -> Iterator[dict[Path, Path]]:
     """Write the uploads into a new staging batch; yields {corpus path: staged file}. The batch is removed on
     exit, whatever happened (files the ingest moved into the corpus are no longer in it)."""
     names = [safe_upload_name(f.filename) for f in files]

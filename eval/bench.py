@@ -1,4 +1,4 @@
-"""`htx bench`: ingest throughput, query latency (cold and warm) and memory, as the corpus grows.
+"""`htx-bench`: ingest throughput, query latency (cold and warm) and memory, as the corpus grows.
 
 The corpus at scale N is SYNTHETIC: the seed documents of `settings.corpus_dir` (top level only) copied N
 times; copy 1 is the originals, copies 2..N have every province name replaced by a fictitious one

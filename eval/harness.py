@@ -1,4 +1,4 @@
-"""`htx eval`: every system answers every gold question over the same index; one scorer judges them all.
+"""`htx-eval`: every system answers every gold question over the same index; one scorer judges them all.
 
 Per item (`score_item`):
 - answer_correct: answerable -> found and every key fact in the answer text; unanswerable -> found is false.
@@ -39,6 +39,10 @@ class ItemScore(BaseModel):
     answer_correct: bool
     supported: bool | None = Field(None, description="None for unanswerable items")
     correct: bool
+    confidently_wrong: bool = Field(
+        False, description="Claimed an answer (found) that is wrong: a missing key fact, no cited gold clause, "
+        "or any answer to an unanswerable question"
+    )
     recall_at_1: float | None = None
     recall_at_5: float | None = None
     rr_at_10: float | None = None
@@ -60,6 +64,7 @@ class SystemMetrics(BaseModel):
     citation_support: float | None = None
     refusal_precision: float | None = None
     refusal_recall: float | None = None
+    confidently_wrong: float | None = Field(None, description="Share of all items answered (found) wrongly")
     latency_p50_ms: float | None = None
     latency_p95_ms: float | None = None
 
@@ -129,6 +134,7 @@ def score_item(item: Any, system: str, out: SystemOutput) -> ItemScore:
             r5 = metrics.recall_at_k(ranked, n_gold, 5)
             rr = metrics.reciprocal_rank(ranked, 10)
     correct = answer_ok and (supported is not False)
+    confidently_wrong = out.found and not correct
     return ItemScore(
         id=str(_field(item, "id")),
         system=system,
@@ -140,6 +146,7 @@ def score_item(item: Any, system: str, out: SystemOutput) -> ItemScore:
         answer_correct=answer_ok,
         supported=supported,
         correct=correct,
+        confidently_wrong=confidently_wrong,
         recall_at_1=r1,
         recall_at_5=r5,
         rr_at_10=rr,
@@ -171,6 +178,7 @@ def aggregate(scores: Sequence[ItemScore]) -> SystemMetrics:
         citation_support=_mean_of(s.supported for s in answerable),
         refusal_precision=precision,
         refusal_recall=recall,
+        confidently_wrong=_mean_of(s.confidently_wrong for s in scores),
         latency_p50_ms=metrics.percentile(latencies, 50),
         latency_p95_ms=metrics.percentile(latencies, 95),
     )

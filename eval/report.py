@@ -1,12 +1,16 @@
-"""Markdown report and PNG chart of an `EvalResult` (written by `htx eval --out DIR`)."""
+"""Markdown report and PNG chart of an `EvalResult` (written by `htx-eval --out DIR`).
+
+The harness imports this module to write its report, so this module does not import the harness back: it reads
+the results by attribute only (the aliases below name the harness's models for readers).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from eval.harness import EvalResult, SystemMetrics
+EvalResult = Any  # eval.harness.EvalResult
+SystemMetrics = Any  # eval.harness.SystemMetrics
 
 COLUMNS = [
     ("answer_accuracy", "accuracy"),
@@ -17,6 +21,7 @@ COLUMNS = [
     ("citation_support", "citation support"),
     ("refusal_precision", "refusal P"),
     ("refusal_recall", "refusal R"),
+    ("confidently_wrong", "confidently wrong"),
     ("latency_p50_ms", "p50 ms"),
     ("latency_p95_ms", "p95 ms"),
 ]
@@ -96,6 +101,20 @@ def _failures(result: EvalResult, system: str = "assistant") -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _confidently_wrong(result: EvalResult) -> str:
+    """Every system's answers that were given with a citation and are wrong: the failures that mislead."""
+    lines: list[str] = []
+    for system, scores in result.items.items():
+        wrong = [s for s in scores if s.confidently_wrong]
+        lines += [f"### {system}: {len(wrong)} of {len(scores)}", ""]
+        for s in wrong:
+            preview = " ".join(s.answer.split())[:ANSWER_PREVIEW_CHARS]
+            expected = " | ".join(" / ".join(f) for f in s.expected_facts) or "(refusal)"
+            lines.append(f"- **{s.id}**: {s.question} — expected {expected}; answered: {preview}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def write_chart(result: EvalResult, path: Path) -> Path:
     """Grouped bars: answer accuracy by intent, one bar per system."""
     import matplotlib
@@ -153,6 +172,12 @@ def render_markdown(result: EvalResult) -> str:
         "",
         _external_section(result.external),
         "",
+        "## Confidently wrong answers",
+        "",
+        "Found, with citations, and wrong (a key fact missing, no cited gold clause, or an unanswerable question "
+        "answered).",
+        "",
+        _confidently_wrong(result),
         "## Failed items (assistant)",
         "",
         _failures(result),

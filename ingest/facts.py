@@ -21,10 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ingest.agencies import AgencyMention, find_agencies
+from ingest.measures import measure_names
 from ingest.models import Clause, Comparator, Fact, ParsedDocument
 
-# Legal normative texts state rules, not plans: their figures and dates are not targets or deadlines.
+# Legal normative texts state rules, not plans: their figures and dates are not targets or deadlines. Nor are
+# those of articles and news items, which report on other texts.
 _LEGAL_TYPES = ("luật", "nghị định", "thông tư", "pháp lệnh", "nghị quyết")
+_REPORTING_TYPES = ("bài viết", "tin bài", "tin tức", "bài báo")
 
 _MARKER = re.compile(
     r"^\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*|[-+*•–]\s+|#+\s*|\*\*)+",
@@ -321,6 +324,13 @@ _DEADLINE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_DEADLINE = re.compile(r"(?P<wording>(?:cuối|đầu|trong)\s+năm\s+(?P<year>\d{4}))", re.IGNORECASE)
+# Recurring duties: "Định kỳ 6 tháng, năm tổng hợp báo cáo", "báo cáo định kỳ hàng năm", "họp mỗi quý một lần".
+_PERIODIC = re.compile(
+    r"\bđịnh kỳ(?:\s+(?:hàng|hằng|mỗi)\s+(?:quý|tháng|năm)|\s*\(?\s*\d+\s+tháng"
+    r"(?:\s*(?:,|và|hoặc)\s*(?:\d+\s+tháng|cả năm|hàng năm|hằng năm|năm|đột xuất))*\)?)?"
+    r"|\b(?:hàng|hằng|mỗi)\s+quý(?:\s+một\s+lần)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -359,6 +369,14 @@ def find_deadlines(text: str) -> list[Deadline]:
         ):
             continue
         found.append(Deadline(None, match.group("wording"), match.group("year"), match.start()))
+    if not found:
+        # A recurring duty is a deadline of its own only where no dated one says when ("định kỳ báo cáo … trước
+        # ngày 10/5; 10/8 và 10/12" is already three dates).
+        for match in _PERIODIC.finditer(text):
+            if not _inside(match.start(), references):
+                wording = " ".join(match.group(0).split())
+                found.append(Deadline(None, wording, wording[:1].lower() + wording[1:], match.start()))
+                break
     return sorted(found, key=lambda d: d.start)
 
 
@@ -391,32 +409,6 @@ def _period_in(text: str) -> str | None:
             return f"{match.group(1)}-{match.group(2)}"
         return "hàng năm"
     return None
-
-
-# ---------------------------------------------------------------- measure
-
-_MEASURE_BOUNDARY = re.compile(r"[,;:(]|\btrong đó\b|\bPhấn đấu\b|\bphấn đấu\b")
-_MEASURE_TRAILING = re.compile(
-    r"(?:\s+(?:đạt|là|có|chiếm|tăng|lên|đến|từ|ít nhất|tối thiểu|trên|khoảng|tối đa|dưới|được|cho|gấp|thêm))+\s*$",
-    re.IGNORECASE,
-)
-
-
-def _measure(text: str, figure: Figure) -> str:
-    """What a figure measures, as written: the words before it back to the nearest boundary, else after it."""
-    before = re.sub(r"\([^()]*\)", " ", text[: figure.start])
-    cuts = [0] + [m.end() for m in _MEASURE_BOUNDARY.finditer(before)]
-    phrase = ""
-    # Back off one boundary at a time until the phrase says something ("HTX khá, giỏi lên trên 70%").
-    for cut in reversed(cuts):
-        phrase = _MEASURE_TRAILING.sub("", before[cut:]).strip(" -+*•.,:;")
-        if len(phrase.split()) >= 3:
-            break
-    words = phrase.split()
-    if len(words) >= 2:
-        return " ".join(words[-14:])
-    after = re.split(r"[,;.(]", text[figure.end :], maxsplit=1)[0]
-    return " ".join(after.split()[:14]) or figure.unit
 
 
 # ---------------------------------------------------------------- table rows
@@ -475,7 +467,7 @@ def extract_facts(parsed: ParsedDocument) -> list[Fact]:
     """Responsibilities, targets and deadlines of every clause; ids are '{clause_id}:{kind}:{ordinal}'."""
     document = parsed.document
     province = document.province
-    legal = (document.type or "").strip().lower().startswith(_LEGAL_TYPES)
+    legal = (document.type or "").strip().lower().startswith(_LEGAL_TYPES + _REPORTING_TYPES)
     by_id = {clause.id: clause for clause in parsed.clauses}
     context = _Context(by_id)
     facts: list[Fact] = []
@@ -656,8 +648,9 @@ def _targets(
         return []
     per_segment = _segment_actors(analysis, inherited)
     context = [_body(a.text) for a in _ancestors(clause, by_id)] + [_body(h) for h in reversed(clause.headings)]
+    measures = measure_names(body, figures)
     facts: list[Fact] = []
-    for figure in figures:
+    for figure, measure in zip(figures, measures, strict=True):
         index = _segment_of(analysis, figure.start)
         segment = analysis.segments[index] if analysis.segments else None
         segment_text = segment.text if segment else body
@@ -676,7 +669,7 @@ def _targets(
                 document_id=clause.document_id,
                 clause_id=clause.id,
                 province=province,
-                measure=_measure(body, figure),
+                measure=measure,
                 values=figure.values,
                 value_text=figure.value_text,
                 unit=figure.unit,

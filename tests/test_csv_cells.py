@@ -7,8 +7,7 @@ import io
 
 import pytest
 
-from assistant.api import csv_cell, facts_csv
-from ingest.models import Fact
+from assistant.export import FactView, csv_cell, facts_csv
 
 CELLS = [
     ('=HYPERLINK("http://x.invalid","bấm")', '\'=HYPERLINK("http://x.invalid","bấm")'),
@@ -33,8 +32,9 @@ def test_cells_that_start_like_a_formula_are_quoted(value: object, cell: object)
 
 
 def test_no_exported_cell_starts_like_a_formula() -> None:
-    facts = [Fact(id=f"d:{n}:responsibility:0", kind="responsibility", document_id="d", clause_id=f"d:{n}",
-                  agency="Sở Tài chính", agency_as_written=str(value), role="lead", task=str(value))
+    facts = [FactView(id=f"d:{n}:responsibility:0", kind="responsibility", document_id="d", clause_id=f"d:{n}",
+                      agency=str(value), agency_as_written=str(value), role="lead", task=str(value),
+                      document_name=str(value), clause_label=str(value))
              for n, (value, _) in enumerate(CELLS)]
     rows = list(csv.reader(io.StringIO(facts_csv(facts).lstrip("\ufeff"))))
     assert len(rows) == len(CELLS) + 1

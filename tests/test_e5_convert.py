@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.e5_convert import (
+from tools.e5_convert import (
     PASSAGE_PREFIX,
     QUERY_PREFIX,
     E5ConversionError,

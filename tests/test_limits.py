@@ -30,8 +30,8 @@ def refused(path: Path, limits: ParseLimits = LIMITS) -> tuple[str, float]:
     started = time.perf_counter()
     with pytest.raises(LimitExceededError) as caught:
         parse_file(path, limits=limits)
-    assert path.name in caught.value.user_message
-    return caught.value.user_message, time.perf_counter() - started
+    assert path.name in caught.value.message
+    return caught.value.message, time.perf_counter() - started
 
 
 @pytest.fixture(scope="module")
@@ -118,12 +118,12 @@ def test_worker_memory_and_time_limits_stop_what_the_checks_let_through(files: P
     with ParseWorker(unchecked, memory_mb=300, timeout_seconds=60) as worker:
         with pytest.raises(LimitExceededError) as caught:
             worker.parse(bomb)
-        assert "300 MB" in caught.value.user_message  # out of memory in the child, not here
+        assert "300 MB" in caught.value.message  # out of memory in the child, not here
         worker.timeout_seconds = 2
         started = time.perf_counter()
         with pytest.raises(LimitExceededError) as caught:
             worker.parse(slow)
-        assert "hơn 2 giây" in caught.value.user_message and time.perf_counter() - started < 5
+        assert "hơn 2 giây" in caught.value.message and time.perf_counter() - started < 5
         # The worker starts again for the next file.
         assert worker.parse(SEED).document.id == "hoa-binh_kh-bcd-ktt-2017"
     assert peak_rss_mb() - before < 50  # the bomb went off in the child

@@ -79,3 +79,48 @@ def test_agencies_detected_without_diacritics() -> None:
     bare = analyze("so ke hoach va dau tu phai lam gi", CATALOG)
     abbreviated = analyze("Sở KH&ĐT phải làm gì?", CATALOG)
     assert accented.agencies == bare.agencies == abbreviated.agencies == ["Sở Kế hoạch và Đầu tư"]
+
+
+LEGAL_CATALOG = Catalog(
+    documents=[
+        Document(id="law", type="Luật", number="17/2023/QH15", source_file="law.txt", sha256="0"),
+        Document(id="nd77", type="Nghị định", number="77/2019/NĐ-CP", source_file="nd77.txt", sha256="0"),
+        Document(id="nd45", type="Nghị định", number="45/2021/NĐ-CP", source_file="nd45.txt", sha256="0"),
+        Document(id="tt52", type="Thông tư", number="52/2022/TT-BTC", source_file="tt52.txt", sha256="0"),
+        Document(id="gl", province="Gia Lai", source_file="gl.txt", sha256="0"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "documents"),
+    [
+        ("Theo Nghị định 77 thì tổ hợp tác cần mấy người?", ["nd77"]),
+        ("nghi dinh so 45/2021 quy dinh von dieu le quy bao nhieu", ["nd45"]),
+        ("Thông tư 52/2022 nói gì về lãi suất?", ["tt52"]),
+        ("Căn cứ TT 52 thì hồ sơ vay gồm gì", ["tt52"]),
+        ("Luật HTX quy định nhiệm kỳ Ban kiểm soát mấy năm?", ["law"]),
+        ("Luật Hợp tác xã nói gì về thành viên liên kết?", ["law"]),
+        ("Pháp luật quy định gì về góp vốn?", []),
+        ("Nghị định 99 quy định gì?", []),
+    ],
+)
+def test_documents_named_in_the_question(question: str, documents: list[str]) -> None:
+    assert analyze(question, LEGAL_CATALOG).document_ids == documents
+
+
+@pytest.mark.parametrize(
+    ("question", "province"),
+    [
+        ("Tỉnh Gia Lai có bao nhiêu HTX?", "Gia Lai"),
+        ("o gia lai thanh lap bao nhieu htx", "Gia Lai"),
+        ("gia lai co ke hoach gi ve htx", "Gia Lai"),
+        ("Kế hoạch của GIA LAI nói gì?", "Gia Lai"),
+        ("tai san duoc danh gia lai thi xu ly the nao", None),
+        ("khi nao phai kiem ke danh gia lai von", None),
+    ],
+)
+def test_a_province_is_named_only_as_a_name(question: str, province: str | None) -> None:
+    analysis = analyze(question, LEGAL_CATALOG)
+    assert analysis.provinces == ([province] if province else [])
+    assert analysis.unknown_places == []

@@ -73,7 +73,7 @@ def test_bad_input_raises_named_error(tmp_path: Path, name: str, data: bytes | s
     assert str(path) in str(caught.value)
     assert detail in str(caught.value)
     assert caught.value.file == str(path)
-    assert caught.value.user_message  # Vietnamese message for the API/CLI
+    assert caught.value.message and caught.value.code  # Vietnamese message and stable code for the API/CLI
 
 
 def test_too_large(tmp_path: Path) -> None:

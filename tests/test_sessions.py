@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import QueryAnalysis
+from assistant.dialogue.reading import read
+from assistant.dialogue.resolve import resolve
+from assistant.dialogue.state import state_of
+from assistant.models import Filters, QueryAnalysis
+from assistant.query import Catalog, analyze
 from assistant.sessions import SessionStore, Turn, UnknownSessionError
+from ingest.models import Document
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -82,6 +87,26 @@ def test_turns_persist_are_bounded_and_survive_a_restart(tmp_path: Path) -> None
     store.close()
     reopened = SessionStore(path, ttl_seconds=100, max_sessions=10, max_turns=4).get(session.id)
     assert reopened.turns == session.turns and isinstance(reopened.turns[0].analysis, QueryAnalysis)
+
+
+def test_a_stored_turn_keeps_its_dialogue_state_and_filters(tmp_path: Path) -> None:
+    """What another worker reads back resolves the next follow-up exactly as the state it was written from."""
+    catalog = Catalog(documents=[Document(id=p, type="Kế hoạch", province=p, source_file=f"{p}.txt", sha256="0")
+                                 for p in ("Lâm Đồng", "Quảng Ninh")])
+    first = analyze("Ai chịu trách nhiệm đưa hợp tác xã đi hội chợ ở Lâm Đồng?", catalog)
+    state = state_of(read(first), resolve(first, None).slots)
+    filters = Filters(document_id="Lâm Đồng")
+    path = tmp_path / "s.sqlite"
+    writer = SessionStore(path, ttl_seconds=100, max_sessions=10)
+    session = writer.create()
+    writer.append(session, Turn(message=first.question, question=first.question, analysis=first, state=state,
+                                filters=filters))
+    stored = SessionStore(path, ttl_seconds=100, max_sessions=10).get(session.id).turns[-1]
+    assert stored.state == state and stored.filters == filters and stored.analysis == first
+    follow_up = analyze("Còn Quảng Ninh thì sao?", catalog)
+    again = resolve(follow_up, stored.state)
+    assert again.question == resolve(follow_up, state).question and "Quảng Ninh" in again.question
+    assert "Lâm Đồng" not in again.question
 
 
 def test_two_stores_on_one_file_share_sessions_and_the_cap(tmp_path: Path) -> None:

@@ -51,6 +51,8 @@ def read_docx(path: Path, name: str | None = None, limits: ParseLimits | None = 
     check_docx(path, name, limits or ParseLimits())
     try:
         import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - python-docx is a project dependency
         raise UnsupportedFormatError(name, "python-docx is not installed (pip install python-docx)") from exc
     try:
@@ -64,7 +66,7 @@ def read_docx(path: Path, name: str | None = None, limits: ParseLimits | None = 
     lines: list[str] = []
     for element in document.element.body.iterchildren():
         if element.tag == f"{_W}p":
-            paragraph = docx.text.paragraph.Paragraph(element, document)
+            paragraph = Paragraph(element, document)
             text = " ".join(paragraph.text.split())
             prefix = numbering.label(paragraph)
             if prefix and text and not re.match(r"^(\S{1,8}[.)]|[-+*•])\s", text):
@@ -75,7 +77,7 @@ def read_docx(path: Path, name: str | None = None, limits: ParseLimits | None = 
                 text = "# " + text
             lines.append(text)
         elif element.tag == f"{_W}tbl":
-            table = docx.table.Table(element, document)
+            table = Table(element, document)
             rows = [[cell.text for cell in _unique_cells(row)] for row in table.rows]
             lines.extend(table_lines(rows))
     return lines

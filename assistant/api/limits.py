@@ -23,7 +23,9 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-log = logging.getLogger(__name__)
+from assistant.errors import AdminDisabledError, AssistantError, UnauthorizedError
+
+log = logging.getLogger("assistant.api")
 
 _HEADERS = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"), (b"connection", b"close")]
@@ -37,13 +39,13 @@ async def refuse(send: Send, status: int, code: str, message: str, field: str | 
     await send({"type": "http.response.body", "body": body})
 
 
-def admin_refusal(token: str | None, authorization: str) -> tuple[int, str, str, str | None] | None:
-    """(status, code, message, field) when the Authorization header does not open /admin, else None."""
+def admin_refusal(token: str | None, authorization: str) -> AssistantError | None:
+    """The error to answer when the Authorization header does not open /admin, else None."""
     if not token:
-        return 403, "admin_disabled", "Chức năng quản trị đang tắt (chưa đặt HTX_ADMIN_TOKEN).", None
+        return AdminDisabledError(None, "Chức năng quản trị đang tắt (chưa đặt HTX_ADMIN_TOKEN).")
     scheme, _, value = authorization.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
-        return 401, "unauthorized", "Thiếu hoặc sai mã truy cập quản trị (Authorization: Bearer …).", "authorization"
+        return UnauthorizedError("authorization", "Thiếu hoặc sai mã truy cập quản trị (Authorization: Bearer …).")
     return None
 
 
@@ -70,9 +72,8 @@ class RequestGuard:
         if path.startswith("/admin/"):
             refusal = admin_refusal(self.admin_token, headers.get(b"authorization", b"").decode("latin-1"))
             if refusal is not None:
-                status, code, message, field = refusal
-                extra = [(b"www-authenticate", b"Bearer")] if status == 401 else None
-                await refuse(send, status, code, message, field, extra)
+                extra = [(b"www-authenticate", b"Bearer")] if refusal.status == 401 else None
+                await refuse(send, refusal.status, refusal.code, refusal.message, refusal.field, extra)
                 return
         if self.streamed(path):
             await self._stream(scope, receive, send, limit)

@@ -552,11 +552,11 @@ def compare_engines(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m assistant.e5_convert convert|validate|bench ...` — developer tool behind docs/EMBEDDINGS.md."""
+    """`python -m tools.e5_convert convert|validate|bench ...` — developer tool behind docs/EMBEDDINGS.md."""
     import argparse
     from dataclasses import asdict
 
-    parser = argparse.ArgumentParser(prog="python -m assistant.e5_convert")
+    parser = argparse.ArgumentParser(prog="python -m tools.e5_convert")
     parser.add_argument("command", choices=["convert", "validate", "bench"])
     parser.add_argument("model_dir", type=Path, help="sentence-transformers directory to write or read")
     parser.add_argument("--corpus", type=Path, nargs="+", default=[Path("corpus")], help="folders of .txt/.md")

@@ -1,0 +1,205 @@
+"""What the ranker sees of one candidate: a retrieved clause read with its structure, against the question.
+
+A candidate is a clause *with its context*: the headings above it (the Điều title, a khoản's lead-in, a plan
+item's section that names the agency) and, when it is itself a lead-in ("Các nội dung sau đây … khi có ít nhất
+65% …"), the points below it. Every feature is a number the fitted model weighs; nothing here decides.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.answering.spans import SPAN_TYPES, find_spans
+from assistant.models import Hit, QueryAnalysis
+from assistant.relevance import TermWeights, content_terms, term_set, terms
+from ingest.lexicon import fold_words, lexicon
+from ingest.models import Clause, Document
+
+MAX_CHILDREN_CHARS = 1500
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "syllable_coverage",  # IDF share of the question's content syllables found in the candidate with context
+    "word_coverage",  # share of the question's underthesea words (phrases, synonyms allowed) found
+    "clause_coverage",  # syllable coverage of the clause's own text only
+    "phrase_coverage",  # IDF share of the question's adjacent content-syllable pairs found as pairs
+    "title_coverage",  # syllable coverage of headings + document title only
+    "fused_position",  # 1 / (1 + position in the fused ranking)
+    "dense_position",  # 1 / (1 + dense rank), 0 if the dense retriever did not return it
+    "lexical_position",  # 1 / (1 + BM25 rank), 0 if absent
+    "needs_span",  # the question asks for a figure, date or agency
+    "has_span",  # the candidate holds a span of the asked type
+    "span_missing",  # needs a span and has none: cannot answer
+    "rarest_missing",  # the rarest question word the candidate lacks, as a share of the rarest question word's IDF
+    "subject_missing",  # share of the clause's own subject (its Điều/section title) the question does not name
+    "year_match",  # +1 the asked year is in the candidate or its lead-ins, -1 it is not, 0 no year asked
+    "agency_match",  # +1 an agency named by the question is in the candidate, -1 not, 0 none named
+    "legal_text",  # the document is a national legal text
+    "is_heading",  # the clause is a heading / lead-in
+    "text_length",  # log of the clause's length
+)
+
+
+@dataclass
+class Candidate:
+    """One retrieved clause with its structural context and features."""
+
+    clause: Clause
+    document: Document
+    hit: Hit
+    position: int
+    context: str  # headings + clause + points below: what coverage, spans and quotes are read from
+    children: list[Clause] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+    probability: float = 0.0
+
+
+def question_words(analysis: QueryAnalysis) -> list[str]:
+    """Content words of the question: underthesea words (multi-syllable kept whole), folded, question frame and
+    stop words removed, names already used as filters dropped."""
+    drop = {fold_words(x) for x in [*analysis.provinces, *analysis.unknown_places, *map(str, analysis.years)]}
+    q = lexicon().question
+    frame = " " + " ".join(fold_words(w).replace(" ", "_") for w in analysis.words) + " "
+    for phrase in q.stop_phrases:
+        frame = frame.replace(" " + phrase.replace(" ", "_") + " ", " ")
+    out: list[str] = []
+    for token in frame.split():
+        word = token.replace("_", " ")
+        if not re.search(r"[a-z0-9]", word) or word in q.stop_words or word in drop:
+            continue
+        if word not in out:
+            out.append(word)
+    return out
+
+
+def _word_present(word: str, folded_text: str) -> bool:
+    for form in lexicon().synonyms_of(word):
+        if re.search(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", folded_text):
+            return True
+    return False
+
+
+def word_coverage(words: list[str], folded_text: str, weights: TermWeights) -> float:
+    if not words:
+        return 0.0
+    mass = [sum(weights.idf(s) for s in w.split()) / max(len(w.split()), 1) for w in words]
+    total = sum(mass)
+    if total <= 0:
+        return 0.0
+    return sum(m for w, m in zip(words, mass, strict=True) if _word_present(w, folded_text)) / total
+
+
+def _pairs(syllables: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+
+
+def phrase_coverage(question_syllables: list[str], folded_text: str, weights: TermWeights) -> float:
+    """Like syllable coverage, over pairs of adjacent question syllables: "quỹ dự phòng" matches a clause about
+    that fund, not one that has "quỹ" here and "dự phòng" there."""
+    pairs = _pairs(question_syllables)
+    if not pairs:
+        return 0.0
+    text_pairs = set(_pairs(folded_text.split()))
+    mass = [weights.idf(p.split()[0]) + weights.idf(p.split()[1]) for p in pairs]
+    total = sum(mass)
+    return sum(m for p, m in zip(pairs, mass, strict=True) if p in text_pairs) / total if total > 0 else 0.0
+
+
+def rarest_missing(question_terms: list[str], text: str, weights: TermWeights) -> float:
+    """1.0 when the question's rarest word is absent ("du lịch" in a question no plan item mentions), lower
+    when only commoner words are missing, 0 when every word is present."""
+    if not question_terms:
+        return 0.0
+    present = term_set(text)
+    top = max(weights.idf(t) for t in question_terms)
+    missing = [weights.idf(t) for t in question_terms if t not in present]
+    return max(missing) / top if missing and top > 0 else 0.0
+
+
+def subject_missing(clause: Clause, question_terms: set[str], weights: TermWeights) -> float:
+    """How much of the nearest heading's rare words the question does not name: a clause under
+    "Điều 65. Hội đồng quản trị" answers questions about the board, not about founding a cooperative."""
+    if not clause.headings:
+        return 0.0
+    heading_terms = set(content_terms(clause.headings[-1]))
+    if not heading_terms:
+        return 0.0
+    total = sum(weights.idf(t) for t in heading_terms)
+    if total <= 0:
+        return 0.0
+    return sum(weights.idf(t) for t in heading_terms if t not in question_terms) / total
+
+
+@lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    return fold_words(text)
+
+
+@lru_cache(maxsize=8192)
+def _agencies_in(text: str) -> frozenset[str]:
+    from ingest.agencies import find_agencies
+
+    return frozenset(m.canonical for m in find_agencies(text))
+
+
+def _year_feature(analysis: QueryAnalysis, text: str) -> float:
+    if not analysis.years:
+        return 0.0
+    for year in analysis.years:
+        if str(year) in text:
+            return 1.0
+        for a, b in re.findall(r"(20\d\d)\s*[-–]\s*(20\d\d)", text):
+            if int(a) <= year <= int(b):
+                return 1.0
+    return -1.0
+
+
+def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weights: TermWeights) -> None:
+    q_terms = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.unknown_places,
+                                                      *(str(y) for y in analysis.years)])
+    q_term_set = set(q_terms) | set(terms(analysis.question))
+    words = question_words(analysis)
+    stop = lexicon().question.stop_words
+    q_syllables = [t for t in terms(analysis.question) if t not in stop]
+    needs_span = analysis.answer_type in SPAN_TYPES
+    legal = set(lexicon().documents.legal)
+    coverages: list[float] = []
+    for c in candidates:
+        title = " ".join([c.document.title or "", *c.clause.headings])
+        full = " ".join([title, c.context])
+        syllable = weights.coverage(q_terms, full)
+        coverages.append(syllable)
+        folded_context = _folded(full)
+        spans = find_spans(c.context, analysis.answer_type, analysis.answer_unit) if needs_span else []
+        agencies_named = set(analysis.agencies)
+        if agencies_named:
+            present = _agencies_in(" ".join([*c.clause.headings, c.context]))
+            agency = 1.0 if agencies_named & present else -1.0
+        else:
+            agency = 0.0
+        c.features = {
+            "syllable_coverage": syllable,
+            "word_coverage": word_coverage(words, folded_context, weights),
+            "clause_coverage": weights.coverage(q_terms, c.clause.text),
+            "phrase_coverage": phrase_coverage(q_syllables, " ".join(terms(full)), weights),
+            "title_coverage": weights.coverage(q_terms, title),
+            "fused_position": 1.0 / (1 + c.position),
+            "dense_position": 1.0 / (1 + c.hit.dense_rank) if c.hit.dense_rank else 0.0,
+            "lexical_position": 1.0 / (1 + c.hit.lexical_rank) if c.hit.lexical_rank else 0.0,
+            "needs_span": 1.0 if needs_span else 0.0,
+            "has_span": 1.0 if spans else 0.0,
+            "span_missing": 1.0 if needs_span and not spans else 0.0,
+            "rarest_missing": rarest_missing(q_terms, full, weights),
+            "subject_missing": subject_missing(c.clause, q_term_set, weights),
+            "year_match": _year_feature(analysis, full),
+            "agency_match": agency,
+            "legal_text": 1.0 if c.document.province is None and c.document.type in legal else 0.0,
+            "is_heading": 1.0 if c.clause.kind == "heading" else 0.0,
+            "text_length": math.log1p(len(c.clause.text)) / 8.0,
+        }
+
+
+def vector(candidate: Candidate) -> list[float]:
+    return [candidate.features[name] for name in FEATURE_NAMES]

@@ -1,0 +1,68 @@
+"""The fitted candidate ranker: a logistic model over `features.FEATURE_NAMES`, read from a versioned JSON file.
+
+`eval/fit_ranker.py` fits it (`make fit-ranker`) on the training questions and picks the found / not-found
+threshold on the dev questions; the product only reads the file, so answering needs neither scikit-learn nor
+any tuning constant in code. The probability is "this candidate states the answer to this question".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.answering.features import FEATURE_NAMES, Candidate
+from assistant.errors import RankerFileError
+
+DEFAULT_RANKER_PATH = Path(__file__).resolve().parent / "ranker.json"
+
+
+@dataclass(frozen=True)
+class Ranker:
+    version: str
+    feature_names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+    threshold: float  # smallest probability for a candidate to answer (the best) or to be kept as evidence
+
+    def probability(self, candidate: Candidate) -> float:
+        z = self.intercept
+        for name, mean, scale, coef in zip(self.feature_names, self.mean, self.scale, self.coefficients, strict=True):
+            z += coef * (candidate.features[name] - mean) / scale
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "version": self.version, "feature_names": list(self.feature_names), "mean": list(self.mean),
+                "scale": list(self.scale), "coefficients": list(self.coefficients), "intercept": self.intercept,
+                "threshold": self.threshold,
+            },
+            indent=2,
+        )
+
+
+def load_ranker(path: Path = DEFAULT_RANKER_PATH) -> Ranker:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ranker = Ranker(
+            version=str(data["version"]), feature_names=tuple(data["feature_names"]), mean=tuple(data["mean"]),
+            scale=tuple(data["scale"]), coefficients=tuple(data["coefficients"]), intercept=float(data["intercept"]),
+            threshold=float(data["threshold"]),
+        )
+    except FileNotFoundError as exc:
+        raise RankerFileError(str(path), "missing") from exc
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise RankerFileError(str(path), f"not a ranker file: {exc}") from exc
+    if ranker.feature_names != FEATURE_NAMES:
+        raise RankerFileError(str(path), "fitted on other features")
+    return ranker
+
+
+@lru_cache(maxsize=4)
+def default_ranker(path: Path = DEFAULT_RANKER_PATH) -> Ranker:
+    return load_ranker(path)

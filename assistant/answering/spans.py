@@ -1,0 +1,221 @@
+"""The kind of answer a question expects, and the spans of that kind a text contains.
+
+A figure question is answered by a figure of the asked kind, never by whatever number the clause happens to
+hold: "bao nhiêu phần trăm" wants a percentage, "bao lâu" a duration, "mấy người" a count
+of people, "ai quyết định" a body or an agency. Cues and units are data (ingest/lexicon/answers.toml);
+the patterns here only say what a percentage, an amount of money, a duration or a date looks like.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Literal
+
+from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
+
+if TYPE_CHECKING:
+    from assistant.answering.features import Candidate
+
+AnswerType = Literal[
+    "percentage", "money", "duration", "date", "count", "quantity", "agency", "yes_no", "list", "other"
+]
+
+# Types whose answer is one short span: a clause without such a span cannot answer the question.
+SPAN_TYPES: frozenset[str] = frozenset({"percentage", "money", "duration", "date", "count", "quantity", "agency"})
+_QUANTITY_KINDS = ("percentage", "money", "count", "duration")
+
+
+def asked_unit(question: str) -> str | None:
+    """The count unit named right after the quantity cue ("bao nhiêu thành viên" -> "thanh vien"), if any."""
+    folded = fold_words(question)
+    units = "|".join(re.escape(u) for u in lexicon().answers.units["count"])
+    cues = "|".join(re.escape(c.strip()) for c in lexicon().answers.cues["count"])
+    m = re.search(rf"(?<![a-z0-9])(?:{cues})\s+(?:(?:la|co|duoc|phai|can)\s+)?({units})(?![a-z0-9])", folded)
+    return m.group(1) if m else None
+
+
+def expected_answer_type(question: str) -> AnswerType:
+    """The first type (in the lexicon's order) with a cue in the question; "other" when none has."""
+    folded = fold_words(question) + " "
+    answers = lexicon().answers
+    ending = re.sub(r"[^a-z0-9 ]", " ", folded).split()
+    if ending and any(" ".join(ending[-len(e.split()):]) == e for e in answers.yes_no_endings):
+        return "yes_no"
+    found = _first_cued_type(folded)
+    if found == "count" and asked_unit(question) is None:
+        return "quantity"  # "tối đa bao nhiêu?" with no unit: a percentage, an amount or a count may answer
+    return found
+
+
+def _first_cued_type(folded: str) -> AnswerType:
+    answers = lexicon().answers
+    for answer_type in answers.order:
+        for cue in answers.cues.get(answer_type, ()):
+            # A cue ending in a space ("ai ", "may ") must be a whole word followed by another word.
+            if cue.endswith(" ") and re.search(rf"(?<![a-z0-9]){re.escape(cue)}", folded):
+                return answer_type  # type: ignore[return-value]
+            if not cue.endswith(" ") and contains_phrase(folded, cue):
+                return answer_type  # type: ignore[return-value]
+    return "other"
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+_NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
+_NUMBER_WORDS = (
+    r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mười hai|mười lăm|hai mươi|ba mươi|bốn mươi|sáu mươi|chín mươi)"
+)
+_QUANTITY = rf"(?:{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?|{_NUMBER_WORDS})"
+_BOUND = r"(?:(?:tối thiểu|tối đa|ít nhất|không quá|không vượt quá|không dưới|trên|dưới|đến|từ|khoảng|bằng)\s+(?:là\s+)?)?"
+
+_PERCENT_RE = re.compile(
+    rf"{_BOUND}{_QUANTITY}\s*(?:%|phần trăm)(?:\s+(?:tổng\s+)?(?:số\s+)?[^\s,.;:]+(?:\s+[^\s,.;:]+){{0,6}}?(?=[,.;:]|$))?",
+    re.IGNORECASE,
+)
+_PERCENT_CORE_RE = re.compile(
+    rf"{_BOUND}(?:{_QUANTITY}\s*(?:%|phần trăm)|(?:một|hai|ba)\s+phần\s+(?:hai|ba|tư|năm|mười))", re.IGNORECASE
+)
+_MONEY_RE = re.compile(
+    rf"{_BOUND}{_QUANTITY}\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|VNĐ|VND)(?:/[^\s,.;]+)?", re.IGNORECASE
+)
+_DATE_RE = re.compile(
+    r"(?:(?:trước|chậm nhất|đến|từ|trong)\s+(?:ngày\s+)?)?"
+    r"(?:ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:(?:/|\s+năm\s+)\d{4})?|\d{1,2}/\d{1,2}/\d{4}|"
+    r"(?:tháng|quý)\s+(?:\d{1,2}|[IV]+)(?:/|\s+năm\s+)\d{4}|(?:trong\s+)?năm\s+\d{4})",
+    re.IGNORECASE,
+)
+_PERIODIC_RE = re.compile(
+    r"(?:định kỳ|hằng|hàng|mỗi)\s+(?:\d+\s+)?(?:ngày|tuần|tháng|quý|năm)(?:\s*(?:,|và|hoặc)\s*(?:hằng\s+|hàng\s+)?(?:tháng|quý|năm))*"
+    r"(?:\s+một\s+lần)?",
+    re.IGNORECASE,
+)
+@cache
+def _unit_pattern(kind: str) -> re.Pattern[str]:
+    units = lexicon().answers.units.get(kind, ())
+    # Units are folded in the lexicon; the text is matched folded too (same length as the original here,
+    # because folding only drops combining marks and the text is NFC).
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in u.split()) for u in units)
+    bound = fold(_BOUND)
+    quantity = rf"(?:{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?|{fold(_NUMBER_WORDS)})"
+    return re.compile(rf"{bound}{quantity}\s*(?:\(\s*[^)]{{1,12}}\)\s*)?(?:{alternatives})(?![a-z])", re.IGNORECASE)
+
+
+def _folded_matches(pattern: re.Pattern[str], text: str, kind: str) -> list[Span]:
+    folded = fold(text)
+    if len(folded) != len(text):  # decomposed input: fall back to no spans rather than misaligned ones
+        return []
+    return [Span(kind, m.start(), m.end(), text[m.start():m.end()].strip()) for m in pattern.finditer(folded)]
+
+
+def _regex_spans(pattern: re.Pattern[str], text: str, kind: str) -> list[Span]:
+    return [Span(kind, m.start(), m.end(), m.group(0).strip()) for m in pattern.finditer(text)]
+
+
+def _body_spans(text: str) -> list[Span]:
+    """Agencies (the agency table) and the bodies laws assign roles to (lexicon: documents.bodies)."""
+    from ingest.agencies import find_agencies
+
+    spans = [Span("agency", m.start, m.end, m.as_written) for m in find_agencies(text)]
+    folded = fold(text)
+    if len(folded) == len(text):
+        for body in lexicon().documents.bodies:
+            for m in re.finditer(rf"(?<![a-z]){re.escape(fold(body))}(?![a-z])", folded):
+                spans.append(Span("agency", m.start(), m.end(), text[m.start():m.end()]))
+    return spans
+
+
+def _same_unit(unit: str, span_text: str) -> bool:
+    """Whether a count span counts the asked unit, abbreviations spelled out ("35 HTX" counts "hợp tác xã")."""
+    from ingest.textnorm import expand_abbreviations
+
+    return fold(expand_abbreviations(unit.upper() if unit.isalpha() and len(unit) <= 5 else unit)) in fold(
+        expand_abbreviations(span_text))
+
+
+def find_spans(text: str, answer_type: str, unit: str | None = None) -> list[Span]:
+    return list(_find_spans(text, answer_type, unit))
+
+
+@lru_cache(maxsize=8192)
+def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ...]:
+    """Every span of `answer_type` in `text`, in text order (empty for types that are not spans). With a count
+    `unit` ("thanh vien"), only counts of that unit, or shares of it ("một phần ba tổng số thành viên")."""
+    if answer_type == "quantity":
+        spans = [s for kind in _QUANTITY_KINDS for s in find_spans(text, kind)]
+    elif answer_type == "count" and unit:
+        folded = fold(text)
+        spans = [s for s in find_spans(text, "count") if _same_unit(unit, s.text)]
+        spans += [s for s in find_spans(text, "percentage") if unit in folded[s.end:s.end + 40]]
+    elif answer_type == "percentage":
+        spans = _regex_spans(_PERCENT_CORE_RE, text, "percentage")
+    elif answer_type == "money":
+        spans = _regex_spans(_MONEY_RE, text, "money")
+    elif answer_type == "duration":
+        spans = _folded_matches(_unit_pattern("duration"), text, "duration") + _regex_spans(
+            _PERIODIC_RE, text, "duration")
+    elif answer_type == "date":
+        spans = _regex_spans(_DATE_RE, text, "date")
+    elif answer_type == "count":
+        spans = _folded_matches(_unit_pattern("count"), text, "count")
+    elif answer_type == "agency":
+        spans = _body_spans(text)
+    else:
+        return ()
+    spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[Span] = []
+    for span in spans:
+        if out and span.start < out[-1].end:
+            continue  # overlapping: the earlier, longer one was kept
+        out.append(span)
+    return tuple(out)
+
+
+_SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZĐÀ-Ỹa-zđà-ỹ0-9\"“(])")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence (or semicolon part) boundaries as (start, end) offsets into `text`."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return [(a, b) for a, b in bounds if text[a:b].strip()]
+
+
+def sentence_with(text: str, offset: int) -> str:
+    for a, b in sentences(text):
+        if a <= offset < max(b, a + 1):
+            return text[a:b].strip()
+    return text.strip()
+
+
+def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
+              unit: str | None = None) -> tuple[Span, str] | None:
+    """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
+    figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
+    its structural context; among those, the span whose sentence shares most question words."""
+    def overlap(sentence: str) -> int:
+        folded = fold_words(sentence)
+        return sum(1 for w in question_words if contains_phrase(folded, w))
+
+    options: list[tuple[int, int, Span, str]] = []
+    for priority, text in enumerate((candidate.clause.text, candidate.context)):
+        for span in find_spans(text, answer_type, unit):
+            sentence = sentence_with(text, span.start)
+            options.append((priority, -overlap(sentence), span, sentence))
+        if options:
+            break
+    if not options:
+        return None
+    options.sort(key=lambda o: (o[0], o[1], o[2].start))
+    return options[0][2], options[0][3]

@@ -1,0 +1,335 @@
+"""Explicit inheritance rules: a chat message plus the previous turn's state give the next standalone question.
+
+A message fills what it names and inherits the rest:
+
+- a new place, year, agency or document *replaces* the old one (never accumulates);
+- a message made only of a question form ("Nộp ở đâu?", "Bao lâu?", "Ai ký?", "Cơ quan nào phối hợp?",
+  "Hạn chót là khi nào?") keeps the thread's topic and document and changes what is asked;
+- "Còn … thì sao?" (and "Thế còn …", "Với … thì …") swaps the named slot into the previous question;
+- "Trong đó …", "Riêng …", "Sau đó …", "việc đó", "ở đó" continue the thread with a more specific question;
+- a message with a topic of its own continues the thread only when it uses a follow-up question form and every
+  topic word it adds is already in the thread (its topic or the clauses that answered it); otherwise it
+  starts a new thread and inherits nothing. So does a whole question about an agency or document of its own
+  ("Sở Tài chính phải làm gì?").
+
+The result is written back as one clean question, shown to the user as "Đã hiểu là: …".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Literal
+
+from pydantic import BaseModel
+
+from assistant.dialogue.reading import Reading, follow_ask_in, read, sentence, tidy
+from assistant.dialogue.state import (
+    DialogueState,
+    FramePiece,
+    Slots,
+    frame_of,
+    lower_first_word,
+    referent,
+    render,
+    slot_phrase,
+)
+from assistant.models import QueryAnalysis
+from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
+
+Rule = Literal["first", "new", "swap", "ask", "refine", "narrow", "sequel", "reference"]
+
+
+class Resolution(BaseModel):
+    question: str
+    follow_up: bool
+    rule: Rule
+    slots: Slots
+
+
+def own_slots(reading: Reading) -> Slots:
+    """What the message itself names."""
+    analysis = reading.analysis
+    return Slots(places=reading.places(), years=list(analysis.years), agencies=list(analysis.agencies),
+                 document_ids=list(analysis.document_ids))
+
+
+def apply_slots(analysis: QueryAnalysis, slots: Slots, corpus_provinces: Collection[str]) -> QueryAnalysis:
+    """The analysis of a written-back question with the resolved slots: what the message inherited holds even
+    where the text alone would be read otherwise (a document it no longer names)."""
+    corpus = {fold_words(p): p for p in corpus_provinces}
+    return analysis.model_copy(update={
+        "provinces": [corpus[fold_words(p)] for p in slots.places if fold_words(p) in corpus],
+        "unknown_places": [p for p in slots.places if fold_words(p) not in corpus],
+        "years": list(slots.years),
+        "document_ids": list(slots.document_ids),
+    })
+
+
+def inherit(previous: Slots, own: Slots) -> Slots:
+    """What the message names replaces; what it does not name is kept."""
+    return Slots(places=own.places or previous.places, years=own.years or previous.years,
+                 agencies=own.agencies or previous.agencies, document_ids=own.document_ids or previous.document_ids)
+
+
+def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> Rule:
+    if reading.has("opener", "closer"):
+        return "swap"
+    if reading.has("narrow"):
+        return "narrow"
+    if reading.has("sequel"):
+        return "sequel"
+    if reading.has("reference", "place_reference"):
+        return "reference"
+    if not reading.has_topic:
+        analysis = reading.analysis
+        names_own = bool(set(analysis.agencies) - set(previous.slots.agencies)) or bool(analysis.document_ids)
+        if names_own and reading.has("ask"):
+            return "new"  # a whole question about an agency or a document of its own ("Sở Tài chính làm gì?")
+        return "ask" if reading.has("ask") else "swap"
+    known = set(previous.topic_words) | set(thread_words)
+    if follow_ask_in(reading) and all(word in known for word in reading.topic_words):
+        return "refine"
+    return "new"
+
+
+def resolve(
+    analysis: QueryAnalysis,
+    previous: DialogueState | None,
+    thread_words: Collection[str] = (),
+    document_names: Mapping[str, str] | None = None,
+    force_follow_up: bool = False,
+) -> Resolution:
+    """The standalone question for a message (`analysis`), given the previous turn's state.
+
+    `thread_words` are the folded words of the clauses near those that answered the previous turn;
+    `document_names` name documents for the written-back question; `force_follow_up` reads a message that
+    would start a new thread as a continuation (used when it found no answer on its own)."""
+    reading = read(analysis)
+    own = own_slots(reading)
+    if previous is None:
+        return Resolution(question=analysis.question, follow_up=False, rule="first", slots=own)
+    rule = rule_for(reading, previous, thread_words)
+    if rule == "new" and force_follow_up:
+        rule = "refine"
+    if rule == "new":
+        return Resolution(question=analysis.question, follow_up=False, rule="new", slots=own)
+    slots = inherit(previous.slots, own)
+    if rule == "swap" and reading.has_topic and not own.agencies and _swap_topic(reading, previous, slots) is None:
+        # A new topic replaces the old one together with the agency it was about.
+        slots = slots.model_copy(update={"agencies": []})
+    names = document_names or {}
+    # A question written from the message says which document the thread is in, unless it already does.
+    documents = _documents(slots, names, own)
+    question = _write(reading, previous, rule, own, slots, names, documents)
+    if documents and any(question.count(_number(names[d])) > 1 for d in slots.document_ids if d in names):
+        question = _write(reading, previous, rule, own, slots, names, ())
+    return Resolution(question=question, follow_up=True, rule=rule, slots=slots)
+
+
+def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
+           names: Mapping[str, str], extra: tuple[str, ...]) -> str:
+    """The follow-up written back as one standalone question."""
+    if reading.has("narrow") and reading.has_topic and not reading.has("ask"):
+        # "Riêng huyện Kỳ Sơn thì sao?": the previous question, narrowed by what the message adds.
+        qualifier = tidy(render(frame_of(reading, drop_roles=frozenset({"closer"})), Slots()))
+        return render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
+    if reading.has_topic or reading.has("reference"):
+        swapped = _swap_topic(reading, previous, slots) if rule == "swap" else None
+        return swapped if swapped is not None else _with_context(reading, previous, rule, own, slots, extra)
+    if rule == "swap" and _same_question(reading, previous) or not reading.has("ask"):
+        # "Còn Hòa Bình năm 2017 thì sao?": the previous question (which names its document, if any) with the
+        # named slots swapped in place.
+        return render(previous.frame, slots)
+    # "Nộp ở đâu?", "Hạn chót là khi nào?": the new question form around the thread's topic.
+    # Agencies the topic already names are not repeated ("hạn chót báo cáo Ủy ban nhân dân tỉnh").
+    shown = slots if own.agencies else slots.model_copy(
+        update={"agencies": [a for a in slots.agencies if a not in previous.topic_agencies]})
+    frame = frame_of(reading, drop_roles=_MARKERS_AND_SLOTS)
+    if _asks_about_a_document(reading) and previous.document_ids and previous.document_ids[0] in names:
+        # "Ai ký?", "Ban hành ngày nào?": asked of the document that answered, not of its topic.
+        asked = render(frame, Slots()).rstrip("?")
+        return sentence(f"{names[previous.document_ids[0]]} {lower_first_word(asked)}")
+    return render(frame, shown, topic=previous.topic, extra=extra)
+
+
+def _number(label: str) -> str:
+    """The number in a document's name ("31/KH-UBND" of "Kế hoạch số 31/KH-UBND"), else the name."""
+    return label.split(" số ", 1)[-1]
+
+
+_MARKERS_AND_SLOTS = frozenset({"opener", "closer", "place", "place_prep", "year", "year_prefix", "agency"})
+
+
+def _asks_about_a_document(reading: Reading) -> bool:
+    """Whether the message asks for a field of a document (who signed it, when it was issued)."""
+    folded = reading.analysis.folded
+    return any(contains_phrase(folded, cue) for cues in lexicon().question.metadata_cues.values() for cue in cues)
+
+
+def _same_question(reading: Reading, previous: DialogueState) -> bool:
+    """A swap that asks what the previous question asked ("Còn Sở Công Thương thì sao?", "… thì làm gì?" after
+    a tasks question): the previous question is re-asked; otherwise the message's own question form is."""
+    analysis = reading.analysis
+    if analysis.intent == "general":
+        same = analysis.answer_type in ("other", previous.answer_type)
+    else:
+        same = analysis.intent == previous.intent
+    return same and not follow_ask_in(reading, besides=previous.question)
+
+
+def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots) -> str | None:
+    """"Còn hợp tác xã vận tải thì sao?": the named topic replaces the part of the previous question it
+    overlaps ("hợp tác xã nông nghiệp"), when the message asks nothing else; with no overlap and no question form of its
+    own, it is asked with the previous question form. None when the message is its own question."""
+    if reading.has("ask") and not _same_question(reading, previous):
+        return None
+    topic = reading.first_topic_run()
+    swapped = _substitute(previous, topic)
+    if swapped is not None:
+        return render(swapped, slots)
+    if reading.has("ask"):
+        return None
+    topic = reading.topic_phrase()
+    tail = [p for p in previous.frame if p.kind == "tail"]
+    if tail:
+        return render([FramePiece(kind="text", text=topic + " "), *tail], slots)
+    return render([FramePiece(kind="text", text=f"{previous.ask} {topic}")], slots)
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """Folded words of `text` with their offsets; an abbreviation stands for the words it abbreviates, all with
+    its own offsets ("HTX" -> hop, tac, xa)."""
+    expansions = {fold_words(short): fold_words(long).split() for short, long in lexicon().abbreviations.items()}
+    out: list[tuple[str, int, int]] = []
+    for match in re.finditer(r"\w+", text):
+        folded = fold(match.group(0))
+        out.extend((w, match.start(), match.end()) for w in expansions.get(folded, [folded]))
+    return out
+
+
+def _cuts_a_term(words: list[tuple[str, int, int]], start: int, end: int) -> bool:
+    """Whether words[start:end] cut through a term of the lexicon ("hợp tác" out of "hợp tác xã"); the words an
+    abbreviation stands for are one token and may be replaced whole."""
+    folded = [w for w, _, _ in words]
+    for long in lexicon().abbreviations.values():
+        term = fold_words(long).split()
+        for at in range(len(words) - len(term) + 1):
+            if folded[at:at + len(term)] != term or len({words[i][1] for i in range(at, at + len(term))}) == 1:
+                continue
+            if at < end and start < at + len(term) and not (start <= at and at + len(term) <= end):
+                return True
+    return False
+
+
+def _substitute(previous: DialogueState, topic: str) -> list[FramePiece] | None:
+    """The previous frame with the part the topic overlaps replaced by the topic: another thing of its kind
+    (lexicon: dialogue.swappable), else a run of the previous topic that starts like it ("hợp tác xã nông nghiệp" -> "hợp tác xã vận tải"), else the longest ending of the topic found
+    in it (two words at least: one alone, "gửi", is no topic; never cutting a term such as "hợp tác xã"), widened
+    to the words before it that the topic starts with ("một tổ" -> "một tổ hợp tác"). None when
+    they share nothing."""
+    topic_words = [w for w, _, _ in _words(topic)]
+    stop_words = lexicon().question.stop_words
+    # Another thing of the same kind ("hợp tác xã" for "tổ hợp tác").
+    for group in lexicon().dialogue.swappable:
+        if fold_words(topic) not in group:
+            continue
+        for index, piece in enumerate(previous.frame):
+            if piece.kind != "text":
+                continue
+            for start, end, found in _occurrences(piece.text, group):
+                if found != fold_words(topic) and not _names_a_document(piece.text[:start]):
+                    return _replaced(previous.frame, index, start, end, topic)
+    # A run of the previous topic that starts like the topic ("hợp tác xã nông nghiệp" -> "hợp tác xã vận tải").
+    for run in previous.topic_runs:
+        run_words = [w for w, _, _ in _words(run)]
+        shared = next((k for k in range(min(len(run_words), len(topic_words)) - 1, 1, -1)
+                       if run_words[:k] == topic_words[:k]), 0)
+        if not shared or all(w in stop_words for w in topic_words[:shared]):
+            continue
+        for index, piece in enumerate(previous.frame):
+            at = piece.text.find(run) if piece.kind == "text" else -1
+            if at >= 0:
+                return _replaced(previous.frame, index, at, at + len(run), topic)
+    # Else the longest ending of the topic found in the previous question.
+    for size in range(len(topic_words), 1, -1):
+        ending = topic_words[-size:]
+        if all(w in stop_words for w in ending):
+            continue
+        for index, piece in enumerate(previous.frame):
+            if piece.kind != "text":
+                continue
+            words = _words(piece.text)
+            folded = [w for w, _, _ in words]
+            for at in range(len(words) - size + 1):
+                if folded[at:at + size] != ending:
+                    continue
+                lead = len(topic_words) - size
+                while lead > 0 and not (at >= lead and folded[at - lead:at] == topic_words[:lead]):
+                    lead -= 1
+                if _cuts_a_term(words, at - lead, at + size):
+                    continue
+                start, end = words[at - lead][1], words[at + size - 1][2]
+                return _replaced(previous.frame, index, start, end, topic)
+    return None
+
+
+def _names_a_document(before: str) -> bool:
+    """Whether the words before a mention make it part of a document's name ("Luật HTX")."""
+    words = fold_words(before).split()
+    type_words = {w for w in lexicon().documents.type_words if len(w) > 2}
+    return bool(words) and any(" ".join(words[-len(t.split()):]) == t for t in type_words)
+
+
+def _occurrences(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Non-overlapping occurrences of folded `phrases` in `text` as (start, end, phrase), longest first."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return []
+    found: list[tuple[int, int, str]] = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        body = r"\s+".join(re.escape(w) for w in phrase.split())
+        for match in re.finditer(rf"(?<![a-z0-9]){body}(?![a-z0-9])", folded):
+            if all(match.end() <= a or b <= match.start() for a, b, _ in found):
+                found.append((match.start(), match.end(), phrase))
+    return sorted(found)
+
+
+def _replaced(frame: list[FramePiece], index: int, start: int, end: int, text: str) -> list[FramePiece]:
+    piece = frame[index].text
+    return [*frame[:index], FramePiece(kind="text", text=piece[:start] + text + piece[end:]), *frame[index + 1:]]
+
+
+def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
+                  extra: tuple[str, ...]) -> str:
+    """A message with a topic of its own, kept as written, after the thread's context: "Về <topic>, ở <place>,
+    năm <year>: <message>?". "ở đó" becomes the place and "việc đó" the topic, in place."""
+    place_reference = reading.has("place_reference")
+    core_slots = Slots(places=own.places or (previous.slots.places if place_reference else []),
+                       years=own.years, agencies=own.agencies, document_ids=own.document_ids)
+    frame = frame_of(reading)
+    referents = {p.text: referent(p.text, previous) for p in frame if p.kind == "reference"}
+    core = render(frame, core_slots, topic=previous.topic if reading.has("reference") else "", referents=referents)
+    context: list[str] = []
+    overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
+    agencies = [] if own.agencies else slots.agencies
+    if rule != "swap" and previous.topic and not overlaps and not reading.has("reference"):
+        context.append(slot_phrase("topic", [lower_first_word(previous.topic)]))
+        agencies = [a for a in agencies if a not in previous.topic_agencies]  # the topic names them
+    for kind, values in (("place", [] if core_slots.places else slots.places),
+                         ("year", [] if own.years else [str(y) for y in slots.years]),
+                         ("agency", agencies)):
+        if values:
+            context.append(slot_phrase(kind, values))
+    context.extend(extra)
+    if not context:
+        return core
+    return sentence(f"{', '.join(context)}: {lower_first_word(core)}")
+
+
+def _documents(slots: Slots, names: Mapping[str, str], own: Slots) -> tuple[str, ...]:
+    """'theo <document>' for a document the thread named and the message does not."""
+    if own.document_ids or not slots.document_ids:
+        return ()
+    labels = [names[d] for d in slots.document_ids if d in names]
+    return (slot_phrase("document", labels),) if labels else ()

@@ -1,0 +1,135 @@
+"""Follow-ups answered from the thread's evidence first.
+
+The next step of a procedure is usually in the same Điều or the next one (registration papers -> where to file
+-> time limit -> certificate), and the next figure of a plan in the same section. So a follow-up is answered,
+in this order, from: the clauses of the units (Điều, plan section, table) that answered the previous turn, the
+unit before and the `thread_following_units` units after them, in the document the answer led with, then in all its documents;
+then the rest of those documents; then the whole corpus. The
+first tier that yields a found answer wins. Documents that no longer fit the question (another province was
+named) are left out of the thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from assistant.dialogue.state import DialogueState
+from assistant.models import Answer, Hit, QueryAnalysis
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+_ROMAN_RE = re.compile(r"[IVXLC]+")
+
+
+def unit_of(path: str) -> str:
+    """The unit a clause belongs to: its Điều in a law ("D42.2.a" -> "D42"), its numbered section in a plan
+    ("II.2.-3.+1" -> "II.2"), its point in a notice ("1.-2" -> "1"), its table ("T1.r5" -> "T1")."""
+    parts = path.split(".")
+    if _ROMAN_RE.fullmatch(parts[0]) and len(parts) > 1:
+        return ".".join(parts[:2])
+    return parts[0]
+
+
+def near_clause_ids(assistant: Assistant, clause_ids: Sequence[str], document_ids: Sequence[str] | None = None,
+                    following: int | None = None) -> list[str]:
+    """Clauses in the units of `clause_ids`, the unit before each (a procedure's general rule often precedes
+    its steps: where a file is sent, before what it contains) and the `following` units after each, in
+    document order (restricted to `document_ids` when given)."""
+    following = assistant.settings.thread_following_units if following is None else following
+    store = assistant.store
+    answered = [c for c in store.get_clauses(list(clause_ids))
+                if document_ids is None or c.document_id in document_ids]
+    near: list[str] = []
+    for document_id in dict.fromkeys(c.document_id for c in answered):
+        clauses = store.clauses_of(document_id)
+        units = list(dict.fromkeys(unit_of(c.path) for c in clauses))
+        wanted: set[str] = set()
+        for clause in answered:
+            if clause.document_id == document_id and unit_of(clause.path) in units:
+                at = units.index(unit_of(clause.path))
+                wanted.update(units[max(at - 1, 0): at + 1 + following])
+        near.extend(c.id for c in clauses if unit_of(c.path) in wanted)
+    return near
+
+
+def thread_documents(state: DialogueState, analysis: QueryAnalysis, assistant: Assistant) -> list[str]:
+    """The thread's documents that still fit the question: of a named province, or named themselves."""
+    documents = list(state.document_ids)
+    if analysis.document_ids:
+        documents = [d for d in documents if d in analysis.document_ids]
+    if analysis.provinces or analysis.unknown_places:
+        wanted = set(analysis.provinces)
+        documents = [d for d in documents if (doc := assistant.store.get_document(d)) and doc.province in wanted]
+    return documents
+
+
+def thread_words(assistant: Assistant, state: DialogueState | None) -> frozenset[str]:
+    """Folded words of the clauses near those that answered the previous turn (headings included)."""
+    from assistant.relevance import terms
+
+    if state is None or not state.clause_ids:
+        return frozenset()
+    clauses = assistant.store.get_clauses(near_clause_ids(assistant, state.clause_ids))
+    return frozenset(t for c in clauses for t in terms(" ".join([*c.headings, c.text])))
+
+
+def prefer_answer_type(assistant: Assistant, analysis: QueryAnalysis, hits: list[Hit]) -> list[Hit]:
+    """Clauses holding a span of the expected kind (a duration for "bao lâu", a body for "nộp ở đâu") first,
+    each group in retrieval order."""
+    from assistant.answering.spans import SPAN_TYPES, find_spans
+
+    if analysis.answer_type not in SPAN_TYPES or not hits:
+        return hits
+    texts = {c.id: c.text for c in assistant.store.get_clauses([h.clause_id for h in hits])}
+    return sorted(hits, key=lambda h: not find_spans(texts.get(h.clause_id, ""), analysis.answer_type))
+
+
+def about_asked_agencies(assistant: Assistant, analysis: QueryAnalysis, hits: list[Hit]) -> list[Hit]:
+    """When the question names agencies, the thread's clauses about other agencies only are no evidence
+    (after a question about one Sở, "Thế còn Sở Công Thương?" is not answered by that Sở's clause)."""
+    from ingest.agencies import find_agencies
+
+    if not analysis.agencies or not hits:
+        return hits
+    asked = set(analysis.agencies)
+    clauses = {c.id: c for c in assistant.store.get_clauses([h.clause_id for h in hits])}
+    kept = []
+    for hit in hits:
+        clause = clauses.get(hit.clause_id)
+        named = {m.canonical for m in find_agencies(" ".join([*clause.headings, clause.text]))} if clause else set()
+        if named & asked or not named:
+            kept.append(hit)
+    return kept
+
+
+def answer_in_thread(assistant: Assistant, analysis: QueryAnalysis, state: DialogueState,
+                     inherited_years: bool = False) -> Answer:
+    """Answer a follow-up from the thread's evidence first, then from the whole corpus.
+
+    `inherited_years`: the year comes from the thread, not the message. The clauses near the answer that
+    established it are then within its scope even when they do not repeat it (another Sở's target
+    after one "đến năm 2020": that section of the same plan need not write the year again)."""
+    from assistant.dialogue.multidoc import scope_of
+
+    if scope_of(analysis, assistant.catalog) is not None or analysis.unknown_places or analysis.asks_about:
+        return assistant.answer(analysis)
+    documents = thread_documents(state, analysis, assistant)
+    if documents:
+        # The document the previous answer led with first: its next step is the likeliest continuation.
+        tiers = [near_clause_ids(assistant, state.clause_ids, documents[:1]),
+                 near_clause_ids(assistant, state.clause_ids, documents),
+                 [c.id for d in documents for c in assistant.store.clauses_of(d)]]
+        for tier, pool in enumerate(dict.fromkeys(tuple(t) for t in tiers if t)):
+            asked = analysis
+            if inherited_years and tier == 0 and state.found:
+                asked = analysis.model_copy(update={"years": []})
+            hits = assistant.retrieve_among(asked, list(pool))
+            hits = prefer_answer_type(assistant, asked, about_asked_agencies(assistant, asked, hits))
+            if hits:
+                answer = assistant.answer(asked, hits)
+                if answer.found:
+                    return answer
+    return assistant.answer(analysis)

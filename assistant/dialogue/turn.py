@@ -1,0 +1,52 @@
+"""One chat turn: resolve the message against the previous state, answer it, keep the new state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.dialogue.multidoc import document_name
+from assistant.dialogue.reading import read
+from assistant.dialogue.resolve import Resolution, apply_slots, resolve
+from assistant.dialogue.state import DialogueState, state_of
+from assistant.dialogue.thread import answer_in_thread, thread_words
+from assistant.models import Answer, Filters, QueryAnalysis
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    question: str  # the standalone question asked ("Đã hiểu là: …")
+    follow_up: bool
+    analysis: QueryAnalysis
+    state: DialogueState
+    answer: Answer
+
+
+def answer_turn(assistant: Assistant, message: str, previous: DialogueState | None,
+                filters: Filters | None = None) -> TurnResult:
+    analysis = assistant.analyze(message, filters)
+    names = {d.id: document_name(d) for d in assistant.catalog.documents}
+    words = thread_words(assistant, previous)
+    resolution = resolve(analysis, previous, words, names)
+    asked, answer = _ask(assistant, analysis, resolution, previous, filters)
+    if not resolution.follow_up and previous is not None and not answer.found:
+        # Read as a new question it finds nothing: read it as a continuation of the thread (a question
+        # about "each borrower" after one about a fund's loans), kept only if that finds an answer.
+        retry = resolve(analysis, previous, words, names, force_follow_up=True)
+        retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
+        if retry_answer.found:
+            resolution, asked, answer = retry, retry_asked, retry_answer
+    state = state_of(read(asked), resolution.slots).with_evidence(answer)
+    return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
+
+
+def _ask(assistant: Assistant, analysis: QueryAnalysis, resolution: Resolution, previous: DialogueState | None,
+         filters: Filters | None) -> tuple[QueryAnalysis, Answer]:
+    if not resolution.follow_up or previous is None:
+        return analysis, assistant.answer(analysis)
+    asked = apply_slots(assistant.analyze(resolution.question, filters), resolution.slots,
+                        assistant.catalog.provinces)
+    return asked, answer_in_thread(assistant, asked, previous, inherited_years=bool(asked.years) and not analysis.years)

@@ -1,0 +1,154 @@
+"""Fit the candidate ranker (`make fit-ranker`): features of retrieved candidates -> "states the answer".
+
+Training questions: `eval/qa.jsonl` (single-turn items) and `eval/blind/train.jsonl`. A candidate is positive
+when its clause is a gold clause of an answerable question (its id, or it contains a gold support span);
+every candidate of an unanswerable question is negative. The model is a standardised logistic regression.
+
+The found / not-found threshold is chosen end to end on the training and dev questions: every question is
+answered once by the assistant with the new model and no threshold, scored by the eval harness, and the
+threshold on the answer's confidence maximises (right answers + right refusals - WRONG_ANSWER_COST x wrong
+answers): a wrong fact with a citation costs more than a refusal. The test split is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering.evidence import build_candidates
+from assistant.answering.features import FEATURE_NAMES, Candidate, compute_features, vector
+from assistant.answering.ranker import DEFAULT_RANKER_PATH, Ranker
+from assistant.settings import Settings
+from eval import metrics
+from eval.gold import QAItem, load_qa
+
+log = logging.getLogger(__name__)
+
+EVAL_DIR = Path(__file__).resolve().parent
+TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl")
+DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
+WRONG_ANSWER_COST = 1.0
+REGULARISATION_C = 1.0
+
+
+@dataclass
+class QuestionCandidates:
+    item: QAItem
+    candidates: list[Candidate]
+    labels: list[int]
+
+
+def is_gold(item: QAItem, candidate: Candidate) -> bool:
+    if not item.answerable:
+        return False
+    if candidate.clause.id in item.gold_clause_ids:
+        return True
+    return any(metrics.span_in(candidate.clause.text, ref.support) for ref in item.gold)
+
+
+def collect(assistant, items: list[QAItem]) -> list[QuestionCandidates]:  # noqa: ANN001 - Assistant
+    out: list[QuestionCandidates] = []
+    for item in items:
+        if item.turns:
+            continue  # follow-ups are resolved by the chat layer first; their features are not comparable
+        analysis = assistant.analyze(item.question)
+        hits = [] if analysis.unknown_places else assistant.retrieve(analysis)
+        candidates = build_candidates(assistant.store, hits)
+        compute_features(analysis, candidates, assistant.term_weights)
+        out.append(QuestionCandidates(item, candidates, [int(is_gold(item, c)) for c in candidates]))
+    return out
+
+
+def _matrix(questions: list[QuestionCandidates]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows, labels, groups = [], [], []
+    for n, q in enumerate(questions):
+        for c, label in zip(q.candidates, q.labels, strict=True):
+            rows.append(vector(c))
+            labels.append(label)
+            groups.append(n)
+    return np.array(rows, dtype=float), np.array(labels), np.array(groups)
+
+
+def _fit(x: np.ndarray, y: np.ndarray):  # noqa: ANN202 - sklearn estimator
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=REGULARISATION_C, max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    return model, mean, scale
+
+
+def choose_threshold(outcomes: list[tuple[float, bool, bool]]) -> tuple[float, dict[str, float]]:
+    """`outcomes`: (confidence, answered correctly when answering, answerable) per question."""
+    best_threshold, best_value, best_stats = 0.5, -1e9, {}
+    for threshold in np.linspace(0.02, 0.98, 97):
+        right = sum(1 for p, ok, a in outcomes if a and ok and p >= threshold)
+        refused_right = sum(1 for p, _, a in outcomes if not a and p < threshold)
+        wrong = sum(1 for p, ok, a in outcomes if p >= threshold and not ok)
+        value = right + refused_right - WRONG_ANSWER_COST * wrong
+        if value > best_value:
+            best_threshold, best_value = float(threshold), value
+            best_stats = {"right": right, "refused_right": refused_right, "wrong": wrong, "n": len(outcomes)}
+    return best_threshold, best_stats
+
+
+def end_to_end_outcomes(assistant, items: list[QAItem]) -> list[tuple[float, bool, bool]]:  # noqa: ANN001
+    """Answer every question with the threshold off; keep the confidence and whether the answer was right."""
+    from eval.baselines import AssistantSystem
+    from eval.harness import item_question, score_item
+
+    system = AssistantSystem(assistant)
+    out = []
+    for item in items:
+        if item.turns:
+            continue
+        answer = assistant.ask(item.question)
+        score = score_item(item, system.name, system.run(item_question(item)))
+        out.append((answer.confidence, bool(score.found and score.correct), item.answerable))
+    return out
+
+
+def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str = "1") -> Ranker:
+    from assistant.service import Assistant
+
+    assistant = Assistant(settings, use_llama_index=False).load()
+    train_items = [item for path in TRAIN_FILES for item in load_qa(path)]
+    dev_items = [item for path in DEV_FILES for item in load_qa(path)]
+    train = collect(assistant, train_items)
+    x, y, _ = _matrix(train)
+    log.info("fit-ranker: %d questions, %d candidates, %d positive", len(train), len(y), int(y.sum()))
+
+    model, mean, scale = _fit(x, y)
+    ranker = Ranker(
+        version=version, feature_names=FEATURE_NAMES, mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale), coefficients=tuple(float(v) for v in model.coef_[0]),
+        intercept=float(model.intercept_[0]), threshold=0.0,
+    )
+    assistant._composer._ranker = ranker  # answer with the new model, threshold off  # noqa: SLF001
+    threshold, stats = choose_threshold(end_to_end_outcomes(assistant, [*train_items, *dev_items]))
+    log.info("fit-ranker: threshold %.2f (%s)", threshold, stats)
+    ranker = dataclasses.replace(ranker, threshold=threshold)
+    out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")
+    for name, coef in sorted(zip(FEATURE_NAMES, model.coef_[0], strict=True), key=lambda t: -abs(t[1])):
+        log.info("  %-20s %+.3f", name, coef)
+    return ranker
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_RANKER_PATH)
+    parser.add_argument("--version", default="1")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    fit(Settings(), args.out, args.version)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""The lexicon: every piece of vocabulary the pipeline knows, as data files beside this loader.
+
+One folder of TOML files (places, agencies, abbreviations, question cues, answer types and units, synonyms,
+document types and governance bodies, chat cues), read once through `lexicon()` into typed, immutable tables, plus the
+one `fold()` every module uses to compare Vietnamese text with and without diacritics. A new province spelling,
+agency alias, intent cue or synonym is one line in one file; no module compiles a list of its own
+(tests/test_lexicon.py checks that).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.errors import LexiconError
+
+LEXICON_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=65536)
+def _fold_short(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritics removed, đ -> d: "Đồng Nai" -> "dong nai". Length-preserving per character
+    except for combining marks, so unaccented questions match accented text."""
+    if len(text) <= 64:
+        return _fold_short(text)
+    return _fold_short.__wrapped__(text)
+
+
+def fold_words(text: str) -> str:
+    """Folded text with runs of whitespace collapsed: the form phrase cues are matched against."""
+    return " ".join(fold(text).split())
+
+
+def contains_phrase(folded_text: str, folded_phrase: str) -> bool:
+    """Whether a folded phrase occurs in folded text as whole words."""
+    phrase = folded_phrase.strip()
+    if not phrase:
+        return False
+    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", folded_text) is not None
+
+
+@dataclass(frozen=True)
+class Places:
+    provinces: tuple[str, ...]
+    aliases: dict[str, str]
+    place_words: tuple[str, ...]
+
+    def canonical(self, name: str) -> str:
+        return self.aliases.get(name, name)
+
+    @property
+    def canonical_provinces(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.canonical(p) for p in self.provinces))
+
+
+@dataclass(frozen=True)
+class Agencies:
+    aliases: dict[str, tuple[str, ...]]
+    non_provincial: frozenset[str]
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    intent_order: tuple[str, ...]
+    intent_cues: dict[str, tuple[str, ...]]
+    metadata_cues: dict[str, tuple[str, ...]]
+    document_words: tuple[str, ...]
+    stop_words: frozenset[str]
+    stop_phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerTypes:
+    order: tuple[str, ...]
+    yes_no_endings: tuple[str, ...]
+    cues: dict[str, tuple[str, ...]]
+    units: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class DocumentTypes:
+    legal: tuple[str, ...]
+    plan: tuple[str, ...]
+    all: tuple[str, ...]
+    type_words: dict[str, str]
+    topic_words: tuple[str, ...]
+    keep_capitals: tuple[str, ...]
+    uncitable_kinds: frozenset[str]
+    bodies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DialogueWords:
+    """Chat vocabulary (dialogue.toml): follow-up cues, question forms, slot words, grouped-answer cues."""
+
+    swap_openers: tuple[str, ...]
+    swap_closers: tuple[str, ...]
+    conditional_openers: tuple[str, ...]
+    narrowers: tuple[str, ...]
+    sequels: tuple[str, ...]
+    follow_asks: tuple[str, ...]
+    asks: tuple[str, ...]
+    tail_asks: tuple[str, ...]
+    tail_lead_ins: frozenset[str]
+    joiners: frozenset[str]
+    place_prefixes: tuple[str, ...]
+    place_prepositions: tuple[str, ...]
+    year_prefixes: tuple[str, ...]
+    render: dict[str, str]
+    swappable: tuple[tuple[str, ...], ...]
+    topic_nouns: tuple[str, ...]
+    demonstratives: tuple[str, ...]
+    place_references: tuple[str, ...]
+    all_provinces: tuple[str, ...]
+    all_documents: tuple[str, ...]
+    compare: tuple[str, ...]
+
+
+def _dialogue(table: dict) -> DialogueWords:
+    words = {k: tuple(fold_words(p) for p in table[k]) for k in (
+        "swap_openers", "swap_closers", "conditional_openers", "narrowers", "sequels", "follow_asks", "asks",
+        "tail_asks", "place_prefixes", "place_prepositions", "year_prefixes")}
+    references, multidoc = table["references"], table["multidoc"]
+    return DialogueWords(
+        **words,
+        joiners=frozenset(fold_words(p) for p in table["joiners"]),
+        tail_lead_ins=frozenset(fold_words(p) for p in table["tail_lead_ins"]),
+        render=dict(table["render"]),
+        swappable=tuple(tuple(fold_words(p) for p in group) for group in table["swappable"].values()),
+        topic_nouns=tuple(references["topic_nouns"]),
+        demonstratives=tuple(references["demonstratives"]),
+        place_references=tuple(references["places"]),
+        all_provinces=tuple(fold_words(p) for p in multidoc["all_provinces"]),
+        all_documents=tuple(fold_words(p) for p in multidoc["all_documents"]),
+        compare=tuple(fold_words(p) for p in multidoc["compare"]),
+    )
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    places: Places
+    agencies: Agencies
+    abbreviations: dict[str, str]
+    question: QuestionWords
+    answers: AnswerTypes
+    synonyms: tuple[tuple[str, ...], ...]
+    documents: DocumentTypes
+    dialogue: DialogueWords
+
+    def synonyms_of(self, folded_phrase: str) -> tuple[str, ...]:
+        """Every phrase of every synonym group that contains `folded_phrase` (the phrase itself first)."""
+        out: list[str] = [folded_phrase]
+        for group in self.synonyms:
+            if folded_phrase in group:
+                out.extend(p for p in group if p not in out)
+        return tuple(out)
+
+
+def _read(name: str, directory: Path) -> dict:
+    path = directory / name
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise LexiconError(str(path), "missing") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(str(path), f"not valid TOML: {exc}") from exc
+
+
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    try:
+        places = _read("places.toml", directory)
+        agencies = _read("agencies.toml", directory)
+        abbreviations = _read("abbreviations.toml", directory)
+        question = _read("question.toml", directory)
+        answers = _read("answers.toml", directory)
+        synonyms = _read("synonyms.toml", directory)
+        documents = _read("documents.toml", directory)
+        dialogue = _read("dialogue.toml", directory)
+        return Lexicon(
+            places=Places(tuple(places["provinces"]), dict(places["aliases"]), tuple(places["place_words"])),
+            agencies=Agencies(
+                {name: tuple(aliases) for name, aliases in agencies["aliases"].items()},
+                frozenset(agencies["non_provincial"]),
+            ),
+            abbreviations=dict(abbreviations["expansions"]),
+            question=QuestionWords(
+                intent_order=tuple(question["intent_order"]),
+                intent_cues={k: tuple(v) for k, v in question["intent_cues"].items()},
+                metadata_cues={k: tuple(v) for k, v in question["metadata_cues"].items()},
+                document_words=tuple(question["words"]["document_words"]),
+                stop_words=frozenset(question["words"]["stop_words"]),
+                stop_phrases=tuple(question["words"]["stop_phrases"]),
+            ),
+            answers=AnswerTypes(
+                order=tuple(answers["order"]),
+                yes_no_endings=tuple(answers["yes_no_endings"]),
+                cues={k: tuple(v) for k, v in answers["cues"].items()},
+                units={k: tuple(sorted(v, key=len, reverse=True)) for k, v in answers["units"].items()},
+            ),
+            synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
+            documents=DocumentTypes(
+                legal=tuple(documents["legal"]),
+                plan=tuple(documents["plan"]),
+                all=tuple(documents["all"]),
+                type_words=dict(documents["type_words"]),
+                topic_words=tuple(documents["topic_words"]),
+                keep_capitals=tuple(documents["keep_capitals"]),
+                uncitable_kinds=frozenset(documents["clause_kinds"]["uncitable"]),
+                bodies=tuple(documents["bodies"]["names"]),
+            ),
+            dialogue=_dialogue(dialogue),
+        )
+    except KeyError as exc:
+        raise LexiconError(str(directory), f"a lexicon file lacks the table or key {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return load_lexicon()

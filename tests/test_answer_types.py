@@ -1,0 +1,89 @@
+"""Expected answer types and typed spans, on wordings written for these tests (not from any eval set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.spans import expected_answer_type, find_spans, sentence_with
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Muốn lập một hợp tác xã phải có ít nhất mấy người tham gia?", "count"),
+        ("Phải có tối thiểu bao nhiêu thành viên thì mới lập được tổ hợp tác?", "count"),
+        ("Cần bao nhiêu phần trăm phiếu đồng ý để thông qua việc hợp nhất?", "percentage"),
+        ("ty le phieu can de giai the la bao nhieu phan tram", "percentage"),
+        ("Quỹ cho một hợp tác xã vay tối đa bao nhiêu tiền?", "money"),
+        ("Vốn điều lệ của quỹ cấp tỉnh bao nhiêu tỷ?", "money"),
+        ("Giấy chứng nhận được cấp trong bao lâu kể từ khi nộp đủ hồ sơ?", "duration"),
+        ("Nhiệm kỳ của Hội đồng quản trị mấy năm?", "duration"),
+        ("Mấy năm phải kiểm toán một lần?", "duration"),
+        ("Hạn chót gửi báo cáo tổng kết là ngày nào?", "date"),
+        ("Cơ quan nào cấp giấy chứng nhận đăng ký tổ hợp tác?", "agency"),
+        ("Ai có quyền quyết định mức lãi suất cho vay?", "agency"),
+        ("Hồ sơ xin vay vốn gồm những giấy tờ gì?", "list"),
+        ("Thành viên có được rút vốn trước thời hạn không?", "yes_no"),
+        ("Hợp tác xã nông nghiệp là gì?", "other"),
+        ("Dư nợ của một khách hàng được tối đa bao nhiêu?", "quantity"),
+        ("Thành viên góp vốn tối đa là bao nhiêu?", "quantity"),
+    ],
+)
+def test_expected_answer_type(question: str, expected: str) -> None:
+    assert expected_answer_type(question) == expected
+
+
+CLAUSE = (
+    "Tổ hợp tác phải có từ 02 thành viên trở lên; mỗi thành viên góp không quá 25% vốn, tối thiểu 5 triệu đồng. "
+    "Trong thời hạn 05 ngày làm việc, Ủy ban nhân dân cấp xã xác nhận; báo cáo định kỳ 6 tháng một lần, "
+    "chậm nhất ngày 15/12/2024."
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "spans"),
+    [
+        ("count", ["02 thành viên"]),
+        ("percentage", ["không quá 25%"]),
+        ("money", ["tối thiểu 5 triệu đồng"]),
+        ("duration", ["05 ngày làm việc", "định kỳ 6 tháng một lần"]),
+        ("date", ["chậm nhất ngày 15/12/2024"]),
+        ("agency", ["Ủy ban nhân dân cấp xã"]),
+        ("list", []),
+    ],
+)
+def test_find_spans(kind: str, spans: list[str]) -> None:
+    found = [s.text for s in find_spans(CLAUSE, kind)]
+    for span in spans:
+        assert any(span in f for f in found), (span, found)
+    if not spans:
+        assert found == []
+
+
+def test_spans_are_exact_substrings() -> None:
+    for kind in ("count", "percentage", "money", "duration", "date", "agency"):
+        for span in find_spans(CLAUSE, kind):
+            assert span.text == CLAUSE[span.start:span.end].strip()
+
+
+def test_a_number_of_another_kind_is_not_a_span() -> None:
+    text = "Hội đồng quản trị có tối thiểu là 03 người, nhiệm kỳ 05 năm."
+    assert find_spans(text, "percentage") == []
+    assert find_spans(text, "money") == []
+    assert [s.text for s in find_spans(text, "duration")] == ["05 năm"]
+
+
+def test_a_count_of_the_asked_unit_only() -> None:
+    text = "Họp lại sau 02 lần triệu tập; khi có một phần ba tổng số thành viên đề nghị thì phải triệu tập."
+    assert [s.text for s in find_spans(text, "count", "thanh vien")] == ["một phần ba"]
+    assert "02 lần" in [s.text for s in find_spans(text, "count")]
+
+
+def test_any_figure_answers_a_quantity() -> None:
+    text = "Dư nợ không vượt quá 25% vốn điều lệ và không quá 2 tỷ đồng trong thời hạn 05 năm."
+    assert {s.kind for s in find_spans(text, "quantity")} == {"percentage", "money", "duration"}
+
+
+def test_sentence_with_the_span() -> None:
+    offset = CLAUSE.index("05 ngày")
+    assert sentence_with(CLAUSE, offset).startswith("Trong thời hạn 05 ngày làm việc")

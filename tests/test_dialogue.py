@@ -1,0 +1,308 @@
+"""Dialogue state and inheritance rules (fast: real question analysis and lexicon, no index).
+
+Conversations are written for these tests; each row is one follow-up after its history of standalone turns.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.dialogue.multidoc import scope_of
+from assistant.dialogue.reading import read
+from assistant.dialogue.resolve import Resolution, resolve
+from assistant.dialogue.state import DialogueState, render, state_of
+from assistant.models import QueryAnalysis
+from assistant.query import Catalog, analyze
+from ingest.lexicon import LEXICON_DIR, LexiconError, fold_words, lexicon, load_lexicon
+from ingest.models import Document
+
+PROVINCES = ("Hòa Bình", "Lâm Đồng", "Quảng Ninh")
+CATALOG = Catalog(documents=[
+    *(Document(id=p, type="Kế hoạch", province=p, source_file=f"{p}.txt", sha256="0") for p in PROVINCES),
+    Document(id="luat", type="Luật", number="17/2023/QH15", source_file="luat.txt", sha256="0"),
+    Document(id="nd", type="Nghị định", number="45/2021/NĐ-CP", source_file="nd.txt", sha256="0"),
+])
+
+FAIR = "Ai chịu trách nhiệm đưa hợp tác xã đi hội chợ ở Lâm Đồng?"
+COUNT_QN = "Quảng Ninh muốn có bao nhiêu hợp tác xã vào năm 2020?"
+FINANCE = "Sở Tài chính phải làm gì?"
+
+
+def converse(history: list[str], message: str, thread_words: frozenset[str] = frozenset()
+             ) -> tuple[Resolution, QueryAnalysis]:
+    """Resolve `message` after `history` (each turn resolved in turn); returns its resolution and the analysis
+    of the standalone question it became."""
+    state: DialogueState | None = None
+    for turn in [*history, message]:
+        words = thread_words if turn is message else frozenset()
+        resolution = resolve(analyze(turn, CATALOG), state, words)
+        asked = analyze(resolution.question, CATALOG)
+        state = state_of(read(asked), resolution.slots)
+    return resolution, asked
+
+
+def assert_clean(question: str) -> None:
+    """What the user reads after "Đã hiểu là:" is one clean Vietnamese question."""
+    assert question.endswith("?") and question.count("?") == 1, question
+    assert question[0].isupper(), question
+    assert "  " not in question and " ," not in question and " ?" not in question, question
+    assert not re.search(r"\b(\w+) \1\b", question, re.IGNORECASE), question  # no "ở ở", "năm năm"
+    assert "{" not in question and "}" not in question, question
+
+
+@pytest.mark.parametrize(
+    ("history", "message", "rule", "provinces", "years", "kept", "gone"),
+    [
+        # a new place replaces the old one; the question is re-asked with it in place
+        ([FAIR], "Thế còn Quảng Ninh?", "swap", ["Quảng Ninh"], [], ["hội chợ", "Ai chịu trách nhiệm"], ["Lâm Đồng"]),
+        ([FAIR], "con quang ninh thi sao", "swap", ["Quảng Ninh"], [], ["hội chợ"], ["Lâm Đồng"]),
+        # a new place and a new year both replace: the old year is not kept beside the new one
+        ([COUNT_QN], "Vậy còn Hòa Bình năm 2017?", "swap", ["Hòa Bình"], [2017], ["Hòa Bình", "2017", "bao nhiêu"],
+         ["Quảng Ninh", "2020"]),
+        ([COUNT_QN], "Hòa Bình năm 2017 thì thế nào?", "swap", ["Hòa Bình"], [2017], ["hợp tác xã"], ["2020"]),
+        ([COUNT_QN], "Năm 2018 thì sao?", "swap", ["Quảng Ninh"], [2018], ["Quảng Ninh"], ["2020"]),
+        # a question form alone keeps the topic and the place and changes what is asked
+        ([FAIR], "Hạn hoàn thành là bao giờ?", "ask", ["Lâm Đồng"], [], ["hội chợ", "bao giờ"], ["chịu trách nhiệm"]),
+        ([FAIR], "Đơn vị nào phối hợp?", "ask", ["Lâm Đồng"], [], ["hội chợ", "phối hợp"], ["chịu trách nhiệm"]),
+        (["Ai phải lập quỹ hỗ trợ hợp tác xã ở Lâm Đồng năm 2019?"], "Trong bao lâu?", "ask", ["Lâm Đồng"], [2019],
+         ["quỹ hỗ trợ", "trong bao lâu"], ["Ai phải"]),
+        # a new agency replaces the old one; a place is added to an agency question
+        ([FINANCE], "Thế còn Sở Công Thương thì sao?", "swap", [], [], ["Sở Công Thương", "làm gì"], ["Tài chính"]),
+        ([FINANCE], "Ở Lâm Đồng thì sao?", "swap", ["Lâm Đồng"], [], ["Sở Tài chính", "Lâm Đồng"], []),
+        # a topic swapped into the part of the previous question it overlaps
+        (["Thành viên hợp tác xã có những quyền gì?"], "Còn thành viên tổ hợp tác thì sao?", "swap", [], [],
+         ["Thành viên tổ hợp tác có những quyền gì"], []),
+        (["Hợp tác xã nông nghiệp được hỗ trợ những gì?"], "Còn hợp tác xã vận tải thì sao?", "swap", [], [],
+         ["Hợp tác xã vận tải được hỗ trợ những gì"], ["nông nghiệp"]),
+        (["Thành lập HTX cần mấy thành viên?"], "Còn tổ hợp tác thì sao?", "swap", [], [],
+         ["Thành lập tổ hợp tác cần mấy thành viên"], ["HTX"]),
+        (["Quyền của hợp tác xã là gì?"], "Thế còn tổ hợp tác?", "swap", [], [], ["Quyền của tổ hợp tác là gì"], []),
+        (["Theo Luật HTX, một hợp tác xã cần mấy thành viên?"], "Còn tổ hợp tác thì sao?", "swap", [], [],
+         ["Theo Luật HTX, một tổ hợp tác cần mấy thành viên"], []),
+        (["Liên hiệp hợp tác xã được vay vốn ở đâu?"], "Còn quỹ tín dụng nhân dân thì sao?", "swap", [], [],
+         ["Quỹ tín dụng nhân dân được vay vốn ở đâu"], ["hợp tác xã"]),
+        (["Hồ sơ đăng ký hợp tác xã gồm những gì?"], "Còn hồ sơ đăng ký lại hợp tác xã thì sao?", "swap", [], [],
+         ["Hồ sơ đăng ký lại hợp tác xã gồm những gì"], []),
+        # narrowing and references continue the thread with the thread's place and year
+        (["Năm 2016 Hòa Bình có tất cả bao nhiêu hợp tác xã?"], "Trong số đó bao nhiêu hợp tác xã ngừng hoạt động?",
+         "narrow", ["Hòa Bình"], [2016], ["ngừng hoạt động"], []),
+        ([COUNT_QN], "Doanh thu bình quân ở đó tăng thế nào?", "reference", ["Quảng Ninh"], [2020],
+         ["Quảng Ninh", "Doanh thu"], ["ở đó"]),
+        (["Việc đưa hợp tác xã đi hội chợ ở Lâm Đồng do ai lo?"], "Việc đó hạn chót khi nào?", "reference",
+         ["Lâm Đồng"], [], ["hội chợ"], ["Việc đó"]),
+        (["Thành lập hợp tác xã thì hồ sơ đăng ký cần những giấy tờ nào?"], "Gửi hồ sơ đó ở đâu?", "reference", [], [],
+         ["Gửi hồ sơ đăng ký ở đâu"], ["hồ sơ đó"]),
+        (["Muốn chuyển tổ hợp tác thành hợp tác xã thì cần gì?"], "Sau đó phải đăng ký ở đâu?", "sequel", [], [],
+         ["đăng ký", "ở đâu"], []),
+        # a follow-up of a follow-up keeps what the second turn established
+        ([FAIR, "Còn Quảng Ninh thì sao?"], "Hạn chót là khi nào?", "ask", ["Quảng Ninh"], [], ["hội chợ"],
+         ["Lâm Đồng"]),
+    ],
+)
+def test_follow_up_inherits_what_it_does_not_name(
+    history: list[str], message: str, rule: str, provinces: list[str], years: list[int], kept: list[str],
+    gone: list[str],
+) -> None:
+    resolution, asked = converse(history, message)
+    question = resolution.question
+    assert resolution.rule == rule and resolution.follow_up, (rule, resolution)
+    assert asked.provinces == provinces, question
+    assert resolution.slots.years == years, question
+    for phrase in kept:
+        assert fold_words(phrase) in fold_words(question), (phrase, question)
+    for phrase in gone:
+        assert fold_words(phrase) not in fold_words(question), (phrase, question)
+    assert_clean(question)
+
+
+def test_a_question_form_changes_the_intent() -> None:
+    resolution, asked = converse([FAIR], "Hạn hoàn thành là bao giờ?")
+    assert asked.intent == "deadline" and analyze(FAIR, CATALOG).intent == "responsible"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Quỹ hỗ trợ phát triển hợp tác xã cho vay những đối tượng nào?",  # a topic of its own
+        "Sở Tài chính phải làm gì?",  # a whole question about another agency
+        "Điều kiện để tổ hợp tác được đăng ký là gì?",
+    ],
+)
+def test_a_new_topic_starts_a_new_thread_and_inherits_nothing(message: str) -> None:
+    resolution, asked = converse([FAIR], message)
+    assert resolution.rule == "new" and not resolution.follow_up
+    assert resolution.question == message and asked.provinces == []
+
+
+def test_a_question_form_with_words_of_the_thread_continues_it() -> None:
+    history = ["Hồ sơ xin đăng ký hợp tác xã gồm những gì?"]
+    message = "Bao lâu thì có giấy chứng nhận?"
+    alone, _ = converse(history, message)
+    assert alone.rule == "new"  # nothing in the thread mentions a certificate
+    thread = frozenset(fold_words("cấp giấy chứng nhận đăng ký trong thời hạn 03 ngày").split())
+    continued, _ = converse(history, message, thread)
+    assert continued.rule == "refine" and continued.follow_up
+    assert "giấy chứng nhận" in continued.question and "hồ sơ" in continued.question.lower()
+    assert_clean(continued.question)
+
+
+def test_a_place_outside_the_corpus_is_carried_as_such() -> None:
+    resolution, asked = converse([FAIR], "Còn Hà Nội thì sao?")
+    assert asked.unknown_places == ["Hà Nội"] and asked.provinces == []
+    assert "hội chợ" in resolution.question
+
+
+def test_the_first_turn_is_asked_as_written() -> None:
+    resolution = resolve(analyze("Còn ở Quảng Ninh thì sao?", CATALOG), None)
+    assert resolution.rule == "first" and resolution.question == "Còn ở Quảng Ninh thì sao?"
+
+
+# ---- reading and state ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "roles"),
+    [
+        ("Thế còn tỉnh Quảng Ninh năm 2019 thì sao?",
+         {"Thế": "opener", "tỉnh": "place_prep", "Quảng": "place", "năm": "year_prefix", "2019": "year",
+          "sao": "closer"}),
+        ("Nộp giấy tờ ở đâu?", {"Nộp": "topic", "giấy": "topic", "đâu": "ask"}),
+        ("Việc đó do ai chủ trì?", {"Việc": "reference", "ai": "ask", "chủ": "ask"}),
+        ("Báo cáo định kỳ gửi khi nào?", {"Báo": "topic", "cáo": "topic", "gửi": "topic", "khi": "ask"}),
+        ("Sở Tài chính ở Lâm Đồng làm gì?", {"Sở": "agency", "ở": "place_prep", "Lâm": "place", "gì": "ask"}),
+        ("Riêng huyện Kỳ Sơn được mấy?", {"Riêng": "narrow", "Kỳ": "topic", "mấy": "ask"}),
+        ("Sở Công Thương ở các tỉnh hỗ trợ gì?", {"ở": "collect", "các": "collect", "tỉnh": "collect", "trợ": "topic"}),
+    ],
+)
+def test_every_word_gets_its_role(question: str, roles: dict[str, str]) -> None:
+    reading = read(analyze(question, CATALOG))
+    found = {s.text: s.role for s in reading.syllables}
+    for word, role in roles.items():
+        assert found.get(word) == role, (word, found)
+    # Syllables are cut from the question itself, in order, without overlap.
+    ends = 0
+    for s in reading.syllables:
+        assert question[s.start:s.end] == s.text and s.start >= ends
+        ends = s.end
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        FAIR, COUNT_QN, FINANCE,
+        "Sở Tài chính được giao những việc gì ở Hòa Bình, Lâm Đồng và Quảng Ninh?",
+        "Năm 2017 toàn tỉnh Hòa Bình phải thành lập mới bao nhiêu hợp tác xã?",
+        "Hạn nộp báo cáo năm 2018 về Liên minh Hợp tác xã tỉnh là ngày nào?",
+        "hop tac xa can toi thieu bao nhieu thanh vien",
+    ],
+)
+def test_a_frame_written_back_with_its_own_slots_is_the_question(question: str) -> None:
+    state = state_of(read(analyze(question, CATALOG)))
+    expected = question.rstrip("?")
+    assert render(state.frame, state.slots).rstrip("?") == expected[0].upper() + expected[1:]
+
+
+def test_state_holds_slots_topic_and_evidence() -> None:
+    from assistant.models import Answer, Citation
+
+    state = state_of(read(analyze("Năm 2017 Sở Tài chính ở Hòa Bình phải hỗ trợ sáng lập viên thế nào?", CATALOG)))
+    assert state.slots.places == ["Hòa Bình"] and state.slots.years == [2017]
+    assert state.slots.agencies == ["Sở Tài chính"] and "sáng lập viên" in state.topic
+    citation = Citation(n=1, clause_id="hb:II.2.-3", document_id="hb", document_title=None, document_number=None,
+                        path="II.2.-3", headings=[], text="...", line_start=1, line_end=1, score=1.0)
+    answered = state.with_evidence(Answer(question="q", answer="a", found=True, intent="support",
+                                          citations=[citation]))
+    assert answered.clause_ids == ["hb:II.2.-3"] and answered.document_ids == ["hb"] and answered.found
+    refused = state.with_evidence(Answer(question="q", answer="a", found=False, intent="support",
+                                         related=[citation]))
+    assert refused.clause_ids == [] and not refused.found  # a refusal's nearest clauses are no evidence
+    assert DialogueState.model_validate_json(answered.model_dump_json()) == answered  # storable as JSON
+
+
+# ---- grouped questions ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "rows", "compare"),
+    [
+        ("Chỉ tiêu hợp tác xã của Quảng Ninh, Hòa Bình và Lâm Đồng là bao nhiêu?",
+         [("province", "Quảng Ninh"), ("province", "Hòa Bình"), ("province", "Lâm Đồng")], False),
+        ("Sở Tài chính ở các tỉnh được giao việc gì?", [("province", p) for p in sorted(PROVINCES)], False),
+        ("So sánh mục tiêu của Lâm Đồng và Hòa Bình", [("province", "Lâm Đồng"), ("province", "Hòa Bình")], True),
+        ("Luật cũ và luật mới khác gì về số thành viên tối thiểu?", [("document", "luat")], True),
+        ("Các nghị định quy định gì về quỹ hỗ trợ?", [("document", "nd")], False),
+    ],
+)
+def test_questions_across_provinces_or_documents_have_a_row_each(
+    question: str, rows: list[tuple[str, str]], compare: bool
+) -> None:
+    scope = scope_of(analyze(question, CATALOG), CATALOG)
+    assert scope is not None
+    assert [(r.kind, r.value) for r in scope.rows] == rows and scope.compare == compare
+
+
+@pytest.mark.parametrize("question", [FINANCE, COUNT_QN, "Luật quy định hợp tác xã cần mấy thành viên?",
+                                      "Theo nghị định, mỗi tỉnh được có mấy quỹ hỗ trợ hợp tác xã?"])
+def test_single_scope_questions_are_not_grouped(question: str) -> None:
+    assert scope_of(analyze(question, CATALOG), CATALOG) is None
+
+
+# ---- vocabulary is data ------------------------------------------------------------------------------------------
+
+
+def test_follow_up_question_forms_are_question_forms() -> None:
+    words = lexicon().dialogue
+    for cue in words.follow_asks:
+        assert cue in words.asks, cue  # a follow-up made only of it has no topic of its own
+    for cue in (*words.asks, *words.swap_openers, *words.swap_closers, *words.narrowers, *words.sequels):
+        assert cue == fold_words(cue), cue  # matched on folded text
+
+
+def test_chat_keeps_no_vocabulary_of_its_own() -> None:
+    import assistant.chat as chat
+
+    source = Path(chat.__file__).read_text(encoding="utf-8")
+    for leftover in ("_QUESTION_PHRASES", "_FUNCTION_WORDS", "_place_pattern", "def fold"):
+        assert leftover not in source
+
+
+def test_a_dialogue_file_without_a_table_is_named_in_the_error(tmp_path: Path) -> None:
+    for path in LEXICON_DIR.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    text = (tmp_path / "dialogue.toml").read_text(encoding="utf-8")
+    (tmp_path / "dialogue.toml").write_text(text.replace("[multidoc]", "[multi_doc]"), encoding="utf-8")
+    with pytest.raises(LexiconError, match="multidoc"):
+        load_lexicon(tmp_path)
+
+
+def test_a_document_named_in_the_thread_is_kept_and_said_once() -> None:
+    catalog = Catalog(documents=[*CATALOG.documents, Document(
+        id="qn31", type="Kế hoạch", number="31/KH-UBND", province="Quảng Ninh", source_file="qn.md", sha256="0")])
+    names = {"qn31": "Kế hoạch số 31/KH-UBND"}
+    analysis = analyze("Kế hoạch 31/KH-UBND giao Liên minh Hợp tác xã tỉnh việc gì?", catalog)
+    assert analysis.document_ids == ["qn31"]
+    state = state_of(read(analysis))
+    asked_again = resolve(analyze("Hạn chót là khi nào?", catalog), state, document_names=names)
+    swapped = resolve(analyze("Còn năm 2019 thì sao?", catalog), state, document_names=names)
+    own_topic = resolve(analyze("Trong đó việc nào liên quan đến đào tạo?", catalog), state, document_names=names)
+    for resolution in (asked_again, swapped, own_topic):
+        assert resolution.slots.document_ids == ["qn31"], resolution
+        assert resolution.question.count("31/KH-UBND") == 1, resolution.question
+        assert resolution.question.count("Liên minh") == 1, resolution.question
+        assert_clean(resolution.question)
+
+
+@pytest.mark.parametrize("message", ["?", "còn", "thì sao", "2017", "ở đó", "Riêng", "trong đó", "việc đó", "Ai?",
+                                     "con gi nua", "  Nộp   ở   đâu  ?  ", "x" * 300])
+@pytest.mark.parametrize("history", [[FAIR], [COUNT_QN], [FINANCE]])
+def test_odd_messages_still_give_one_clean_question(history: list[str], message: str) -> None:
+    resolution, _ = converse(history, message)
+    if resolution.follow_up:
+        assert_clean(resolution.question)
+        assert not resolution.question.rstrip("?").endswith((",", "riêng", "trong đó"))
+    else:
+        assert resolution.question == message

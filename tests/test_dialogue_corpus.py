@@ -1,0 +1,151 @@
+"""Conversations and grouped answers over a real index of the corpus (the four seed plans and notices plus the
+cooperative law, default e5 model), through `Conversations` as `POST /chat` uses it.
+
+The conversations are written for these tests: a registration procedure followed step by step in the law,
+a plan figure asked for another province and year, an agency swapped inside one plan, and questions that
+collect or compare across provinces and documents.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.chat import ChatReply, Conversations
+from assistant.models import Answer
+from assistant.service import Assistant
+from tests.test_dialogue import assert_clean
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def assistant(plans_and_law_assistant: Assistant) -> Assistant:
+    return plans_and_law_assistant
+
+
+def converse(assistant: Assistant, messages: list[str]) -> list[ChatReply]:
+    conversations = Conversations(assistant, assistant.settings)
+    replies: list[ChatReply] = []
+    session_id: str | None = None
+    for message in messages:
+        reply = conversations.send(message, session_id)
+        session_id = reply.session_id
+        replies.append(reply)
+    return replies
+
+
+def cited(answer: Answer) -> list[str]:
+    return [c.clause_id.split(":", 1)[1] for c in answer.citations]
+
+
+def test_a_registration_is_followed_step_by_step_in_the_law(assistant: Assistant) -> None:
+    papers, where, how_long = converse(assistant, [
+        "Thành lập hợp tác xã thì hồ sơ đăng ký cần những giấy tờ nào?",
+        "Gửi hồ sơ đó ở đâu?",
+        "Mất bao lâu thì được cấp giấy chứng nhận?",
+    ])
+    assert papers.answer.found and any(p.startswith("D42.2") for p in cited(papers.answer))
+    # Where to file: the law's registration articles, not a fee-payment rule elsewhere.
+    assert where.follow_up and where.resolved_question == "Gửi hồ sơ đăng ký ở đâu?"
+    assert where.answer.found and "cơ quan đăng ký kinh doanh" in where.answer.citations[0].text
+    assert cited(where.answer)[0].split(".")[0] in {"D41", "D42"}
+    # How long: the next step of the same article.
+    assert how_long.follow_up and how_long.answer.found
+    assert cited(how_long.answer)[0] == "D42.4" and "03 ngày làm việc" in how_long.answer.answer
+    for reply in (where, how_long):
+        assert_clean(reply.resolved_question)
+
+
+def test_a_plan_figure_is_asked_again_for_another_province_and_year(assistant: Assistant) -> None:
+    first, second = converse(assistant, [
+        "Theo kế hoạch, đến năm 2020 số lượng hợp tác xã ở Quảng Ninh là bao nhiêu?",
+        "Vậy Hòa Bình năm 2017 thì sao?",
+    ])
+    assert first.answer.found and "542" in first.answer.answer
+    question = second.resolved_question
+    assert second.follow_up and "Hòa Bình" in question and "2017" in question
+    assert "Quảng Ninh" not in question and "2020" not in question  # replaced, not accumulated
+    assert second.answer.found and "35" in second.answer.answer
+    assert {c.document_id for c in second.answer.citations} == {"hoa-binh_kh-bcd-ktt-2017"}
+    assert_clean(question)
+
+
+def test_who_signed_is_asked_of_the_document_that_answered(assistant: Assistant) -> None:
+    _, signer, issued = converse(assistant, [
+        "Theo kế hoạch, đến năm 2020 số lượng hợp tác xã ở Quảng Ninh là bao nhiêu?",
+        "Ai ký?",
+        "Ban hành ngày nào?",
+    ])
+    assert signer.resolved_question == "Kế hoạch số 31/KH-UBND ai ký?"
+    assert signer.answer.found and signer.answer.citations[0].document_id == "quang-ninh_kh-31-2017-phat-trien-htx"
+    assert issued.resolved_question == "Kế hoạch số 31/KH-UBND ban hành ngày nào?" and issued.answer.found
+
+
+def test_an_agency_swapped_inside_a_plan_is_not_answered_by_the_previous_agency(assistant: Assistant) -> None:
+    _, swapped = converse(assistant, [
+        "Lâm Đồng giao Sở Giao thông vận tải mỗi năm lập thêm mấy hợp tác xã?",
+        "Vậy còn Sở Văn hóa, Thể thao và Du lịch?",
+    ])
+    assert "Sở Văn hóa, Thể thao và Du lịch" in swapped.resolved_question
+    assert "Giao thông" not in swapped.resolved_question
+    assert swapped.answer.found and "01 HTX" in swapped.answer.answer
+    assert all(c.path.startswith("II.2.10") for c in swapped.answer.citations)
+
+
+def test_a_new_topic_is_asked_as_written(assistant: Assistant) -> None:
+    _, new = converse(assistant, [
+        "Lâm Đồng giao Sở Giao thông vận tải mỗi năm lập thêm mấy hợp tác xã?",
+        "Hợp tác xã có thể bị giải thể trong những trường hợp nào?",
+    ])
+    assert not new.follow_up and new.resolved_question == "Hợp tác xã có thể bị giải thể trong những trường hợp nào?"
+    assert all(c.document_id.startswith("luat") for c in new.answer.citations)
+
+
+def _rows(answer: Answer) -> dict[str, str]:
+    body = answer.answer.split("\n\nCăn cứ:")[0]
+    return dict(re.match(r"• ([^:]+): (.*)", line).groups() for line in body.split("\n") if line.startswith("• "))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Nhiệm vụ của Sở Tài chính ở các tỉnh là gì?",
+        "Từng tỉnh đặt chỉ tiêu thành lập mới bao nhiêu hợp tác xã?",
+        "Chỉ tiêu thành lập mới hợp tác xã của Quảng Ninh và Hòa Bình là bao nhiêu?",
+    ],
+)
+def test_a_question_across_provinces_gets_a_cited_row_per_province(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.found and answer.answer.startswith("Theo từng tỉnh:")
+    rows = _rows(answer)
+    assert len(rows) >= 2
+    provinces = {d.id: d.province for d in assistant.catalog.documents}
+    numbers = [c.n for c in answer.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for province, text in rows.items():
+        marks = [int(n) for n in re.findall(r"\[(\d+)\]", text)]
+        assert marks, (province, text)  # a citation in every row
+        for n in marks:
+            assert provinces[answer.citations[n - 1].document_id] == province, (province, n)
+    covered = set(rows) | set(re.findall(r"(Hòa Bình|Lâm Đồng|Quảng Ninh)", answer.answer.split("Không đề cập")[-1]))
+    named = {p for p in ("Hòa Bình", "Lâm Đồng", "Quảng Ninh") if p in question} or set(assistant.catalog.provinces)
+    assert named <= covered  # every province asked about is either a row or said not to address it
+
+
+def test_a_province_that_does_not_address_it_is_named(assistant: Assistant) -> None:
+    answer = assistant.ask("Quảng Ninh và Lâm Đồng có kế hoạch gì cho hợp tác xã du lịch?")
+    rows = _rows(answer)
+    assert list(rows) == ["Lâm Đồng"] and "du lịch" in rows["Lâm Đồng"].lower()
+    assert "Không đề cập đến nội dung này: Quảng Ninh (Kế hoạch số 31/KH-UBND)" in answer.answer
+
+
+def test_a_comparison_the_corpus_cannot_make_says_so(assistant: Assistant) -> None:
+    answer = assistant.ask("Luật cũ và luật mới khác gì về số thành viên tối thiểu của hợp tác xã?")
+    assert "chỉ có một văn bản loại Luật" in answer.answer
+
+
+def test_a_one_province_question_is_not_grouped(assistant: Assistant) -> None:
+    answer = assistant.ask("Sở Tài chính Quảng Ninh được giao những nhiệm vụ gì?")
+    assert answer.found and "Theo từng tỉnh" not in answer.answer

@@ -1,0 +1,1 @@
+"""Developer tools and one-off studies, run from a checkout (`python -m tools.<name>`); not installed with the package."""
