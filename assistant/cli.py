@@ -115,7 +115,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.service import Assistant
 
     settings = _settings()
-    assistant = Assistant(settings, use_llama_index=False)
+    assistant = Assistant(settings, use_llama_index=False, quick_start=True)
     given = args.province is not None or args.document is not None
     filters = assistant.check_filters(Filters(province=args.province, document_id=args.document) if given else None)
     if args.jsonl:
@@ -170,7 +170,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers or settings.workers
-    print(f"Serving on http://{host}:{port}/ (API docs at /docs), {workers} worker(s)", file=sys.stderr)
+    print(f"Serving on http://{host}:{port}/ with {workers} worker(s) (API docs at /docs)", file=sys.stderr)
     run(settings, host, port, workers)
     return 0
 
@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the API and the web page")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
-    p.add_argument("--workers", type=int, help="worker processes (default HTX_WORKERS); sessions are shared")
+    p.add_argument("--workers", type=int, help="server processes (default HTX_WORKERS); chat sessions are shared")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("feedback", help="print readers' đúng/sai verdicts as eval items (JSON lines)")

@@ -51,11 +51,13 @@ def embed_with_cache(encoder, texts: list[str], cache: EmbeddingCache | None) ->
     """`encoder.embed_passages(texts)`, computing only the texts the cache does not hold."""
     if cache is None or not texts:
         return encoder.embed_passages(texts)
-    known = cache.get_many(encoder.name, texts)
+    # The producer of the vectors, not just the model: two runtimes of one model differ in the last bits.
+    model = getattr(encoder, "cache_key", encoder.name)
+    known = cache.get_many(model, texts)
     missing = [i for i in range(len(texts)) if i not in known]
     fresh = encoder.embed_passages([texts[i] for i in missing]) if missing else None
     if fresh is not None:
-        cache.put_many(encoder.name, [texts[i] for i in missing], fresh)
+        cache.put_many(model, [texts[i] for i in missing], fresh)
     dim = (fresh.shape[1] if fresh is not None else next(iter(known.values())).shape[0])
     out = np.empty((len(texts), dim), dtype=np.float32)
     for i, vector in known.items():

@@ -74,6 +74,14 @@ class TermWeights:
         self.n_texts = max(n, 1)
         self._counts = counts
 
+    @classmethod
+    def from_counts(cls, counts: Counter[str], n_texts: int) -> TermWeights:
+        """Weights from counts made at index time (assistant/index/build.py), without re-reading every clause."""
+        weights = cls(())
+        weights.n_texts = max(n_texts, 1)
+        weights._counts = counts
+        return weights
+
     def idf(self, term: str) -> float:
         return math.log((self.n_texts + 1) / (self._counts.get(term, 0) + 0.5))
 

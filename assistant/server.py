@@ -19,7 +19,7 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from assistant.settings import Settings, load_settings
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +79,12 @@ def configure(config: Any, settings: Settings) -> Any:
     return config
 
 
-def app_from_environment():  # noqa: ANN201 - a FastAPI app; the factory each worker process calls
-    from assistant.api import create_app
-    from assistant.service import Assistant
-
-    assistant = Assistant(load_settings())
-    assistant.warm_up()
-    return create_app(assistant)
-
-
 def run(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     if workers > 1:
         # uvicorn starts the workers itself; each builds its app from the environment (HTX_* variables).
-        config = uvicorn.Config("assistant.server:app_from_environment", factory=True, host=host, port=port,
+        config = uvicorn.Config("assistant.api:create_app_from_settings", factory=True, host=host, port=port,
                                 workers=workers, **uvicorn_options(settings))
         configure(config, settings)
         from uvicorn.supervisors import Multiprocess

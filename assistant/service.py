@@ -5,6 +5,11 @@ use (or at API start-up via `load()`), and `reload()` swaps in a newer index ver
 
 Input is checked here, not at the edges: `ask`, `facts` and the `check_*` methods normalise every text input
 (assistant/validation.py) and raise the same errors (assistant/errors.py) for the CLI and the API.
+
+Answers are kept in an LRU keyed by the index version, the normalised question and the filters
+(`HTX_ANSWER_CACHE_SIZE`): an answer depends on nothing else, so a repeated question costs a dictionary lookup,
+and a new index version never serves an old answer. Concurrent requests for the same uncached question wait for
+the one computing it instead of computing it again.
 """
 
 from __future__ import annotations
@@ -12,6 +17,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,13 +43,66 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def normalize_question(question: str) -> str:
+    """The form a question is answered (and cached) under: NFC, runs of whitespace as one space, trimmed."""
+    return " ".join(unicodedata.normalize("NFC", question).split())
+
+
+class AnswerCache:
+    """A thread-safe LRU of answers; concurrent misses of one key compute it once (the others wait)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, Answer] = OrderedDict()
+        self._computing: dict[tuple, Future[Answer]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: tuple, compute: Callable[[], Answer]) -> Answer:
+        if self.size <= 0:
+            return compute()
+        with self._lock:
+            cached = self._items.get(key)
+            if cached is not None:
+                self._items.move_to_end(key)
+                return cached.model_copy(deep=True)  # callers may set fields (chat adds its session id)
+            pending = self._computing.get(key)
+            if pending is None:
+                pending = self._computing[key] = Future()
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            return pending.result().model_copy(deep=True)
+        try:
+            answer = compute()
+        except BaseException as error:
+            pending.set_exception(error)
+            raise
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+        with self._lock:
+            self._items[key] = answer
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        pending.set_result(answer)
+        return answer.model_copy(deep=True)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class Assistant:
     """`use_llama_index=False` serves the same HybridSearch without the llama-index retriever wrapper, whose
-    import alone costs ~1.6 s: the one-shot `htx ask` uses it to start fast; results are identical."""
+    import alone costs ~1.6 s, and `quick_start=True` embeds questions with the runtime that starts fastest
+    (assistant/embedding.py): the one-shot `htx ask` uses both to start fast; results are the same."""
 
-    def __init__(self, settings: Settings, use_llama_index: bool = True) -> None:
+    def __init__(self, settings: Settings, use_llama_index: bool = True, quick_start: bool = False) -> None:
         self.settings = settings
         self.use_llama_index = use_llama_index
+        self.quick_start = quick_start
+        self._answers = AnswerCache(settings.answer_cache_size)
         self._lock = threading.RLock()
         self._index: IndexHandle | None = None
         self._checked = time.monotonic()
@@ -73,12 +135,10 @@ class Assistant:
         from assistant.index import open_index
         from assistant.retrieval import HybridSearch
 
-        index = open_index(self.settings)
+        index = open_index(self.settings, quick_start=self.quick_start)
         self._check_embed_model(index.store.get_meta("embed_model"))
         documents = index.store.list_documents()
-        weights = TermWeights(
-            " ".join([c.text, *c.headings]) for d in documents for c in index.store.clauses_of(d.id)
-        )
+        weights = index.term_weights()
         self._index = index
         self._retriever = HybridSearch(index)
         self._catalog = Catalog(documents=documents)
@@ -104,6 +164,8 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the segmenter and the embedding model now, so the first user does not wait for them."""
         self.load()
+        assert self._index is not None
+        self._index.encoder.warm_up()
         self.retrieve(self.analyze("Sở Tài chính chủ trì nhiệm vụ gì?"), k=1)
 
     def reload(self) -> int:
@@ -112,6 +174,7 @@ class Assistant:
             old = self._index
             self._index = None
             self._open()
+            self._answers.clear()
             if old is not None and hasattr(old, "close"):
                 old.close()
             assert self._index is not None
@@ -196,9 +259,12 @@ class Assistant:
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         """The cited answer to a question; InvalidInputError (naming the field) for input that cannot be asked."""
-        question = self.check_question(question)
+        question = normalize_question(self.check_question(question))
         filters = self.check_filters(filters)
-        return self.answer(self.analyze(question, filters))
+        index = self.index  # one version for the key and the answer, even if reload() runs meanwhile
+        key = (index.version, question, filters.province if filters else None,
+               filters.document_id if filters else None)
+        return self._answers.get_or_compute(key, lambda: self.answer(self.analyze(question, filters)))
 
     def answer(self, analysis: QueryAnalysis, hits: list[Hit] | None = None) -> Answer:
         """Answer an analysed question from `hits`, or from a search of the whole corpus when None (then a

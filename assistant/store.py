@@ -1,4 +1,6 @@
-"""SQLite store: the single source of truth for documents, clause text, facts, file hashes and vectors.
+"""SQLite store: the single source of truth for documents, clause text, facts, file hashes and lexical tokens.
+
+Vectors are not kept here: Chroma holds them (assistant/index/vectors.py).
 
 One connection shared across threads (check_same_thread=False) guarded by a lock: the API serves answers from
 several threads and every query here is a few milliseconds. Records are stored both as indexed columns (for
@@ -10,10 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-
-import numpy as np
 
 from ingest.models import Clause, Document, Fact, ParsedDocument
 
@@ -50,17 +50,23 @@ CREATE TABLE IF NOT EXISTS facts (
     json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS facts_by_clause ON facts(clause_id);
+CREATE INDEX IF NOT EXISTS facts_by_agency ON facts(agency, kind);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
     document_id TEXT NOT NULL
 );
--- Per-clause index data, kept so an unchanged file is never re-segmented or re-embedded.
+-- Lexical tokens of the indexed clauses, kept so an unchanged file is never re-segmented.
 CREATE TABLE IF NOT EXISTS clause_index (
     clause_id TEXT PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE,
     document_id TEXT NOT NULL,
-    tokens TEXT NOT NULL,
-    vector BLOB
+    tokens TEXT NOT NULL
+);
+-- How many of a document's clauses contain each term (answer-stage term weights, summed over documents at build).
+CREATE TABLE IF NOT EXISTS document_terms (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    n_texts INTEGER NOT NULL,
+    counts TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Files that could not be ingested, by fingerprint: an unchanged broken file is reported without re-parsing.
@@ -136,21 +142,23 @@ class Store:
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, sha256, document_id))
 
-    def set_clause_index(self, rows: Iterable[tuple[str, str, list[str], np.ndarray | None]]) -> None:
-        """Store (clause_id, document_id, lexical tokens, vector or None) for indexed clauses."""
+    def set_clause_index(self, rows: Iterable[tuple[str, str, list[str]]]) -> None:
+        """Store (clause_id, document_id, lexical tokens) for indexed clauses."""
         with self._lock, self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO clause_index VALUES (?, ?, ?, ?)",
-                [
-                    (cid, did, json.dumps(tokens, ensure_ascii=False),
-                     None if vector is None else np.asarray(vector, dtype=np.float32).tobytes())
-                    for cid, did, tokens, vector in rows
-                ],
+                "INSERT OR REPLACE INTO clause_index VALUES (?, ?, ?)",
+                [(cid, did, json.dumps(tokens, ensure_ascii=False)) for cid, did, tokens in rows],
             )
+
+    def set_document_terms(self, document_id: str, n_texts: int, counts: dict[str, int]) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO document_terms VALUES (?, ?, ?)",
+                             (document_id, n_texts, json.dumps(counts, ensure_ascii=False, separators=(",", ":"))))
 
     def delete_document(self, document_id: str) -> None:
         with self._lock, self._db:
             self._db.execute("DELETE FROM clause_index WHERE document_id = ?", (document_id,))
+            self._db.execute("DELETE FROM document_terms WHERE document_id = ?", (document_id,))
             self._db.execute("DELETE FROM facts WHERE document_id = ?", (document_id,))
             self._db.execute("DELETE FROM clauses WHERE document_id = ?", (document_id,))
             self._db.execute("DELETE FROM files WHERE document_id = ?", (document_id,))
@@ -166,7 +174,8 @@ class Store:
             try:
                 with self._db:
                     for table, key in (("documents", "id"), ("clauses", "document_id"), ("facts", "document_id"),
-                                       ("files", "document_id"), ("clause_index", "document_id")):
+                                       ("files", "document_id"), ("clause_index", "document_id"),
+                                       ("document_terms", "document_id")):
                         self._db.execute(f"DELETE FROM main.{table} WHERE {key} IN ({marks})", list(document_ids))
                         self._db.execute(
                             f"INSERT INTO main.{table} SELECT * FROM old.{table} WHERE {key} IN ({marks})",
@@ -186,6 +195,10 @@ class Store:
         except sqlite3.OperationalError:  # a store built before failures were recorded
             return {}
         return {path: (sha, reason, message) for path, sha, reason, message in rows}
+
+    def count_documents(self) -> int:
+        row = self._one("SELECT COUNT(*) FROM documents")
+        return int(row[0]) if row else 0
 
     def count_clauses(self) -> int:
         row = self._one("SELECT COUNT(*) FROM clauses")
@@ -290,13 +303,19 @@ class Store:
         """(document id, province, type, year) of every document, for retrieval filters."""
         return self._all("SELECT id, province, doc_type, year FROM documents ORDER BY id")
 
-    def clause_index_rows(self) -> list[tuple[str, str, list[str], np.ndarray | None]]:
-        """(clause id, document id, lexical tokens, vector) for every indexed clause, in document order."""
+    def clause_counts(self) -> dict[str, int]:
+        """Document id -> number of clauses, without reading the clauses."""
+        return dict(self._all("SELECT document_id, COUNT(*) FROM clauses GROUP BY document_id"))
+
+    def clause_index_rows(self) -> list[tuple[str, str, list[str]]]:
+        """(clause id, document id, lexical tokens) for every indexed clause, in document order."""
         rows = self._all(
-            "SELECT ci.clause_id, ci.document_id, ci.tokens, ci.vector FROM clause_index ci "
+            "SELECT ci.clause_id, ci.document_id, ci.tokens FROM clause_index ci "
             "JOIN clauses c ON c.id = ci.clause_id ORDER BY ci.document_id, c.ord"
         )
-        return [
-            (cid, did, json.loads(tokens), None if blob is None else np.frombuffer(blob, dtype=np.float32))
-            for cid, did, tokens, blob in rows
-        ]
+        return [(cid, did, json.loads(tokens)) for cid, did, tokens in rows]
+
+    def document_terms(self) -> Iterator[tuple[int, dict[str, int]]]:
+        """(clauses counted, term -> clauses containing it) per document."""
+        for n_texts, counts in self._all("SELECT n_texts, counts FROM document_terms"):
+            yield n_texts, json.loads(counts)

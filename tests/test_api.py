@@ -169,6 +169,16 @@ def test_chat_follow_ups_keep_the_topic(client: httpx.Client, documents: dict[st
     assert other["session_id"] != session_id and not other["follow_up"]  # a new session has no previous topic
 
 
+def test_cached_answers_carry_no_session_and_sessions_keep_their_own(client: httpx.Client) -> None:
+    asked = client.post("/ask", json={"question": FAIR}).json()  # cached now, as later /ask calls of it
+    one = client.post("/chat", json={"message": FAIR}).json()
+    two = client.post("/chat", json={"message": FAIR}).json()
+    again = client.post("/ask", json={"question": FAIR}).json()
+    assert asked["session_id"] is None and again["session_id"] is None
+    assert one["session_id"] and two["session_id"] and one["session_id"] != two["session_id"]
+    assert one["answer"] == two["answer"] == asked["answer"] == again["answer"]
+
+
 def test_concurrent_asks_match_sequential_ones(client: httpx.Client) -> None:
     questions = [FAIR, "Sở Tài chính phải làm gì?", "Sáng lập viên thành lập HTX mới ở Quảng Ninh được hỗ trợ gì?",
                  "Hạn chót báo cáo kết quả thực hiện kế hoạch là khi nào?", "Mục tiêu phát triển HTX đến năm 2020?",

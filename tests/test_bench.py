@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from assistant.settings import Settings
-from eval.bench import FICTITIOUS, run_bench, seed_files, synthesize_corpus
+from eval.bench import FICTITIOUS, run_bench, seed_files, synthesize_corpus, write_report
 from eval.load import check_target, run_load
 
 REPO = Path(__file__).resolve().parent.parent
@@ -114,4 +114,44 @@ def test_bench_two_scales_of_one_seed(tmp_path: Path) -> None:
     assert two.n_clauses == 2 * one.n_clauses  # the renamed copy parses into the same structure
     assert one.ingest_clauses_per_s > 0 and one.warm_p50_ms and one.cold_ms and one.cold_ms > one.warm_p50_ms
     assert one.peak_rss_mb_ours and one.naive_chunks and one.ratio_ingest_vs_naive
+    assert one.cached_p50_ms is not None and one.cached_p50_ms < one.warm_p50_ms  # a repeated answer is a lookup
     assert not (tmp_path / "unused").exists()  # the bench works in its own temporary folders
+    report = write_report(result, tmp_path / "docs")
+    text = report.read_text(encoding="utf-8")
+    assert "| ingest, ours (s) |" in text and "bench.png" in text and (tmp_path / "docs" / "bench.png").stat().st_size
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_answers(minilm_settings: Settings) -> None:
+    """`htx serve --workers 2`: two processes behind one port, each with its own Assistant, answer alike."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "HTX_DATA_DIR": str(minilm_settings.data_dir),
+           "HTX_CORPUS_DIR": str(minilm_settings.corpus_dir), "HTX_EMBED_MODEL": minilm_settings.embed_model,
+           "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "server did not become healthy"
+            time.sleep(0.5)
+        answers = {httpx.post(url + "/ask", json={"question": "Ai chủ trì thực hiện kế hoạch?"}, timeout=60).text
+                   for _ in range(6)}
+        assert len(answers) == 1 and '"found"' in answers.pop()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()

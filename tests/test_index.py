@@ -100,15 +100,17 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 def _state(settings: Settings) -> tuple[set[str], set[str], set[str]]:
-    """Clause ids in SQLite (indexed kinds), in Chroma and in BM25 for the current version."""
+    """Clause ids in SQLite (indexed kinds), in Chroma and in the row table of BM25 and the vector matrix."""
     handle = open_index(settings)
     try:
-        sqlite_ids = {cid for cid, _, _, _ in handle.store.clause_index_rows()}
+        sqlite_ids = {cid for cid, _, _ in handle.store.clause_index_rows()}
         chroma_ids = set(handle.chroma_collection().get(include=[])["ids"])
-        bm25_ids = {cid for cid, _ in json.loads((handle.directory / "bm25" / "clause_ids.json").read_text())}
+        row_ids = set(json.loads((handle.directory / "rows.json").read_text())["clause_ids"])
+        bm25_rows = json.loads((handle.directory / "bm25" / "params.index.json").read_text())["num_docs"]
+        assert len(row_ids) == len(handle.clause_ids) == bm25_rows
     finally:
         handle.close()
-    return sqlite_ids, chroma_ids, bm25_ids
+    return sqlite_ids, chroma_ids, row_ids
 
 
 @pytest.mark.slow
@@ -308,4 +310,6 @@ def test_chroma_server_holds_one_collection_per_kept_version(tmp_path: Path, chr
     assert hits and all(h.clause_id.startswith("thong-bao") for h in hits)
     assert handle.dense("Ban Chỉ đạo kết luận", RetrievalFilters(provinces=["Lâm Đồng"]), 3) == []
     assert client.get_collection("htx_clauses_v3").count() == len(handle.store.clause_index_rows())
+    # The version holds its vectors in Chroma only: no copy beside it.
+    assert not list(handle.directory.glob("*.npy")) and not (handle.directory / "chroma").exists()
     handle.close()

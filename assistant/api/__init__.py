@@ -10,6 +10,6 @@ documents.py  /documents, /clauses, /facts, /health
 admin.py      /admin/ingest, /admin/documents/{id}, /admin/reload
 """
 
-from assistant.api.app import create_app
+from assistant.api.app import create_app, create_app_from_settings
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_app_from_settings"]

@@ -40,6 +40,10 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
+        import anyio.to_thread
+
+        # Sync routes run in this pool: a few threads keep two cores busy; more would only queue inside them.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         recover(settings)  # uploads a killed server left half done
         try:
             assistant.load()  # models and index open once, before the first request
@@ -83,3 +87,16 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
     return app
+
+
+def create_app_from_settings() -> FastAPI:
+    """The app of one `htx serve --workers N` worker process: settings from the environment, models warmed up."""
+    from assistant.service import Assistant
+    from assistant.settings import load_settings
+
+    assistant = Assistant(load_settings())
+    try:
+        assistant.warm_up()
+    except AssistantError as err:
+        log.warning("starting without an index: %s", err)
+    return create_app(assistant)

@@ -35,7 +35,8 @@ def router(assistant: Assistant, api: Api) -> APIRouter:
     @router.get("/documents", response_model=list[DocumentSummary], summary="Danh sách văn bản")
     def documents() -> list[DocumentSummary]:
         store = assistant.store
-        return [DocumentSummary(**public(d).model_dump(), name=document_name(d), n_clauses=len(store.clauses_of(d.id)))
+        counts = store.clause_counts()
+        return [DocumentSummary(**public(d).model_dump(), name=document_name(d), n_clauses=counts.get(d.id, 0))
                 for d in store.list_documents()]
 
     @router.get("/documents/{document_id}", response_model=DocumentDetail, summary="Một văn bản và cây điều khoản")
@@ -88,9 +89,7 @@ def router(assistant: Assistant, api: Api) -> APIRouter:
         except AssistantError:
             return Health(status="no_index", index_version=None, documents=0, clauses=0,
                           embed_model=settings.embed_model)
-        docs = index.store.list_documents()
-        n_clauses = sum(len(index.store.clauses_of(d.id)) for d in docs)
-        return Health(status="ok", index_version=index.version, documents=len(docs), clauses=n_clauses,
-                      embed_model=settings.embed_model)
+        return Health(status="ok", index_version=index.version, documents=index.store.count_documents(),
+                      clauses=index.store.count_clauses(), embed_model=settings.embed_model)
 
     return router
