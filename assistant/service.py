@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from assistant import validation
 from assistant.answer import Composer
+from assistant.answering.spans import answer_holder
 from assistant.coverage import Coverage, coverage, coverage_sentence
 from assistant.errors import EmbeddingModelError
 from assistant.feedback import EvalItem, FeedbackIn, FeedbackRecord, FeedbackStore, feedback_path
@@ -230,12 +231,14 @@ class Assistant:
         assert self._index is not None and self._retriever is not None
         k = k or self.settings.top_k
         filters = retrieval_filters(analysis)
+        holds_answer = answer_holder(analysis)
         if not self.use_llama_index:
-            return self._retriever.search(analysis.normalized, filters, k, " ".join(analysis.expansions))
+            return self._retriever.search(analysis.normalized, filters, k, " ".join(analysis.expansions),
+                                          holds_answer)
         from assistant.retrieval import HybridRetriever
 
-        nodes = HybridRetriever(self._index, filters, k, expansion=" ".join(analysis.expansions)).retrieve(
-            analysis.normalized)
+        nodes = HybridRetriever(self._index, filters, k, expansion=" ".join(analysis.expansions),
+                                holds_answer=holds_answer).retrieve(analysis.normalized)
         return [
             Hit(clause_id=n.node.metadata["clause_id"], score=float(n.score or 0.0),
                 dense_rank=n.node.metadata.get("dense_rank"), lexical_rank=n.node.metadata.get("lexical_rank"))

@@ -27,6 +27,11 @@ from assistant.answering.spans import expected_answer_type, find_spans, sentence
         ("Hợp tác xã nông nghiệp là gì?", "other"),
         ("Dư nợ của một khách hàng được tối đa bao nhiêu?", "quantity"),
         ("Thành viên góp vốn tối đa là bao nhiêu?", "quantity"),
+        # The noun asked about says what an unqualified "bao nhiêu" is measured in.
+        ("Phụ cấp cho kế toán được tối đa bao nhiêu một tháng?", "money"),
+        ("Lãi suất tiền gửi tối thiểu bao nhiêu?", "percentage"),
+        ("Lai suat cho vay von toi da la bao nhieu", "percentage"),
+        ("Thời hạn vay tối đa bao nhiêu?", "duration"),
     ],
 )
 def test_expected_answer_type(question: str, expected: str) -> None:
@@ -87,3 +92,8 @@ def test_any_figure_answers_a_quantity() -> None:
 def test_sentence_with_the_span() -> None:
     offset = CLAUSE.index("05 ngày")
     assert sentence_with(CLAUSE, offset).startswith("Trong thời hạn 05 ngày làm việc")
+
+
+def test_a_share_of_an_amount_answers_a_money_question() -> None:
+    text = "Mức vay không quá 20% tổng mức đầu tư của dự án; tối thiểu 30% số thành viên đồng ý."
+    assert [s.text for s in find_spans(text, "money")] == ["không quá 20%"]

@@ -290,3 +290,16 @@ def test_cold_question_path_is_fast(e5_index: IndexHandle) -> None:
     assert result.returncode == 0, result.stderr
     print(f"\ncold retrieval: {float(result.stdout):.2f} s in-process, {wall:.2f} s wall with interpreter start")
     assert wall < 5.0  # target 3 s; headroom for a loaded shared machine
+
+
+@pytest.mark.slow
+def test_clauses_holding_an_answer_of_the_asked_kind_rise(index: IndexHandle) -> None:
+    search = HybridSearch(index)
+    question = "kinh phí hỗ trợ thành lập mới hợp tác xã"
+    deep = [h.clause_id for h in search.search(question, k=40)]
+    assert search.search(question, k=8, holds_answer=lambda text: False) == search.search(question, k=8)
+    # Only a clause far down the candidate list holds the asked kind of answer: it climbs past most others.
+    target = deep[-1]
+    text = index.store.get_clauses([target])[0].text
+    promoted = [h.clause_id for h in search.search(question, k=40, holds_answer=lambda t: t == text)]
+    assert promoted.index(target) < len(deep) // 2

@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Literal
 from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from assistant.answering.features import Candidate
+    from assistant.models import QueryAnalysis
 
 AnswerType = Literal[
     "percentage", "money", "duration", "date", "count", "quantity", "agency", "yes_no", "list", "other"
@@ -44,9 +47,24 @@ def expected_answer_type(question: str) -> AnswerType:
     if ending and any(" ".join(ending[-len(e.split()):]) == e for e in answers.yes_no_endings):
         return "yes_no"
     found = _first_cued_type(folded)
+    if found in ("count", "money") and asked_unit(question) is None:
+        # "tối đa bao nhiêu?" with no unit: the noun asked about may say what it is measured in ("lãi suất" is
+        # a percentage even where a loan cue says money); otherwise a percentage, an amount or a count may answer.
+        measured = _measured_by(folded)
+        if measured is not None:
+            return measured
     if found == "count" and asked_unit(question) is None:
-        return "quantity"  # "tối đa bao nhiêu?" with no unit: a percentage, an amount or a count may answer
+        return "quantity"
     return found
+
+
+def _measured_by(folded: str) -> AnswerType | None:
+    # Percentage nouns first: "lãi suất ... phí" is still a rate.
+    measured_by = lexicon().answers.measured_by
+    for answer_type in sorted(measured_by, key=lambda t: t != "percentage"):
+        if any(contains_phrase(folded, noun) for noun in measured_by[answer_type]):
+            return answer_type  # type: ignore[return-value]
+    return None
 
 
 def _first_cued_type(folded: str) -> AnswerType:
@@ -144,6 +162,19 @@ def find_spans(text: str, answer_type: str, unit: str | None = None) -> list[Spa
     return list(_find_spans(text, answer_type, unit))
 
 
+# Kinds specific enough to pick clauses out at retrieval: "quantity" (any number) and bodies are everywhere.
+_RETRIEVAL_KINDS = frozenset({"percentage", "money", "duration", "date", "count"})
+
+
+def answer_holder(analysis: QueryAnalysis) -> Callable[[str], bool] | None:
+    """For a question that asks a figure of a specific kind, a test of whether a text states one (retrieval
+    ranks such clauses as a third list); None for other questions."""
+    if analysis.answer_type not in _RETRIEVAL_KINDS or (analysis.answer_type == "count" and not analysis.answer_unit):
+        return None
+    answer_type, unit = analysis.answer_type, analysis.answer_unit
+    return lambda text: bool(_find_spans(text, answer_type, unit))
+
+
 @lru_cache(maxsize=8192)
 def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ...]:
     """Every span of `answer_type` in `text`, in text order (empty for types that are not spans). With a count
@@ -158,6 +189,10 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
         spans = _regex_spans(_PERCENT_CORE_RE, text, "percentage")
     elif answer_type == "money":
         spans = _regex_spans(_MONEY_RE, text, "money")
+        folded = fold(text)
+        bases = lexicon().answers.units.get("money_base", ())
+        spans += [s for s in find_spans(text, "percentage")
+                  if any(contains_phrase(folded[s.end:s.end + 40], base) for base in bases)]
     elif answer_type == "duration":
         spans = _folded_matches(_unit_pattern("duration"), text, "duration") + _regex_spans(
             _PERIODIC_RE, text, "duration")

@@ -85,6 +85,7 @@ class AnswerTypes:
     yes_no_endings: tuple[str, ...]
     cues: dict[str, tuple[str, ...]]
     units: dict[str, tuple[str, ...]]
+    measured_by: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 yes_no_endings=tuple(answers["yes_no_endings"]),
                 cues={k: tuple(v) for k, v in answers["cues"].items()},
                 units={k: tuple(sorted(v, key=len, reverse=True)) for k, v in answers["units"].items()},
+                measured_by={k: tuple(v) for k, v in answers.get("measured_by", {}).items()},
             ),
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
             documents=DocumentTypes(
