@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest serve test test-fast eval eval-blind fit-ranker bench lint clean
+.PHONY: install run ingest serve test test-fast eval eval-blind eval-conversations fit-ranker bench lint clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ eval: install
 
 eval-blind: install
 	$(BIN)/htx-eval --qa eval/blind/test.jsonl --no-external --out eval/out-blind-test
+
+# Blind multi-turn conversations (last turns scored): follow-up and multi-document accuracy per system.
+eval-conversations: install
+	$(BIN)/htx-eval --qa eval/blind/conversations-test.jsonl --no-external --out eval/out-conversations-test
 
 # Refit the answer ranker from the training and dev questions (writes assistant/answering/ranker.json).
 fit-ranker: install

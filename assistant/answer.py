@@ -163,7 +163,7 @@ class Composer:
         one, stated first; then the sentence that carries it."""
         words = question_words(analysis)
         for candidate in relevant:
-            found = best_span(candidate, analysis.answer_type, words, analysis.answer_unit)
+            found = best_span(candidate, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound)
             if found is None:
                 continue
             span, sentence = found

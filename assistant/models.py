@@ -39,6 +39,8 @@ class QueryAnalysis(BaseModel):
     intent: Intent
     answer_type: AnswerType = Field("other", description="The kind of answer expected (figure, date, agency...)")
     answer_unit: str | None = Field(None, description="Folded count unit asked for ('thanh vien'), if any")
+    answer_bound: Literal["min", "max"] | None = Field(
+        None, description="Whether a minimum ('tối thiểu') or a maximum ('tối đa') is asked, if either")
     provinces: list[str] = Field(default_factory=list, description="Corpus provinces named in the question")
     unknown_places: list[str] = Field(default_factory=list, description="Places named that no document covers")
     districts: list[str] = Field(default_factory=list)

@@ -151,7 +151,7 @@ def synonym_expansions(folded_question: str) -> list[str]:
 
 
 def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> QueryAnalysis:
-    from assistant.answering.spans import asked_unit, expected_answer_type
+    from assistant.answering.spans import asked_bound, asked_unit, expected_answer_type
     from ingest.agencies import find_agencies
     from ingest.segment import segment
     from ingest.textnorm import expand_abbreviations
@@ -186,6 +186,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         intent=detect_intent(question),
         answer_type=expected_answer_type(question),
         answer_unit=asked_unit(question),
+        answer_bound=asked_bound(question),
         provinces=provinces,
         unknown_places=unknown,
         years=question_years(question),

@@ -17,6 +17,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 EVAL_DIR = Path(__file__).resolve().parent
 TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl")
 DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
-WRONG_ANSWER_COST = 1.0
+WRONG_ANSWER_COST = 2.0
 REGULARISATION_C = 1.0
 
 
@@ -85,13 +86,24 @@ def _fit(x: np.ndarray, y: np.ndarray):  # noqa: ANN202 - sklearn estimator
     return model, mean, scale
 
 
-def choose_threshold(outcomes: list[tuple[float, bool, bool]]) -> tuple[float, dict[str, float]]:
-    """`outcomes`: (confidence, answered correctly when answering, answerable) per question."""
+class Outcome(NamedTuple):
+    """One question answered with the threshold off."""
+
+    confidence: float
+    found: bool  # the composer stated an answer (it may refuse on its own: no span of the asked type...)
+    correct: bool  # that answer was right
+    answerable: bool
+
+
+def choose_threshold(outcomes: list[Outcome]) -> tuple[float, dict[str, float]]:
+    """The confidence threshold that maximises right answers + right refusals - WRONG_ANSWER_COST x wrong
+    answers. A question the composer refuses even with the threshold off stays refused at every threshold."""
     best_threshold, best_value, best_stats = 0.5, -1e9, {}
     for threshold in np.linspace(0.02, 0.98, 97):
-        right = sum(1 for p, ok, a in outcomes if a and ok and p >= threshold)
-        refused_right = sum(1 for p, _, a in outcomes if not a and p < threshold)
-        wrong = sum(1 for p, ok, a in outcomes if p >= threshold and not ok)
+        answered = [o for o in outcomes if o.found and o.confidence >= threshold]
+        right = sum(1 for o in answered if o.correct)
+        wrong = len(answered) - right
+        refused_right = sum(1 for o in outcomes if not o.answerable and not (o.found and o.confidence >= threshold))
         value = right + refused_right - WRONG_ANSWER_COST * wrong
         if value > best_value:
             best_threshold, best_value = float(threshold), value
@@ -99,7 +111,7 @@ def choose_threshold(outcomes: list[tuple[float, bool, bool]]) -> tuple[float, d
     return best_threshold, best_stats
 
 
-def end_to_end_outcomes(assistant, items: list[QAItem]) -> list[tuple[float, bool, bool]]:  # noqa: ANN001
+def end_to_end_outcomes(assistant, items: list[QAItem]) -> list[Outcome]:  # noqa: ANN001
     """Answer every question with the threshold off; keep the confidence and whether the answer was right."""
     from eval.baselines import AssistantSystem
     from eval.harness import item_question, score_item
@@ -109,9 +121,9 @@ def end_to_end_outcomes(assistant, items: list[QAItem]) -> list[tuple[float, boo
     for item in items:
         if item.turns:
             continue
-        answer = assistant.ask(item.question)
+        confidence = assistant.ask(item.question).confidence
         score = score_item(item, system.name, system.run(item_question(item)))
-        out.append((answer.confidence, bool(score.found and score.correct), item.answerable))
+        out.append(Outcome(confidence, bool(score.found), bool(score.correct), item.answerable))
     return out
 
 

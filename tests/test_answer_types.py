@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.spans import expected_answer_type, find_spans, sentence_with
+from assistant.answering.spans import asked_bound, expected_answer_type, find_spans, sentence_with
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,22 @@ def test_sentence_with_the_span() -> None:
 def test_a_share_of_an_amount_answers_a_money_question() -> None:
     text = "Mức vay không quá 20% tổng mức đầu tư của dự án; tối thiểu 30% số thành viên đồng ý."
     assert [s.text for s in find_spans(text, "money")] == ["không quá 20%"]
+
+
+@pytest.mark.parametrize(
+    ("question", "bound"),
+    [
+        ("Mỗi người phải góp ít nhất bao nhiêu?", "min"),
+        ("Quỹ được cho vay nhiều nhất bao nhiêu phần trăm?", "max"),
+        ("Mức phí là bao nhiêu?", None),
+    ],
+)
+def test_asked_bound(question: str, bound: str | None) -> None:
+    assert asked_bound(question) == bound
+
+
+def test_a_span_stating_the_opposite_bound_does_not_answer() -> None:
+    text = "Mỗi thành viên góp không quá 40% vốn và tối thiểu 2% vốn điều lệ."
+    assert [s.text for s in find_spans(text, "percentage", bound="min")] == ["tối thiểu 2%"]
+    assert [s.text for s in find_spans(text, "percentage", bound="max")] == ["không quá 40%"]
+    assert len(find_spans(text, "percentage")) == 2

@@ -172,7 +172,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         syllable = weights.coverage(q_terms, full)
         coverages.append(syllable)
         folded_context = _folded(full)
-        spans = find_spans(c.context, analysis.answer_type, analysis.answer_unit) if needs_span else []
+        spans = (find_spans(c.context, analysis.answer_type, analysis.answer_unit, analysis.answer_bound)
+                 if needs_span else [])
         agencies_named = set(analysis.agencies)
         if agencies_named:
             present = _agencies_in(" ".join([*c.clause.headings, c.context]))

@@ -39,6 +39,23 @@ def asked_unit(question: str) -> str | None:
     return m.group(1) if m else None
 
 
+def asked_bound(question: str) -> Literal["min", "max"] | None:
+    """"min" for "tối thiểu / ít nhất bao nhiêu", "max" for "tối đa / không quá", None for neither or both."""
+    folded = fold_words(question)
+    found = [bound for bound, cues in lexicon().answers.question_bounds.items()
+             if any(contains_phrase(folded, cue) for cue in cues)]
+    return found[0] if len(found) == 1 else None  # type: ignore[return-value]
+
+
+def span_bound(span: Span) -> str | None:
+    """The bound a span states by its opening word ("không quá 30%" -> "max"), None for an exact figure."""
+    folded = fold_words(span.text)
+    for bound, words in lexicon().answers.span_bounds.items():
+        if any(folded == w or folded.startswith(w + " ") for w in words):
+            return bound
+    return None
+
+
 def expected_answer_type(question: str) -> AnswerType:
     """The first type (in the lexicon's order) with a cue in the question; "other" when none has."""
     folded = fold_words(question) + " "
@@ -158,8 +175,12 @@ def _same_unit(unit: str, span_text: str) -> bool:
         expand_abbreviations(span_text))
 
 
-def find_spans(text: str, answer_type: str, unit: str | None = None) -> list[Span]:
-    return list(_find_spans(text, answer_type, unit))
+def find_spans(text: str, answer_type: str, unit: str | None = None, bound: str | None = None) -> list[Span]:
+    """Spans of `answer_type` (of `unit` for counts); with `bound`, not those stating the opposite bound."""
+    spans = _find_spans(text, answer_type, unit)
+    if bound is None:
+        return list(spans)
+    return [s for s in spans if span_bound(s) in (None, bound)]
 
 
 # Kinds specific enough to pick clauses out at retrieval: "quantity" (any number) and bodies are everywhere.
@@ -171,8 +192,8 @@ def answer_holder(analysis: QueryAnalysis) -> Callable[[str], bool] | None:
     ranks such clauses as a third list); None for other questions."""
     if analysis.answer_type not in _RETRIEVAL_KINDS or (analysis.answer_type == "count" and not analysis.answer_unit):
         return None
-    answer_type, unit = analysis.answer_type, analysis.answer_unit
-    return lambda text: bool(_find_spans(text, answer_type, unit))
+    answer_type, unit, bound = analysis.answer_type, analysis.answer_unit, analysis.answer_bound
+    return lambda text: bool(find_spans(text, answer_type, unit, bound))
 
 
 @lru_cache(maxsize=8192)
@@ -235,7 +256,7 @@ def sentence_with(text: str, offset: int) -> str:
 
 
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
-              unit: str | None = None) -> tuple[Span, str] | None:
+              unit: str | None = None, bound: str | None = None) -> tuple[Span, str] | None:
     """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
     its structural context; among those, the span whose sentence shares most question words."""
@@ -245,7 +266,7 @@ def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
 
     options: list[tuple[int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
-        for span in find_spans(text, answer_type, unit):
+        for span in find_spans(text, answer_type, unit, bound):
             sentence = sentence_with(text, span.start)
             options.append((priority, -overlap(sentence), span, sentence))
         if options:

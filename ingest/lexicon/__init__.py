@@ -86,6 +86,8 @@ class AnswerTypes:
     cues: dict[str, tuple[str, ...]]
     units: dict[str, tuple[str, ...]]
     measured_by: dict[str, tuple[str, ...]]
+    question_bounds: dict[str, tuple[str, ...]]  # "min" / "max" -> cues in a question
+    span_bounds: dict[str, tuple[str, ...]]  # "min" / "max" -> words opening a span
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 cues={k: tuple(v) for k, v in answers["cues"].items()},
                 units={k: tuple(sorted(v, key=len, reverse=True)) for k, v in answers["units"].items()},
                 measured_by={k: tuple(v) for k, v in answers.get("measured_by", {}).items()},
+                question_bounds={k: tuple(v) for k, v in answers["bounds"]["question"].items()},
+                span_bounds={k: tuple(v) for k, v in answers["bounds"]["span"].items()},
             ),
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
             documents=DocumentTypes(

@@ -1,0 +1,23 @@
+"""Choosing the found / not-found threshold: what each kind of outcome is worth."""
+
+from __future__ import annotations
+
+from eval.fit_ranker import WRONG_ANSWER_COST, Outcome, choose_threshold
+
+
+def test_a_wrong_answer_costs_more_than_a_refusal() -> None:
+    # Two right answers above 0.6, one wrong at 0.4: the threshold keeps the right ones and refuses the wrong.
+    outcomes = [Outcome(0.9, True, True, True), Outcome(0.7, True, True, True), Outcome(0.4, True, False, True)]
+    threshold, stats = choose_threshold(outcomes)
+    assert 0.4 < threshold <= 0.7
+    assert stats["right"] == 2 and stats["wrong"] == 0
+    assert WRONG_ANSWER_COST > 1
+
+
+def test_a_question_refused_anyway_is_never_counted_as_answered() -> None:
+    # The unanswerable question is refused by the composer itself (found False) even with a high confidence:
+    # it is a right refusal at every threshold, so it cannot push the threshold up.
+    outcomes = [Outcome(0.95, False, False, False), Outcome(0.3, True, True, True)]
+    threshold, stats = choose_threshold(outcomes)
+    assert threshold <= 0.3
+    assert stats == {"right": 1, "refused_right": 1, "wrong": 0, "n": 2}
