@@ -164,24 +164,14 @@ def _ask_lines(assistant: Any, filters: Any) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from assistant.server import run
 
     settings = _settings()
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers or settings.workers
     print(f"Serving on http://{host}:{port}/ with {workers} worker(s) (API docs at /docs)", file=sys.stderr)
-    if workers > 1:
-        # Each worker process builds its own Assistant from the same settings (environment) and warms it up.
-        uvicorn.run("assistant.api:create_app_from_settings", factory=True, host=host, port=port, workers=workers,
-                    log_level="info")
-        return 0
-    from assistant.api import create_app
-    from assistant.service import Assistant
-
-    assistant = Assistant(settings)
-    assistant.warm_up()
-    uvicorn.run(create_app(assistant), host=host, port=port, log_level="info")
+    run(settings, host, port, workers)
     return 0
 
 
@@ -230,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the API and the web page")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
-    p.add_argument("--workers", type=int, help="server processes (default HTX_WORKERS)")
+    p.add_argument("--workers", type=int, help="server processes (default HTX_WORKERS); chat sessions are shared")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("feedback", help="print readers' đúng/sai verdicts as eval items (JSON lines)")

@@ -14,7 +14,11 @@ HtxError                              code, message, field, file, status   (inge
  │    ├── FileTooLargeError           422 file_too_large
  │    ├── UnsupportedFormatError      422 unsupported_format
  │    ├── NoStructureError            422 no_structure
- │    └── ManifestError               422 bad_manifest
+ │    ├── ManifestError               422 bad_manifest
+ │    ├── LimitExceededError          422 limit_exceeded      pages, clauses, unpacked size, paragraphs, memory or
+ │    │                                                       time over a parse limit (ingest/limits.py)
+ │    ├── DocumentIdClashError        422 document_id_clash   two files whose names give the same document id
+ │    └── ParserCrashError            422 parser_crash        the parser failed in a way no check anticipated
  └── AssistantError                   400 invalid             (field)
       ├── InvalidInputError           422 invalid_input
       │    ├── EmptyQuestionError     422 empty_question
@@ -26,9 +30,7 @@ HtxError                              code, message, field, file, status   (inge
       ├── UnauthorizedError           401 unauthorized
       ├── AdminDisabledError          403 admin_disabled
       ├── NotFoundError               404 not_found
-      │    └── UnknownSessionError    404 unknown_session
-      ├── TooManySessionsError        429 too_many_sessions
-      │    └── SessionLimitError      429 too_many_sessions
+      │    └── UnknownSessionError    404 unknown_session     never existed, expired, or evicted by newer sessions
       └── ConfigurationError          503 bad_configuration   the server's own settings are unusable
            ├── IndexMissingError      503 index_missing
            ├── EmbeddingModelError    503 embedding_model_unavailable  (HTX_EMBED_MODEL)
@@ -47,7 +49,7 @@ from ingest.errors import HtxError, IngestError, LexiconError
 __all__ = [
     "AdminDisabledError", "AssistantError", "BadUploadError", "ConfigurationError", "EmbeddingModelError",
     "EmptyQuestionError", "HtxError", "IndexMissingError", "IngestError", "InvalidInputError", "InvalidSettingError",
-    "InvalidTextError", "NotFoundError", "QuestionTooLongError", "SessionLimitError", "TooManySessionsError",
+    "InvalidTextError", "NotFoundError", "QuestionTooLongError",
     "LexiconError", "RankerFileError", "UnauthorizedError", "UnknownFilterError", "UnknownSessionError",
 ]
 
@@ -109,18 +111,6 @@ class UnknownSessionError(NotFoundError):
     def __init__(self, session_id: str) -> None:
         super().__init__("session_id", "Phiên trò chuyện không tồn tại hoặc đã hết hạn; hãy bắt đầu phiên mới.")
         self.session_id = session_id
-
-
-class TooManySessionsError(AssistantError):
-    status = 429
-    code = "too_many_sessions"
-
-
-class SessionLimitError(TooManySessionsError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            "session_id", f"Máy chủ đang giữ tối đa {limit} phiên trò chuyện; vui lòng thử lại sau ít phút."
-        )
 
 
 # ---- the server's own configuration (503: nothing the caller can fix) ----------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
@@ -105,6 +106,7 @@ class Assistant:
         self._answers = AnswerCache(settings.answer_cache_size)
         self._lock = threading.RLock()
         self._index: IndexHandle | None = None
+        self._checked = time.monotonic()
         self._retriever: HybridSearch | None = None
         self._catalog = Catalog()
         self._composer: Composer | None = None
@@ -116,10 +118,18 @@ class Assistant:
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def load(self) -> Assistant:
-        """Open the current index version and everything derived from it (idempotent)."""
+        """Open the current index version and everything derived from it (idempotent). A newer version written
+        by another process (another API worker's upload, `htx ingest`) is picked up, checked once a second."""
         with self._lock:
             if self._index is None:
                 self._open()
+            elif time.monotonic() - self._checked > 1.0:
+                from assistant.index import read_current
+
+                self._checked = time.monotonic()
+                current = read_current(self.settings)
+                if current is not None and current != self._index.version:
+                    self.reload()
         return self
 
     def _open(self) -> None:
@@ -305,10 +315,12 @@ class Assistant:
         return self._feedback.eval_items()
 
     # ---- index maintenance ----------------------------------------------------------------------
-    def ingest(self, paths: list[Path], progress: bool = False) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: bool = False, staged: dict[Path, Path] | None = None
+               ) -> IngestReport:
+        """`staged`: files whose content still waits elsewhere (uploads); see `assistant.index.ingest_paths`."""
         from assistant.index import ingest_paths
 
-        report = ingest_paths(paths, self.settings, progress=progress)
+        report = ingest_paths(paths, self.settings, progress=progress, staged=staged)
         self.reload()
         return report
 

@@ -52,7 +52,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; CORS is off if empty")
     host: str = Field("127.0.0.1", description="Address `htx serve` binds to")
     port: int = Field(8000, description="Port `htx serve` listens on")
-    workers: int = Field(1, description="Server processes `htx serve` starts (each loads its own models and index)")
+    workers: int = Field(
+        1, description="Server processes `htx serve` starts (each loads its own models and index; chat sessions "
+        "are shared through SQLite)"
+    )
     api_threads: int = Field(
         4, description="Threads per server process for blocking work (answers, documents); requests beyond wait"
     )
@@ -60,11 +63,36 @@ class Settings(BaseSettings):
         None, description="Optional OpenAI-compatible endpoint for answer phrasing; extractive answers if unset"
     )
     generator_model: str = Field("local", description="Model name sent to the generator endpoint")
-
+    # Limits on hostile or merely huge input (see docs/ROBUSTNESS.md).
+    max_pages: int = Field(300, description="Most pages of a PDF accepted as one document")
+    max_clauses: int = Field(5000, description="Most clauses in one document (near-empty floods are refused earlier)")
+    max_unpacked_bytes: int = Field(
+        50_000_000, description="Largest size a .docx may unpack to, or a PDF's compressed streams inflate to"
+    )
+    max_docx_paragraphs: int = Field(50_000, description="Most paragraphs in one .docx, counted before parsing")
+    parse_memory_mb: int = Field(1024, description="Address-space limit (RLIMIT_AS) of the document-parsing subprocess")
+    parse_timeout_seconds: int = Field(300, description="Longest time the parsing subprocess may spend on one file")
+    header_timeout_seconds: float = Field(10, description="Longest a connection may take to send its request headers")
+    body_timeout_seconds: float = Field(15, description="Longest wait for the next chunk of a request body (408 after)")
+    keep_alive_seconds: float = Field(5, description="How long `htx serve` keeps an idle connection open")
+    max_connections: int = Field(
+        1000, description="Connections and requests `htx serve` handles at once; more get 503 at once"
+    )
 
     def model_post_init(self, __context: object) -> None:
         if self.embed_cache is None:
             self.embed_cache = self.data_dir / "embed-cache.sqlite"
+
+    @property
+    def sessions_db(self) -> Path:
+        """Chat sessions, shared by every worker serving this data directory."""
+        return self.data_dir / "sessions.sqlite"
+
+    def parse_limits(self):  # noqa: ANN201 - ingest.limits.ParseLimits, imported here only when needed
+        from ingest.limits import ParseLimits
+
+        return ParseLimits(max_pages=self.max_pages, max_clauses=self.max_clauses,
+                           max_unpacked_bytes=self.max_unpacked_bytes, max_paragraphs=self.max_docx_paragraphs)
 
 
 def load_settings() -> Settings:

@@ -14,12 +14,17 @@ HtxError                      code, message (Vietnamese, for users), field, file
       ├── FileTooLargeError
       ├── UnsupportedFormatError
       ├── NoStructureError
-      └── ManifestError
+      ├── ManifestError
+      ├── LimitExceededError  pages, clauses, unpacked size, paragraphs, memory or time over a parse limit
+      ├── DocumentIdClashError  two files whose names give the same document id
+      └── ParserCrashError    the parser failed in a way no check anticipated
 
 `message` is what the CLI prints and the API returns; str() gives an English line for logs.
 """
 
 from __future__ import annotations
+
+from pathlib import PurePath
 
 
 class HtxError(Exception):
@@ -112,3 +117,43 @@ class ManifestError(IngestError):
     code = "bad_manifest"
     reason = "invalid corpus manifest"
     message_vi = "Tệp manifest.json không hợp lệ"
+
+
+class LimitExceededError(IngestError):
+    """A document that would cost too much to parse or index; `detail_vi` says which limit, in Vietnamese."""
+
+    code = "limit_exceeded"
+    reason = "file exceeds a processing limit"
+    message_vi = "Tệp vượt quá giới hạn xử lý"
+
+    def __init__(self, file: str, detail: str, detail_vi: str) -> None:
+        super().__init__(file, detail)
+        self.detail_vi = detail_vi
+        self.message = f"{self.message_vi}: {file}: {detail_vi}"
+
+
+class DocumentIdClashError(IngestError):
+    code = "document_id_clash"
+    reason = "document id already used by another file"
+    message_vi = "Trùng mã văn bản"
+
+    def __init__(self, file: str, document_id: str, other_file: str) -> None:
+        super().__init__(file, f"id {document_id} already used by {other_file}")
+        self.document_id = document_id
+        self.other_file = other_file
+        self.message = (f"{self.message_vi}: tệp “{file}” cho mã văn bản “{document_id}”, trùng với tệp "
+                        f"“{other_file}” đã có trong kho; hãy đổi tên một trong hai tệp.")
+
+
+class ParserCrashError(IngestError):
+    """The parser failed in a way no check anticipated (a bug, or a library choking on a damaged file)."""
+
+    code = "parser_crash"
+    reason = "unexpected parser error"
+    message_vi = "Không thể nạp tệp"
+
+    def __init__(self, file: str, detail: str = "") -> None:
+        super().__init__(file, detail)
+        # The exception's own text may quote the file's bytes: users get its kind only.
+        kind = detail.split(":", 1)[0]
+        self.message = f"{self.message_vi} {PurePath(file).name}: lỗi khi phân tích văn bản ({kind})."

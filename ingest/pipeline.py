@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from ingest.errors import IngestError, NoStructureError
+from ingest.limits import ParseLimits, check_clauses
 from ingest.markdown import CleanText, clean_markdown, clean_plain
 from ingest.metadata import MANIFEST_NAME, METADATA_FIELDS, Manifest, TextFacts, extract_metadata, find_manifest
 from ingest.models import Clause, Document, ParsedDocument
@@ -56,10 +57,16 @@ def cleaned_source(path: Path, max_bytes: int = 20_000_000) -> str:
     return "\n".join(line for line in clean.lines[start:] if line)
 
 
-def parse_file(path: Path, manifest: Manifest | None = None, max_bytes: int = 20_000_000) -> ParsedDocument:
-    """Parse one file. Without a manifest, the nearest corpus manifest.json above the file is used."""
+def parse_file(path: Path, manifest: Manifest | None = None, max_bytes: int = 20_000_000,
+               limits: ParseLimits | None = None, source_path: Path | None = None) -> ParsedDocument:
+    """Parse one file. Without a manifest, the nearest corpus manifest.json above the file is used.
+
+    `source_path`: read the bytes from there instead, the document keeping `path` as its name (see
+    `ingest.readers.read_lines`).
+    """
     path = Path(path)
-    source = read_lines(path, max_bytes)
+    limits = limits or ParseLimits()
+    source = read_lines(path, max_bytes, limits, source_path)
     document_id = document_id_for(path)
     start = provenance_header_end(source.lines)
     clean = clean_source(source)
@@ -74,6 +81,10 @@ def parse_file(path: Path, manifest: Manifest | None = None, max_bytes: int = 20
     skip = {i for table in tables for i in range(table.first_line, table.last_line + 1)}
     blocks = parse_blocks(clean, skip, start)
     _check_structure(path, blocks, body_text)
+    # Checked before any Clause is built: a flood of 100,000 lines costs seconds here, not an index.
+    captions = [t.caption or "" for t in tables if t.caption_start is not None and t.caption_end is not None]
+    check_clauses(str(path), [b.text for b in blocks] + captions + [r.text for t in tables for r in row_texts(t)],
+                  limits)
 
     clauses = _to_clauses(document_id, blocks, tables, clean)
     manifest = manifest if manifest is not None else find_manifest(path)

@@ -169,6 +169,16 @@ def test_chat_follow_ups_keep_the_topic(client: httpx.Client, documents: dict[st
     assert other["session_id"] != session_id and not other["follow_up"]  # a new session has no previous topic
 
 
+def test_cached_answers_carry_no_session_and_sessions_keep_their_own(client: httpx.Client) -> None:
+    asked = client.post("/ask", json={"question": FAIR}).json()  # cached now, as later /ask calls of it
+    one = client.post("/chat", json={"message": FAIR}).json()
+    two = client.post("/chat", json={"message": FAIR}).json()
+    again = client.post("/ask", json={"question": FAIR}).json()
+    assert asked["session_id"] is None and again["session_id"] is None
+    assert one["session_id"] and two["session_id"] and one["session_id"] != two["session_id"]
+    assert one["answer"] == two["answer"] == asked["answer"] == again["answer"]
+
+
 def test_concurrent_asks_match_sequential_ones(client: httpx.Client) -> None:
     questions = [FAIR, "Sở Tài chính phải làm gì?", "Sáng lập viên thành lập HTX mới ở Quảng Ninh được hỗ trợ gì?",
                  "Hạn chót báo cáo kết quả thực hiện kế hoạch là khi nào?", "Mục tiêu phát triển HTX đến năm 2020?",
@@ -387,13 +397,16 @@ def limited_server(minilm_settings: Settings) -> Iterator[str]:
         yield url
 
 
-def test_too_many_sessions_get_429(limited_server: str) -> None:
+def test_a_full_session_store_takes_newcomers_and_drops_the_idlest(limited_server: str) -> None:
     with httpx.Client(base_url=limited_server, timeout=120) as http:
         first = http.post("/chat", json={"message": FAIR}).json()["session_id"]
-        http.post("/chat", json={"message": FAIR}).raise_for_status()
-        assert_error(http.post("/chat", json={"message": FAIR}), 429, "session_id", "too_many_sessions")
-        # existing sessions keep working
+        second = http.post("/chat", json={"message": FAIR}).json()["session_id"]
         assert http.post("/chat", json={"message": "Còn ở Quảng Ninh thì sao?", "session_id": first}).json()["follow_up"]
+        third = http.post("/chat", json={"message": FAIR})  # the store is full: the idlest (second) makes room
+        assert third.status_code == 200
+        assert_error(http.post("/chat", json={"message": "Còn ở Hòa Bình thì sao?", "session_id": second}), 404,
+                     "session_id", "unknown_session")
+        assert http.post("/chat", json={"message": "Còn ở Hòa Bình thì sao?", "session_id": first}).json()["follow_up"]
 
 
 def test_admin_disabled_without_a_token(limited_server: str) -> None:

@@ -1,14 +1,18 @@
-"""Answer cache of the Assistant: hits, keys (question form, filters, index version), single flight, eviction."""
+"""Answer cache of the Assistant: hits, keys (question form, filters, index version), single flight, eviction,
+and a newer index version made current by another process."""
 
 from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from assistant.models import Answer, Filters
 from assistant.service import AnswerCache, normalize_question
+from assistant.settings import Settings
+from tests.conftest import build_index
 
 
 def _answer(text: str) -> Answer:
@@ -103,3 +107,27 @@ def test_assistant_serves_a_repeated_question_from_the_cache(minilm_assistant) -
     assert again == first and cached < uncached / 5
     filtered = minilm_assistant.ask(question, Filters(province="Lâm Đồng"))
     assert filtered.filters["province"] == "Lâm Đồng" and first.filters["province"] is None
+
+
+@pytest.mark.slow
+def test_a_newer_version_from_another_process_is_never_answered_from_the_old_cache(
+        tmp_path: Path, minilm_settings: Settings) -> None:
+    # minilm_settings first: the session's embedding cache then already holds the seed clauses.
+    from assistant.service import Assistant
+
+    settings = build_index(tmp_path, minilm_settings.embed_model)
+    worker = Assistant(settings).load()  # one API worker, answering from its cache
+    question = "Ai chủ trì tổ chức cho các HTX tham gia Hội chợ xúc tiến thương mại ở Lâm Đồng?"
+    version = worker.index.version
+    before = worker.ask(question)
+    cited = {c.document_id for c in before.citations}
+    assert cited and worker.ask(question) == before
+    # Another process (another worker's upload or delete, `htx ingest`) makes a new version current.
+    other = Assistant(settings)
+    gone = sorted(cited)[0]
+    other.delete_document(gone)
+    time.sleep(1.2)  # workers look for a newer version at most once a second
+    after = worker.ask(question)
+    assert worker.index.version == other.index.version > version
+    assert gone not in {c.document_id for c in after.citations}
+    assert after == other.ask(question)

@@ -1,9 +1,9 @@
 """`create_app(assistant)`: the FastAPI app over one `Assistant`, assembled from the route modules.
 
 Routes are thin: call the Assistant (or the chat sessions), which checks and normalises the input, and return its
-pydantic models. Oversized bodies are refused by `BodyLimit` before any route runs; errors are answered by the
-handlers in responses.py. Endpoints are sync functions, so uvicorn runs them in its thread pool; the Assistant is
-responsible for being safe under that.
+pydantic models. Oversized, slow or unauthenticated bodies are refused by `RequestGuard` (limits.py) before any
+route runs; errors are answered by the handlers in responses.py. Endpoints are sync functions, so uvicorn runs them
+in its thread pool; the Assistant is responsible for being safe under that.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from assistant.api import admin, documents, questions
-from assistant.api.limits import BodyLimit
+from assistant.api.limits import RequestGuard
 from assistant.api.responses import add_error_handlers, with_security_headers
 from assistant.api.shared import Api
 from assistant.errors import AssistantError
+from assistant.uploads import recover
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -43,6 +44,7 @@ def create_app(assistant: Assistant) -> FastAPI:
 
         # Sync routes run in this pool: a few threads keep two cores busy; more would only queue inside them.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
+        recover(settings)  # uploads a killed server left half done
         try:
             assistant.load()  # models and index open once, before the first request
         except AssistantError as err:
@@ -60,7 +62,6 @@ def create_app(assistant: Assistant) -> FastAPI:
             return settings.max_upload_bytes + settings.max_body_bytes  # multipart overhead
         return settings.max_body_bytes
 
-    app.add_middleware(BodyLimit, limit_for=body_limit)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -70,6 +71,10 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         return with_security_headers(await call_next(request), request.url.path)
+
+    # Added last, so it is the outermost layer: refusals happen before any other middleware or route runs.
+    app.add_middleware(RequestGuard, limit_for=body_limit, streamed=lambda path: path.startswith("/admin/ingest"),
+                       admin_token=settings.admin_token, body_timeout=settings.body_timeout_seconds)
 
     add_error_handlers(app)
     for routes in (questions, documents, admin):

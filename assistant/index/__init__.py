@@ -12,24 +12,37 @@ Layout of settings.data_dir:
     embed-cache.sqlite           content-addressed passage vectors shared by all versions (HTX_EMBED_CACHE)
     .ingest.lock                 flock held while an ingest runs
 
+Uploads are parsed and indexed from a staging folder under their final name and moved into place only once the
+version that serves them is current (`ingest_paths(..., staged)`, `place_staged`; assistant/uploads.py).
+
 Modules: `versions` (CURRENT, lock, pruning, the plan of an ingest), `build` (ingest_paths), `vectors` (Chroma),
 `lexical` (BM25 arrays), `search` (IndexHandle: opening a version and searching it).
 """
 
-from assistant.index.build import INDEX_FORMAT, NOT_INDEXED_KINDS, embedding_text, ingest_paths, lexical_text
+from assistant.index.build import (
+    INDEX_FORMAT,
+    NOT_INDEXED_KINDS,
+    embedding_text,
+    ingest_paths,
+    lexical_text,
+    place_staged,
+)
 from assistant.index.search import IndexHandle, open_index
 from assistant.index.vectors import metadata_filters, remote_collection_name
-from assistant.index.versions import read_current
+from assistant.index.versions import fingerprint, read_current, served_hashes
 
 __all__ = [
     "INDEX_FORMAT",
     "NOT_INDEXED_KINDS",
     "IndexHandle",
     "embedding_text",
+    "fingerprint",
     "ingest_paths",
     "lexical_text",
     "metadata_filters",
     "open_index",
+    "place_staged",
     "read_current",
     "remote_collection_name",
+    "served_hashes",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 import time
@@ -82,16 +83,38 @@ def document_terms(parsed: ParsedDocument) -> tuple[int, dict[str, int]]:
     return len(parsed.clauses), dict(counts)
 
 
-def ingest_paths(paths: list[Path], settings: Settings, progress: bool = True) -> IngestReport:
-    """Bring the index in line with the given files and folders (see assistant/index/__init__.py)."""
+def ingest_paths(paths: list[Path], settings: Settings, progress: bool = True,
+                 staged: dict[Path, Path] | None = None) -> IngestReport:
+    """Bring the index in line with the given files and folders (see assistant/index/__init__.py).
+
+    `staged` maps files that do not hold their content yet to where it waits (uploads): they are parsed and
+    indexed under their final name, and each one that ingested is moved into place only after the new version
+    is current; one that failed is never moved. `place_staged` finishes the move after a crash in between.
+    """
     started = time.perf_counter()
+    sources = {Path(final).resolve(): Path(source) for final, source in (staged or {}).items()}
     with ingest_lock(settings):
-        report = _ingest_locked(paths, settings, progress)
+        report = _ingest_locked(paths, settings, progress, sources)
+        failed = {f.file for f in report.failed}
+        place_staged({final: source for final, source in sources.items() if str(final) not in failed})
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> IngestReport:
+def place_staged(staged: dict[Path, Path]) -> None:
+    """Move staged files to their final names, each atomically (a half-copied file only ever has a hidden name,
+    which ingests skip)."""
+    for final, source in staged.items():
+        if not source.is_file():
+            continue
+        part = final.with_name(f".{final.name}.part")
+        shutil.copyfile(source, part)
+        os.replace(part, final)
+        source.unlink()
+
+
+def _ingest_locked(paths: list[Path], settings: Settings, progress: bool, sources: dict[Path, Path]
+                   ) -> IngestReport:
     current = read_current(settings)
     old_dir = version_dir(settings, current) if current is not None else None
     old: Store | None = None
@@ -102,7 +125,7 @@ def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> Ing
             old.get_meta("format") == INDEX_FORMAT
         )
         files, roots = collect_files(paths)
-        todo = plan(files, roots, old, reuse)
+        todo = plan(files, roots, old, reuse, sources)
         report = IngestReport()
         if old is not None and not todo.to_parse and not todo.removed:
             report.unchanged = sorted(set(todo.unchanged.values()))
@@ -116,7 +139,7 @@ def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> Ing
         new_dir = version_dir(settings, version)
         shutil.rmtree(new_dir, ignore_errors=True)
         new_dir.mkdir(parents=True)
-        _build_version(settings, version, new_dir, old, todo, report, progress)
+        _build_version(settings, version, new_dir, old, todo, report, progress, sources)
     finally:
         if old is not None:
             old.close()
@@ -125,15 +148,28 @@ def _ingest_locked(paths: list[Path], settings: Settings, progress: bool) -> Ing
     return report
 
 
-def _parse(files: list[Path], max_bytes: int) -> Iterator[tuple[Path, ParsedDocument | Exception]]:
-    from ingest.pipeline import parse_file
+def _parse(files: list[Path], settings: Settings, sources: dict[Path, Path]
+           ) -> Iterator[tuple[Path, ParsedDocument | Exception]]:
+    """Parse in a subprocess under memory and time limits (ingest.isolate): a hostile file fails alone."""
+    from ingest.isolate import ParseWorker
 
-    for file in files:
-        try:
-            # No manifest passed: the parser uses the nearest corpus manifest.json above each file.
-            yield file, parse_file(file, None, max_bytes)
-        except Exception as error:  # noqa: BLE001 - every failure is reported per file, never fatal
-            yield file, error
+    with ParseWorker(settings.parse_limits(), settings.max_upload_bytes, settings.parse_memory_mb,
+                     settings.parse_timeout_seconds) as worker:
+        for file in files:
+            try:
+                # No manifest passed: the parser uses the nearest corpus manifest.json above each file.
+                yield file, worker.parse(file, sources.get(file))
+            except Exception as error:  # noqa: BLE001 - every failure is reported per file, never fatal
+                yield file, error
+
+
+def shown_path(path: str | Path, corpus_dir: Path) -> str:
+    """A source path as users may see it: relative to the corpus folder, else the file name alone."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(corpus_dir.resolve()))
+    except ValueError:
+        return path.name
 
 
 def _failure(file: Path, error: Exception) -> IngestFailure:
@@ -192,11 +228,12 @@ class _BackgroundEmbedder:
 
 def _build_version(
     settings: Settings, version: int, new_dir: Path, old: Store | None, todo: Plan, report: IngestReport,
-    progress: bool,
+    progress: bool, sources: dict[Path, Path],
 ) -> None:
     from tqdm import tqdm
 
     from assistant.embedding import get_encoder
+    from ingest.errors import DocumentIdClashError
     from ingest.facts import extract_facts
     from ingest.segment import lexical_tokens
 
@@ -218,14 +255,18 @@ def _build_version(
     embedder = _BackgroundEmbedder(encoder, cache, clauses_bar)
     tokens_of: dict[str, list[str]] = {}  # repeated clause texts (boilerplate, copies) are segmented once
     try:
-        for file, result in _parse(todo.to_parse, settings.max_upload_bytes):
+        for file, result in _parse(todo.to_parse, settings, sources):
             files_bar.update(1)
             key = str(file)
             previous_id = old_docs.get(key)
-            if isinstance(result, Exception) or store.get_document(result.document.id) is not None:
-                error = result if isinstance(result, Exception) else ValueError(
-                    f"document id {result.document.id} already used by another file")
-                failure = _failure(file, error)
+            if isinstance(result, Exception):
+                problem: Exception | None = result
+            else:
+                holder = store.get_document(result.document.id)
+                problem = None if holder is None else DocumentIdClashError(
+                    str(file), holder.id, shown_path(holder.source_file, settings.corpus_dir))
+            if problem is not None:
+                failure = _failure(file, problem)
                 report.failed.append(failure)
                 if key in todo.hashes:
                     store.set_failure(key, todo.hashes[key], failure.reason, failure.message)
@@ -234,6 +275,7 @@ def _build_version(
                     report.unchanged.append(previous_id)
                     report.removed = [d for d in report.removed if d != previous_id]
                 continue
+            assert not isinstance(result, Exception)
             parsed = result
             try:
                 facts = extract_facts(parsed)

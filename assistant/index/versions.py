@@ -94,13 +94,27 @@ def prune(settings: Settings, keep: set[int]) -> None:
             drop_remote_collection(settings, int(entry.name))
 
 
+def served_hashes(settings: Settings) -> dict[str, str]:
+    """Source path -> fingerprint of every file the current index version serves."""
+    current = read_current(settings)
+    path = version_dir(settings, current) / "store.sqlite" if current is not None else None
+    if path is None or not path.is_file():
+        return {}
+    store = Store(path, readonly=True)
+    try:
+        return store.file_hashes()
+    finally:
+        store.close()
+
+
 # ---- what to do -----------------------------------------------------------------------------------------------
-def fingerprint(path: Path) -> str:
-    """sha256 of the file, plus its manifest entry: editing manifest.json must re-parse the file it describes."""
+def fingerprint(path: Path, source: Path | None = None) -> str:
+    """sha256 of the file, plus its manifest entry: editing manifest.json must re-parse the file it describes.
+    `source`: where the bytes are now, if not at `path` yet (a staged upload)."""
     from ingest.metadata import find_manifest
 
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open(source or path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     entry = find_manifest(path).for_file(path)
@@ -140,8 +154,11 @@ class Plan:
     known_failures: list[IngestFailure]  # unchanged files that already failed last time
 
 
-def plan(files: list[Path], roots: list[Path], old: Store | None, reuse: bool) -> Plan:
-    """Compare the files with what version `old` indexed: carry forward, parse again, or drop."""
+def plan(files: list[Path], roots: list[Path], old: Store | None, reuse: bool,
+         sources: dict[Path, Path] | None = None) -> Plan:
+    """Compare the files with what version `old` indexed: carry forward, parse again, or drop. `sources` maps
+    staged files (uploads not yet in place) to where their bytes are."""
+    sources = sources or {}
     hashes: dict[str, str] = {}
     old_hashes = old.file_hashes() if old else {}
     old_docs = old.file_documents() if old else {}
@@ -152,7 +169,7 @@ def plan(files: list[Path], roots: list[Path], old: Store | None, reuse: bool) -
     for file in files:
         key = str(file)
         try:
-            hashes[key] = fingerprint(file)
+            hashes[key] = fingerprint(file, sources.get(file))
         except OSError:
             to_parse.append(file)  # parse_file reports the reason
             continue

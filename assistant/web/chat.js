@@ -188,6 +188,9 @@ export function newConversation() {
 let currentFilters = () => null;
 export function setFilterSource(fn) { currentFilters = fn; }
 
+const SESSION_RESTARTED = "Cuộc trò chuyện trước đã hết hạn trên máy chủ nên một cuộc trò chuyện mới đã được bắt đầu; "
+  + "câu hỏi dưới đây được hiểu như câu hỏi đầu tiên, không theo các câu trước.";
+
 export async function ask(message) {
   const conversation = $("conversation");
   const button = $("ask-button");
@@ -202,9 +205,12 @@ export async function ask(message) {
       answer = await api("/chat", { method: "POST", body: JSON.stringify(body) });
     } catch (error) {
       if (error.code !== "unknown_session") throw error;
-      state.sessionId = null; // the session expired on the server: start a new one transparently
+      // The server no longer has this conversation (idle too long, or pushed out by newer ones): start a new
+      // one and say so, since this message is now read without the turns before it.
+      state.sessionId = null;
       delete body.session_id;
       answer = await api("/chat", { method: "POST", body: JSON.stringify(body) });
+      conversation.append(el("li", { class: "notice", role: "status", text: SESSION_RESTARTED }));
     }
     state.sessionId = answer.session_id;
     const turn = { message, filters: filters || {}, answer };
