@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from assistant.answer import check_extractive
+from assistant.compose import check_extractive
 from assistant.models import Answer
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import validation
-from assistant.answer import Composer
 from assistant.answering.spans import answer_holder
+from assistant.compose import Composer
 from assistant.coverage import Coverage, coverage, coverage_sentence
 from assistant.errors import EmbeddingModelError
 from assistant.feedback import EvalItem, FeedbackIn, FeedbackRecord, FeedbackStore, feedback_path

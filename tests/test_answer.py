@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import check_extractive
+from assistant.compose import check_extractive
 from assistant.models import Answer, Filters
 from assistant.service import Assistant
 

@@ -1,0 +1,60 @@
+"""Numbered citations and the answer text around them."""
+
+from __future__ import annotations
+
+from assistant.compose.corpus import Evidence
+from assistant.labels import human_labels
+from assistant.models import Answer, Citation, QueryAnalysis
+from ingest.models import Document, Fact
+
+EXCERPT_CHARS = 320
+
+
+class AnswerBuilder:
+    """Collects the citations of one answer; citing a clause twice gives the same [n]."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+
+    def cite(self, ev: Evidence) -> int:
+        for c in self.citations:
+            if c.clause_id == ev.clause.id:
+                return c.n
+        cited = citation(len(self.citations) + 1, ev)
+        self.citations.append(cited)
+        return cited.n
+
+    def answer(self, analysis: QueryAnalysis, sentences: list[str], found: bool, facts: list[Fact]) -> Answer:
+        body = "\n".join(sentences)
+        # Clauses the sentences name but do not quote are quoted once, briefly, so the answer can be checked
+        # without opening them; the list of sources itself is shown by the page (and printed by the CLI).
+        quoted = "\n".join(f"[{c.n}] “{shorten(c.text, EXCERPT_CHARS)}”" for c in self.citations
+                           if shorten(c.text, EXCERPT_CHARS).rstrip(" …") not in body)
+        text = body + ("\n\nTrích dẫn:\n" + quoted if quoted else "")
+        return Answer(question=analysis.question, answer=text, found=found, intent=analysis.intent,
+                      citations=self.citations, facts=facts)
+
+
+def citation(n: int, ev: Evidence) -> Citation:
+    return Citation(
+        n=n, clause_id=ev.clause.id, document_id=ev.document.id, document_title=ev.document.title,
+        document_number=ev.document.number, path=ev.clause.path, headings=ev.clause.headings, text=ev.clause.text,
+        line_start=ev.clause.line_start, line_end=ev.clause.line_end, score=round(ev.score, 6),
+        **human_labels(ev.document, ev.clause),
+    )
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def group_by_document(items: list[Evidence]) -> list[tuple[Document, list[Evidence]]]:
+    """Evidence grouped under its document, documents and items in first-seen order."""
+    groups: dict[str, tuple[Document, list[Evidence]]] = {}
+    for ev in items:
+        groups.setdefault(ev.document.id, (ev.document, []))[1].append(ev)
+    return list(groups.values())

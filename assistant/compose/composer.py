@@ -1,0 +1,137 @@
+"""The Composer: ranks the retrieved clauses, decides with the fitted ranker whether they answer at all, and
+hands the ones that do to the writer of the asked kind of answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.answering.evidence import build_candidates
+from assistant.answering.features import Candidate, compute_features
+from assistant.answering.ranker import Ranker, default_ranker
+from assistant.answering.spans import SPAN_TYPES
+from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, clause_context, evidence_of, is_plan
+from assistant.compose.listing import listing
+from assistant.compose.metadata import metadata_answer
+from assistant.compose.plans import deadline, responsible, target, tasks
+from assistant.compose.refusal import not_found
+from assistant.compose.typed import typed_answer
+from assistant.models import Answer, Hit, Intent, QueryAnalysis
+from assistant.relevance import TermWeights
+
+# How many of the best-ranked candidates an answer is built from (a display choice: the ranker decides
+# whether there is an answer at all).
+EVIDENCE_CANDIDATES = 4
+
+Writer = Callable[[Corpus, QueryAnalysis, list[Evidence], list[Evidence]], Answer]
+WRITERS: dict[Intent, Writer] = {
+    "responsible": responsible,
+    "deadline": deadline,
+    "target": target,
+    "support": listing,
+    "tasks": tasks,
+    "general": listing,
+}
+
+
+class Composer:
+    """Turns ranked clauses into an Answer. Stateless apart from the corpus term weights."""
+
+    def __init__(self, store: EvidenceStore, weights: TermWeights, ranker: Ranker | None = None,
+                 coverage: str = "") -> None:
+        self.corpus = Corpus(store, weights, coverage)
+        self._ranker = ranker
+
+    @property
+    def ranker(self) -> Ranker:
+        if self._ranker is None:
+            self._ranker = default_ranker()  # read on first answer, so `make fit-ranker` can run without one
+        return self._ranker
+
+    def rank(self, analysis: QueryAnalysis, hits: list[Hit]) -> list[Candidate]:
+        """Candidates read with their structure, scored by the fitted ranker, best first."""
+        candidates = build_candidates(self.corpus.store, hits)
+        compute_features(analysis, candidates, self.corpus.weights)
+        for candidate in candidates:
+            candidate.probability = self.ranker.probability(candidate)
+        return sorted(candidates, key=lambda c: (-c.probability, c.position))
+
+    def compose(self, analysis: QueryAnalysis, hits: list[Hit]) -> Answer:
+        if analysis.unknown_places:
+            places = ", ".join(analysis.unknown_places)
+            return not_found(self.corpus, analysis,
+                             f"Không tìm thấy văn bản nào về {places} trong các văn bản hiện có.", [])
+        ranked = self.rank(analysis, hits)
+        evidence = self._with_facts([evidence_of(c) for c in ranked])
+        if analysis.asks_about:
+            return metadata_answer(self.corpus, analysis, evidence)
+        confidence = ranked[0].probability if ranked else 0.0
+        if analysis.intent == "tasks" and analysis.agencies:
+            # "What must <agency> do?" is answered from the table of assigned tasks, not from ranked clauses:
+            # the agency either has tasks in the documents or it does not (then `tasks` refuses).
+            answer = tasks(self.corpus, analysis, evidence[:EVIDENCE_CANDIDATES], evidence)
+            answer.confidence = 1.0 if answer.found else confidence
+            return answer
+        relevant = evidence[:EVIDENCE_CANDIDATES] if confidence >= self.ranker.threshold else []
+        if analysis.years and relevant:
+            relevant = [e for e in relevant if mentions_year(self.corpus.store, e, analysis.years)]
+            if not relevant:
+                years = ", ".join(str(y) for y in analysis.years)
+                return not_found(self.corpus, analysis,
+                                 f"Không tìm thấy thông tin cho năm {years} trong các văn bản hiện có.", evidence)
+        if not relevant:
+            return not_found(self.corpus, analysis,
+                             "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có.",
+                             evidence, confidence)
+        answer = self._write(analysis, ranked, relevant, evidence)
+        answer.confidence = confidence
+        return answer
+
+    def _with_facts(self, evidence: list[Evidence]) -> list[Evidence]:
+        """The evidence with the facts extracted from each clause, read in one query."""
+        facts = self.corpus.store.facts(clause_ids=[e.clause.id for e in evidence]) if evidence else []
+        for ev in evidence:
+            ev.facts = [f for f in facts if f.clause_id == ev.clause.id]
+        return evidence
+
+    def _write(self, analysis: QueryAnalysis, ranked: list[Candidate], relevant: list[Evidence],
+               evidence: list[Evidence]) -> Answer:
+        if analysis.answer_type in SPAN_TYPES and not is_plan(relevant[0].document):
+            # Laws, decrees, circulars and articles state figures and bodies in their sentences: the span of
+            # the asked type is the answer, and a clause without one cannot answer (no fallback below).
+            by_id = {c.clause.id: c for c in ranked}
+            return typed_answer(self.corpus, analysis, [by_id[x.clause.id] for x in relevant], evidence)
+        answer = WRITERS[analysis.intent](self.corpus, analysis, relevant, evidence)
+        if not answer.found:
+            # The ranker found the clauses that answer, but not in the form the intent expects (no target
+            # figure, no agency named): the clauses themselves are the answer.
+            answer = listing(self.corpus, analysis, relevant, evidence)
+        return answer
+
+
+_YEAR_RANGE_RE = re.compile(r"(20\d\d)\s*[-–]\s*(20\d\d)")
+
+
+def mentions_year(store: EvidenceStore, ev: Evidence, years: list[int]) -> bool:
+    """Whether the clause, its headings, its enclosing items or its document's title name an asked year, alone
+    or inside a period ("2021-2025")."""
+    text = " ".join([ev.document.title or "", clause_context(ev), parent_texts(store, ev)])
+    for year in years:
+        if str(year) in text:
+            return True
+        if any(int(a) <= year <= int(b) for a, b in _YEAR_RANGE_RE.findall(text)):
+            return True
+    return False
+
+
+def parent_texts(store: EvidenceStore, ev: Evidence, depth: int = 3) -> str:
+    """Text of the enclosing items (a bullet's lead-in often carries the year: "chỉ tiêu đến năm 2020:")."""
+    texts: list[str] = []
+    parent_id = ev.clause.parent_id
+    while parent_id and len(texts) < depth:
+        parent = store.get_clause(parent_id)
+        if parent is None:
+            break
+        texts.append(parent.text)
+        parent_id = parent.parent_id
+    return " ".join(texts)

@@ -1,0 +1,55 @@
+"""The clauses themselves as the answer: support measures and general questions, and the fallback of every
+intent whose expected form (an agency, a deadline, a figure) the relevant clauses do not take."""
+
+from __future__ import annotations
+
+from assistant.compose.builder import AnswerBuilder, group_by_document, shorten
+from assistant.compose.corpus import Corpus, Evidence
+from assistant.labels import citation_label
+from assistant.models import Answer, QueryAnalysis
+from ingest.lexicon import lexicon
+
+MAX_CITATIONS = 6
+UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
+
+
+def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
+    """The best clauses, widened to their siblings under a shared heading when the best clause is one item of a
+    list (a support programme, a task list)."""
+    chosen = _chosen(corpus, analysis, relevant)
+    top = relevant[0]
+    builder = AnswerBuilder()
+    sentences = []
+    for doc, items in group_by_document(chosen):
+        lead = f"Theo {citation_label(doc, items[0].clause)}:"
+        parts = [f"{shorten(ev.clause.text, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
+        sentences.append(lead + " " + "; ".join(parts) + ".")
+    facts = [f for ev in chosen for f in ev.facts]
+    return builder.answer(analysis, sentences, found=True, facts=facts)
+
+
+def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -> list[Evidence]:
+    """The best clause, its siblings (or its items, for a heading), then the other relevant clauses."""
+    top = relevant[0]
+    chosen: list[Evidence] = [top]
+    if top.clause.kind == "heading":
+        # A bare section heading ("2.5. Sở Tài chính:") answers through its items.
+        related = corpus.store.children(top.clause.id)
+    elif top.clause.parent_id and top.clause.kind in {"bullet", "paragraph"}:
+        related = corpus.store.children(top.clause.parent_id)
+    else:
+        related = []
+    for sib in related:
+        if sib.id != top.clause.id and sib.kind not in UNCITABLE_KINDS and len(chosen) < 5:
+            chosen.append(Evidence(sib, top.document, top.score, top.coverage))
+    if len(analysis.provinces) > 1:
+        # Several provinces asked: the best clause of every other document comes before more of the first.
+        for ev in relevant[1:]:
+            if all(ev.document.id != c.document.id for c in chosen):
+                chosen.append(ev)
+    for ev in relevant[1:]:
+        if len(chosen) >= MAX_CITATIONS:
+            break
+        if all(ev.clause.id != c.clause.id for c in chosen):
+            chosen.append(ev)
+    return chosen
