@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answering.ranker import Ranker
 from assistant.settings import Settings
+from eval import fit_ranker
 from eval.fit_ranker import (
     DEV_FILES,
     FEATURE_NAMES,
@@ -102,8 +103,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", choices=["logistic", "boosted"], default="logistic")
+    parser.add_argument("--wrong-answer-cost", type=float, help="override fit_ranker.WRONG_ANSWER_COST")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.wrong_answer_cost is not None:
+        fit_ranker.WRONG_ANSWER_COST = args.wrong_answer_cost
     for name, t in cross_validate(Settings(), args.folds, args.seed, args.model).items():
         accuracy = (t["right"] + t["refused_right"]) / t["n"]
         print(f"{name:20s} n={t['n']:4d} accuracy={accuracy:.3f} confidently_wrong={t['wrong'] / t['n']:.3f}")
