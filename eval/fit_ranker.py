@@ -21,8 +21,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from assistant.answering.candidate import Candidate
 from assistant.answering.evidence import build_candidates
-from assistant.answering.features import FEATURE_NAMES, Candidate, compute_features, vector
+from assistant.answering.features import FEATURE_NAMES, compute_features, vector
 from assistant.answering.ranker import DEFAULT_RANKER_PATH, Ranker
 from assistant.settings import Settings
 from eval import metrics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from assistant.answering.features import MAX_CHILDREN_CHARS, Candidate
+from assistant.answering.candidate import MAX_CHILDREN_CHARS, Candidate
 from assistant.models import Hit
 from ingest.lexicon import lexicon
 from ingest.models import Clause, Document

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.answering.candidate import Candidate
 from assistant.answering.spans import SPAN_TYPES, find_spans
-from assistant.models import Hit, QueryAnalysis
+from assistant.models import QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import fold_words, lexicon
-from ingest.models import Clause, Document
-
-MAX_CHILDREN_CHARS = 1500
+from ingest.models import Clause
 
 FEATURE_NAMES: tuple[str, ...] = (
     "syllable_coverage",  # IDF share of the question's content syllables found in the candidate with context
@@ -40,20 +38,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "is_heading",  # the clause is a heading / lead-in
     "text_length",  # log of the clause's length
 )
-
-
-@dataclass
-class Candidate:
-    """One retrieved clause with its structural context and features."""
-
-    clause: Clause
-    document: Document
-    hit: Hit
-    position: int
-    context: str  # headings + clause + points below: what coverage, spans and quotes are read from
-    children: list[Clause] = field(default_factory=list)
-    features: dict[str, float] = field(default_factory=dict)
-    probability: float = 0.0
 
 
 def question_words(analysis: QueryAnalysis) -> list[str]:

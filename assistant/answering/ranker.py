@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answering.features import FEATURE_NAMES, Candidate
+from assistant.answering.candidate import Candidate
+from assistant.answering.features import FEATURE_NAMES
 from assistant.errors import RankerFileError
 
 DEFAULT_RANKER_PATH = Path(__file__).resolve().parent / "ranker.json"

@@ -18,7 +18,7 @@ from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from assistant.answering.features import Candidate
+    from assistant.answering.candidate import Candidate
     from assistant.models import QueryAnalysis
 
 AnswerType = Literal[

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.answering.candidate import Candidate
 from assistant.answering.evidence import build_candidates
-from assistant.answering.features import Candidate, compute_features
+from assistant.answering.features import compute_features
 from assistant.answering.ranker import Ranker, default_ranker
 from assistant.answering.spans import SPAN_TYPES
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, clause_context, evidence_of, is_plan

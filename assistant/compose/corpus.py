@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from assistant.answering.features import Candidate
+from assistant.answering.candidate import Candidate
 from assistant.relevance import TermWeights
 from ingest.lexicon import lexicon
 from ingest.models import Clause, Document, Fact

@@ -3,7 +3,8 @@ first, then the sentence that carries it, quoted from the clause whose own text 
 
 from __future__ import annotations
 
-from assistant.answering.features import Candidate, question_words
+from assistant.answering.candidate import Candidate
+from assistant.answering.features import question_words
 from assistant.answering.spans import best_span
 from assistant.compose.builder import AnswerBuilder, shorten
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, evidence_of

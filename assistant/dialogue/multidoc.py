@@ -17,8 +17,8 @@ from assistant.models import Answer, Citation, QueryAnalysis
 from ingest.lexicon import contains_phrase, lexicon
 
 if TYPE_CHECKING:
+    from assistant.dialogue.source import AnswerSource
     from assistant.query import Catalog
-    from assistant.service import Assistant
 
 ROW_LINES = 2  # content lines of a row's own answer kept in the grouped answer
 _MARK_RE = re.compile(r"\[(\d+)\]")
@@ -72,7 +72,7 @@ def _in_order(analysis: QueryAnalysis) -> list[str]:
     return [p for p in read(analysis).places() if p in analysis.provinces]
 
 
-def _row_analysis(assistant: Assistant, analysis: QueryAnalysis, row: Row) -> QueryAnalysis:
+def _row_analysis(assistant: AnswerSource, analysis: QueryAnalysis, row: Row) -> QueryAnalysis:
     """The question for one row: the same question with only this province (swapped in where the question
     names its provinces) or restricted to this document."""
     if row.kind == "document":
@@ -89,7 +89,7 @@ def _row_analysis(assistant: Assistant, analysis: QueryAnalysis, row: Row) -> Qu
                                            "document_ids": list(analysis.document_ids)})
 
 
-def _row_label(assistant: Assistant, row: Row) -> str:
+def _row_label(assistant: AnswerSource, row: Row) -> str:
     if row.kind == "province":
         return row.value
     doc = assistant.store.get_document(row.value)
@@ -105,13 +105,13 @@ def document_name(doc) -> str:  # noqa: ANN001 - ingest.models.Document
     return f"{kind} “{title[:80]}{'…' if len(title) > 80 else ''}”"
 
 
-def _documents_of(assistant: Assistant, row: Row) -> list[str]:
+def _documents_of(assistant: AnswerSource, row: Row) -> list[str]:
     if row.kind == "document":
         return []
     return [document_name(d) for d in assistant.catalog.documents if d.province == row.value]
 
 
-def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | None:
+def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer | None:
     """One answer with a row per province or document, or None when the question is not a grouped one."""
     scope = scope_of(analysis, assistant.catalog)
     if scope is None:
@@ -156,7 +156,7 @@ def grouped_answer(assistant: Assistant, analysis: QueryAnalysis) -> Answer | No
                   citations=citations, facts=facts)
 
 
-def _names_the_topic(assistant: Assistant, analysis: QueryAnalysis, answer: Answer) -> bool:
+def _names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
     """In a comparison, a document addresses the question only if its cited clauses name the question's rarest
     word (its topic: "du lịch", "nước sạch"); a row answered from generic clauses would claim what the document
     does not say."""
@@ -170,9 +170,9 @@ def _names_the_topic(assistant: Assistant, analysis: QueryAnalysis, answer: Answ
     return any(rarest in term_set(" ".join([c.text, *c.headings])) for c in answer.citations)
 
 
-def _answer_row(assistant: Assistant, analysis: QueryAnalysis) -> Answer:
+def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer:
     """One row's answer; a row about an agency is not answered by clauses about other agencies only."""
-    from assistant.dialogue.thread import about_asked_agencies
+    from assistant.dialogue.narrow import about_asked_agencies
 
     hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
     return assistant.answer(analysis, hits)

@@ -15,11 +15,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.dialogue.narrow import about_asked_agencies, prefer_answer_type
 from assistant.dialogue.state import DialogueState
-from assistant.models import Answer, Hit, QueryAnalysis
+from assistant.models import Answer, QueryAnalysis
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.dialogue.source import AnswerSource
 
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 
@@ -33,7 +34,7 @@ def unit_of(path: str) -> str:
     return parts[0]
 
 
-def near_clause_ids(assistant: Assistant, clause_ids: Sequence[str], document_ids: Sequence[str] | None = None,
+def near_clause_ids(assistant: AnswerSource, clause_ids: Sequence[str], document_ids: Sequence[str] | None = None,
                     following: int | None = None) -> list[str]:
     """Clauses in the units of `clause_ids`, the unit before each (a procedure's general rule often precedes
     its steps: where a file is sent, before what it contains) and the `following` units after each, in
@@ -55,7 +56,7 @@ def near_clause_ids(assistant: Assistant, clause_ids: Sequence[str], document_id
     return near
 
 
-def thread_documents(state: DialogueState, analysis: QueryAnalysis, assistant: Assistant) -> list[str]:
+def thread_documents(state: DialogueState, analysis: QueryAnalysis, assistant: AnswerSource) -> list[str]:
     """The thread's documents that still fit the question: of a named province, or named themselves."""
     documents = list(state.document_ids)
     if analysis.document_ids:
@@ -66,7 +67,7 @@ def thread_documents(state: DialogueState, analysis: QueryAnalysis, assistant: A
     return documents
 
 
-def thread_words(assistant: Assistant, state: DialogueState | None) -> frozenset[str]:
+def thread_words(assistant: AnswerSource, state: DialogueState | None) -> frozenset[str]:
     """Folded words of the clauses near those that answered the previous turn (headings included)."""
     from assistant.relevance import terms
 
@@ -76,36 +77,7 @@ def thread_words(assistant: Assistant, state: DialogueState | None) -> frozenset
     return frozenset(t for c in clauses for t in terms(" ".join([*c.headings, c.text])))
 
 
-def prefer_answer_type(assistant: Assistant, analysis: QueryAnalysis, hits: list[Hit]) -> list[Hit]:
-    """Clauses holding a span of the expected kind (a duration for "bao lâu", a body for "nộp ở đâu") first,
-    each group in retrieval order."""
-    from assistant.answering.spans import SPAN_TYPES, find_spans
-
-    if analysis.answer_type not in SPAN_TYPES or not hits:
-        return hits
-    texts = {c.id: c.text for c in assistant.store.get_clauses([h.clause_id for h in hits])}
-    return sorted(hits, key=lambda h: not find_spans(texts.get(h.clause_id, ""), analysis.answer_type))
-
-
-def about_asked_agencies(assistant: Assistant, analysis: QueryAnalysis, hits: list[Hit]) -> list[Hit]:
-    """When the question names agencies, the thread's clauses about other agencies only are no evidence
-    (after a question about one Sở, "Thế còn Sở Công Thương?" is not answered by that Sở's clause)."""
-    from ingest.agencies import find_agencies
-
-    if not analysis.agencies or not hits:
-        return hits
-    asked = set(analysis.agencies)
-    clauses = {c.id: c for c in assistant.store.get_clauses([h.clause_id for h in hits])}
-    kept = []
-    for hit in hits:
-        clause = clauses.get(hit.clause_id)
-        named = {m.canonical for m in find_agencies(" ".join([*clause.headings, clause.text]))} if clause else set()
-        if named & asked or not named:
-            kept.append(hit)
-    return kept
-
-
-def answer_in_thread(assistant: Assistant, analysis: QueryAnalysis, state: DialogueState,
+def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: DialogueState,
                      inherited_years: bool = False) -> Answer:
     """Answer a follow-up from the thread's evidence first, then from the whole corpus.
 

@@ -13,7 +13,7 @@ from assistant.dialogue.thread import answer_in_thread, thread_words
 from assistant.models import Answer, Filters, QueryAnalysis
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.dialogue.source import AnswerSource
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class TurnResult:
     answer: Answer
 
 
-def answer_turn(assistant: Assistant, message: str, previous: DialogueState | None,
+def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState | None,
                 filters: Filters | None = None) -> TurnResult:
     analysis = assistant.analyze(message, filters)
     names = {d.id: document_name(d) for d in assistant.catalog.documents}
@@ -43,7 +43,7 @@ def answer_turn(assistant: Assistant, message: str, previous: DialogueState | No
     return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
 
 
-def _ask(assistant: Assistant, analysis: QueryAnalysis, resolution: Resolution, previous: DialogueState | None,
+def _ask(assistant: AnswerSource, analysis: QueryAnalysis, resolution: Resolution, previous: DialogueState | None,
          filters: Filters | None) -> tuple[QueryAnalysis, Answer]:
     if not resolution.follow_up or previous is None:
         return analysis, assistant.answer(analysis)

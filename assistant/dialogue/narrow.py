@@ -1,0 +1,40 @@
+"""Narrowing a turn's hits: to clauses about the agencies the question names, and clauses that state the asked
+kind of answer first. Used by follow-ups (thread.py) and by the rows of grouped answers (multidoc.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.models import Hit, QueryAnalysis
+
+if TYPE_CHECKING:
+    from assistant.dialogue.source import AnswerSource
+
+
+def prefer_answer_type(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[Hit]) -> list[Hit]:
+    """Clauses holding a span of the expected kind (a duration for "bao lâu", a body for "nộp ở đâu") first,
+    each group in retrieval order."""
+    from assistant.answering.spans import SPAN_TYPES, find_spans
+
+    if analysis.answer_type not in SPAN_TYPES or not hits:
+        return hits
+    texts = {c.id: c.text for c in assistant.store.get_clauses([h.clause_id for h in hits])}
+    return sorted(hits, key=lambda h: not find_spans(texts.get(h.clause_id, ""), analysis.answer_type))
+
+
+def about_asked_agencies(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[Hit]) -> list[Hit]:
+    """When the question names agencies, the thread's clauses about other agencies only are no evidence
+    (after a question about one Sở, "Thế còn Sở Công Thương?" is not answered by that Sở's clause)."""
+    from ingest.agencies import find_agencies
+
+    if not analysis.agencies or not hits:
+        return hits
+    asked = set(analysis.agencies)
+    clauses = {c.id: c for c in assistant.store.get_clauses([h.clause_id for h in hits])}
+    kept = []
+    for hit in hits:
+        clause = clauses.get(hit.clause_id)
+        named = {m.canonical for m in find_agencies(" ".join([*clause.headings, clause.text]))} if clause else set()
+        if named & asked or not named:
+            kept.append(hit)
+    return kept
