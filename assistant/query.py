@@ -51,7 +51,7 @@ class Catalog:
         by type alone when the corpus holds one document of that type ("Luật HTX")."""
         type_words = lexicon().documents.type_words
         words = "|".join(re.escape(w) for w in sorted(type_words, key=len, reverse=True))
-        out: list[str] = []
+        found: list[tuple[int, str]] = []  # (where the question names it, document id)
         for m in re.finditer(rf"(?<![a-z0-9])({words})\s+(?:so\s+)?(\d{{1,5}})(?:\s*/\s*(\d{{4}}))?(?![0-9])",
                              folded_question):
             doc_type = type_words[m.group(1)]
@@ -59,18 +59,17 @@ class Catalog:
             for d in self.documents:
                 number = re.sub(r"\s+", "", d.number or "")
                 if d.type == doc_type and (number.startswith(prefix + "/") or number.startswith(prefix + "-")):
-                    out.append(d.id)
-        if not out:
-            topic = "|".join(re.escape(fold(t)) for t in lexicon().documents.topic_words)
-            for folded_word, doc_type in type_words.items():
-                if len(folded_word) < 4 or not re.search(
-                    rf"(?<![a-z0-9]){re.escape(folded_word)}\s+(?:{topic})(?![a-z0-9])", folded_question
-                ):
-                    continue
-                of_type = [d.id for d in self.documents if d.type == doc_type]
-                if doc_type in lexicon().documents.legal and len(of_type) == 1:
-                    out.extend(of_type)
-        return list(dict.fromkeys(out))
+                    found.append((m.start(), d.id))
+        # By type and topic alone ("Luật HTX", also beside a numbered one: "Luật HTX 2023 và Nghị định 77").
+        topic = "|".join(re.escape(fold(t)) for t in lexicon().documents.topic_words)
+        for folded_word, doc_type in type_words.items():
+            if len(folded_word) < 4:
+                continue
+            named = re.search(rf"(?<![a-z0-9]){re.escape(folded_word)}\s+(?:{topic})(?![a-z0-9])", folded_question)
+            of_type = [d.id for d in self.documents if d.type == doc_type]
+            if named and doc_type in lexicon().documents.legal and len(of_type) == 1:
+                found.append((named.start(), of_type[0]))
+        return list(dict.fromkeys(doc_id for _, doc_id in sorted(found)))
 
 
 def _names_place(question: str, folded_question: str, name: str, folded_name: str) -> bool:

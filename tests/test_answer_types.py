@@ -116,3 +116,12 @@ def test_a_span_stating_the_opposite_bound_does_not_answer() -> None:
     assert [s.text for s in find_spans(text, "percentage", bound="min")] == ["tối thiểu 2%"]
     assert [s.text for s in find_spans(text, "percentage", bound="max")] == ["không quá 40%"]
     assert len(find_spans(text, "percentage")) == 2
+
+
+def test_a_count_unit_named_before_its_bound_and_in_other_words() -> None:
+    from assistant.answering.spans import asked_unit
+
+    assert asked_unit("Pháp luật quy định số thành viên tối thiểu của ban kiểm soát thế nào?") == "thanh vien"
+    # The members of a group may be counted as persons: "03 cá nhân" answers "bao nhiêu thành viên".
+    spans = find_spans("Nhóm được lập từ 03 cá nhân trở lên; có 12 cuộc họp.", "count", "thanh vien")
+    assert [s.text for s in spans] == ["từ 03 cá nhân"]

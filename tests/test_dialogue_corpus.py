@@ -129,6 +129,9 @@ def test_a_question_across_provinces_gets_a_cited_row_per_province(assistant: As
         assert marks, (province, text)  # a citation in every row
         for n in marks:
             assert provinces[answer.citations[n - 1].document_id] == province, (province, n)
+    sources = answer.answer.split("\n\nCăn cứ:\n")[1].splitlines()
+    assert len(sources) == len(numbers)  # a source listed only when a row cites it, named by its label
+    assert all(re.match(r"\[\d+\] \S.*(Kế hoạch|Thông báo|Quyết định)", line) for line in sources), sources
     covered = set(rows) | set(re.findall(r"(Hòa Bình|Lâm Đồng|Quảng Ninh)", answer.answer.split("Không đề cập")[-1]))
     named = {p for p in ("Hòa Bình", "Lâm Đồng", "Quảng Ninh") if p in question} or set(assistant.catalog.provinces)
     assert named <= covered  # every province asked about is either a row or said not to address it
@@ -149,3 +152,10 @@ def test_a_comparison_the_corpus_cannot_make_says_so(assistant: Assistant) -> No
 def test_a_one_province_question_is_not_grouped(assistant: Assistant) -> None:
     answer = assistant.ask("Sở Tài chính Quảng Ninh được giao những nhiệm vụ gì?")
     assert answer.found and "Theo từng tỉnh" not in answer.answer
+
+
+def test_a_law_and_a_plan_named_together_get_a_row_each(assistant: Assistant) -> None:
+    answer = assistant.ask("Luật HTX và Kế hoạch 31/KH-UBND nói gì về vốn của hợp tác xã?")
+    # Each document is a row of its own or is said not to address it; neither is answered for the other.
+    assert "Luật số 17/2023/QH15" in answer.answer and "Kế hoạch số 31/KH-UBND" in answer.answer, answer.answer
+    assert answer.filters["document_id"] == "luat-htx-2023_17-2023-qh15, quang-ninh_kh-31-2017-phat-trien-htx"

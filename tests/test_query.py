@@ -124,3 +124,17 @@ def test_a_province_is_named_only_as_a_name(question: str, province: str | None)
     analysis = analyze(question, LEGAL_CATALOG)
     assert analysis.provinces == ([province] if province else [])
     assert analysis.unknown_places == []
+
+
+def test_a_law_named_by_topic_beside_a_numbered_decree_counts_as_named() -> None:
+    from assistant.query import Catalog
+    from ingest.models import Document
+
+    catalog = Catalog(documents=[
+        Document(id="law", title="Luật Hợp tác xã", type="Luật", number="17/2023/QH15", source_file="a", sha256="1"),
+        Document(id="decree", title="Nghị định về tổ hợp tác", type="Nghị định", number="77/2019/NĐ-CP",
+                 source_file="b", sha256="2"),
+        Document(id="other", title="Nghị định khác", type="Nghị định", number="45/2021/NĐ-CP", source_file="c",
+                 sha256="3"),
+    ])
+    assert catalog.document_ids_named("so sanh nghi dinh 77 voi luat htx ve thanh vien") == ["decree", "law"]

@@ -36,6 +36,8 @@ def asked_unit(question: str) -> str | None:
     units = "|".join(re.escape(u) for u in lexicon().answers.units["count"])
     cues = "|".join(re.escape(c.strip()) for c in lexicon().answers.cues["count"])
     m = re.search(rf"(?<![a-z0-9])(?:{cues})\s+(?:(?:la|co|duoc|phai|can)\s+)?({units})(?![a-z0-9])", folded)
+    # Or named before its bound: "số thành viên tối thiểu", "số lượng HTX tối đa".
+    m = m or re.search(rf"(?<![a-z0-9])so(?:\s+luong)?\s+({units})\s+(?:{cues})(?![a-z0-9])", folded)
     return m.group(1) if m else None
 
 
@@ -171,8 +173,9 @@ def _same_unit(unit: str, span_text: str) -> bool:
     """Whether a count span counts the asked unit, abbreviations spelled out ("35 HTX" counts "hợp tác xã")."""
     from ingest.textnorm import expand_abbreviations
 
-    return fold(expand_abbreviations(unit.upper() if unit.isalpha() and len(unit) <= 5 else unit)) in fold(
-        expand_abbreviations(span_text))
+    counted = fold(expand_abbreviations(span_text))
+    units = (unit, *lexicon().answers.unit_equivalents.get(unit, ()))
+    return any(fold(expand_abbreviations(u.upper() if u.isalpha() and len(u) <= 5 else u)) in counted for u in units)
 
 
 def find_spans(text: str, answer_type: str, unit: str | None = None, bound: str | None = None) -> list[Span]:

@@ -130,24 +130,28 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
         body, row_sources = _split(answer)
         addressed = answer.found and _names_the_topic(assistant, row_analysis, answer)
-        kept = [line for line in body if _MARK_RE.search(line)][:ROW_LINES] if addressed else []
+        # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
+        kept = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES] \
+            if addressed else []
         if not kept:
             documents = _documents_of(assistant, row)
             label = _row_label(assistant, row)
             silent.append(f"{label} ({', '.join(documents)})" if documents else label)
             continue
-        renumber = _merge_citations(answer, citations, row_sources, sources)
+        used = {int(n) for line in kept for n in _MARK_RE.findall(line)}
+        renumber = _merge_citations(answer, citations, row_sources, sources, used)
         text = " ".join(_renumbered(line.lstrip("• "), renumber) for line in kept)
         lines.append(f"• {_row_label(assistant, row)}: {text}")
         facts.extend(answer.facts)
-    if not lines and not scope.named:
+    cannot_compare = scope.compare and scope.document_type and len(scope.rows) < 2
+    if not lines and not scope.named and not cannot_compare:
         return None  # no province or document of that kind answers: the whole corpus may
     texts = lexicon().dialogue.render
     header = texts["grouped_provinces"] if all(r.kind == "province" for r in scope.rows) else texts["grouped_documents"]
     parts = [header, *lines] if lines else []
     if silent:
         parts.append(texts["not_addressed"].format(x="; ".join(silent)))
-    if scope.compare and scope.document_type and len(scope.rows) < 2:
+    if cannot_compare:
         parts.append(texts["cannot_compare"].format(x=scope.document_type))
     text = "\n".join(parts)
     if sources:
@@ -163,7 +167,8 @@ def _names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: A
     from assistant.relevance import content_terms, term_set
 
     weights = assistant.term_weights
-    topic = content_terms(analysis.question, drop=[*analysis.provinces, *(str(y) for y in analysis.years)])
+    topic = [t for t in content_terms(analysis.question, drop=[*analysis.provinces, *(str(y) for y in analysis.years)])
+             if not any(ch.isdigit() for ch in t)]  # "77/2019" names a document, not the topic
     if not topic:
         return True
     rarest = max(topic, key=weights.idf)
@@ -195,15 +200,18 @@ def _split(answer: Answer) -> tuple[list[str], dict[int, str]]:
 
 
 def _merge_citations(answer: Answer, citations: list[Citation], row_sources: dict[int, str],
-                     sources: list[str]) -> dict[int, int]:
-    """Add a row's citations to the grouped list (one number per clause); returns old -> new numbers."""
+                     sources: list[str], used: set[int]) -> dict[int, int]:
+    """Add the row's citations that its kept lines refer to (`used`) to the grouped list, one number per clause,
+    each named by its label; returns old -> new numbers."""
     renumber: dict[int, int] = {}
     by_clause = {c.clause_id: c.n for c in citations}
     for citation in answer.citations:
+        if citation.n not in used:
+            continue
         if citation.clause_id not in by_clause:
             n = len(citations) + 1
             citations.append(citation.model_copy(update={"n": n}))
-            sources.append(f"[{n}] {row_sources.get(citation.n, citation.path)}")
+            sources.append(f"[{n}] {row_sources.get(citation.n) or citation.label or citation.path}")
             by_clause[citation.clause_id] = n
         renumber[citation.n] = by_clause[citation.clause_id]
     return renumber

@@ -88,6 +88,7 @@ class AnswerTypes:
     measured_by: dict[str, tuple[str, ...]]
     question_bounds: dict[str, tuple[str, ...]]  # "min" / "max" -> cues in a question
     span_bounds: dict[str, tuple[str, ...]]  # "min" / "max" -> words opening a span
+    unit_equivalents: dict[str, tuple[str, ...]]  # a count unit -> other units that count the same thing
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 measured_by={k: tuple(v) for k, v in answers.get("measured_by", {}).items()},
                 question_bounds={k: tuple(v) for k, v in answers["bounds"]["question"].items()},
                 span_bounds={k: tuple(v) for k, v in answers["bounds"]["span"].items()},
+                unit_equivalents={k: tuple(v) for k, v in answers.get("unit_equivalents", {}).items()},
             ),
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
             documents=DocumentTypes(
