@@ -47,7 +47,7 @@ fit-ranker: install
 	$(BIN)/python -m eval.fit_ranker
 
 bench: install
-	$(BIN)/htx-bench
+	$(BIN)/htx-bench --scales 1 10 50 --repeats 2 --cold-runs 2 --out docs
 
 # ruff over everything, mypy over ingest/ and assistant/ (configuration in pyproject.toml).
 lint: install
