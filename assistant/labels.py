@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.lexicon import lexicon
 from ingest.models import Clause, Document
@@ -255,6 +256,17 @@ def _year(doc: Document, subject: str) -> str | None:
 def document_name(doc: Document) -> str:
     """Short human name with number and year: "Luật Hợp tác xã 2023", "Nghị định 92/2024/NĐ-CP",
     "Kế hoạch 31/KH-UBND (Quảng Ninh)", "Kế hoạch thực hiện Chỉ thị số 12/CT-TTg (Lâm Đồng)"."""
+    return _document_name(doc.model_copy(update={"source_file": ""}).model_dump_json())
+
+
+@lru_cache(maxsize=4096)
+def _document_name(document_json: str) -> str:
+    # Keyed by the record's content: every citation of a document asks again, and deriving a name from a
+    # title takes a few dozen regular expressions.
+    return _name_of(Document.model_validate_json(document_json))
+
+
+def _name_of(doc: Document) -> str:
     kind = (doc.type or "Văn bản").strip()
     title = " ".join((doc.title or "").split())
     if kind == "Luật" and title.startswith("Luật ") and len(title.split()) <= 8 and doc.issue_date:

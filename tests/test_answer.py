@@ -6,6 +6,9 @@ sentences appears in a cited clause).
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from assistant.compose import check_extractive
@@ -113,3 +116,23 @@ def test_unknown_province_of_the_notice(assistant: Assistant) -> None:
     answer = assistant.ask("Thông báo kết luận cuộc họp tổng kết Ban Chỉ đạo kinh tế tập thể năm 2016 là của tỉnh nào?")
     assert not answer.found
     assert "không ghi" in answer.answer
+
+
+@pytest.mark.slow
+def test_an_agency_with_tasks_in_many_plans_gets_a_readable_list(tmp_path: Path) -> None:
+    """Three copies of the seed plans (provinces renamed): the agency's tasks in the most topical documents are
+    listed, the others counted, so the answer neither grows with the corpus nor cites hundreds of clauses."""
+    from assistant.compose.plans import MAX_DOCUMENTS_LISTED
+    from assistant.index import ingest_paths
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from eval.bench import seed_files, synthesize_corpus
+    from tests.conftest import CORPUS, minilm_dir
+
+    files = synthesize_corpus(seed_files(CORPUS), 3, tmp_path / "corpus")
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus", embed_model=str(minilm_dir()))
+    assert not ingest_paths(files, settings, progress=False).failed
+    answer = Assistant(settings, use_llama_index=False).ask("Nhiệm vụ của Sở Tài chính là gì?")
+    rows = [line for line in answer.answer.splitlines() if line.startswith("• ")]
+    assert answer.found and len(rows) == MAX_DOCUMENTS_LISTED
+    assert re.search(r"Còn \d+ văn bản khác giao nhiệm vụ cho Sở Tài chính", answer.answer)

@@ -18,6 +18,9 @@ from ingest.models import Clause, Fact
 from ingest.textnorm import fold_accents
 
 MAX_TASKS_PER_DOCUMENT = 8
+# An agency named without a province may have tasks in every plan: past a few documents a list stops being read
+# (and costs a citation each); the rest are counted and the facts table lists them all.
+MAX_DOCUMENTS_LISTED = 6
 _NUMBER_WORD_RE = re.compile(r"\d|\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|phần)\b", re.IGNORECASE)
 
 # A target fact scored for the question: (score, rank of its clause, the fact, its clause).
@@ -168,7 +171,8 @@ def tasks(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], evi
     for fact in sorted(facts, key=lambda f: f.role != "lead"):  # stable: topical order kept within a role
         by_doc.setdefault(fact.document_id, []).append(fact)
     sentences = [f"Nhiệm vụ được giao cho {agency}, theo từng văn bản:"]
-    for document_id, doc_facts in by_doc.items():
+    shown = list(by_doc.items())[:MAX_DOCUMENTS_LISTED]  # the most topical documents first (dict order)
+    for document_id, doc_facts in shown:
         doc = corpus.store.get_document(document_id)
         if doc is None:
             continue
@@ -181,6 +185,9 @@ def tasks(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], evi
             role = "chủ trì" if fact.role == "lead" else "phối hợp"
             marks.append((clause.id, f"({role}) {shorten(clause.text, 300)} [{n}]"))
         sentences.append(f"• {document_name(doc)}: " + "; ".join(m[1] for m in marks) + ".")
+    if len(by_doc) > len(shown):
+        sentences.append(f"Còn {len(by_doc) - len(shown)} văn bản khác giao nhiệm vụ cho {agency}: xem thẻ "
+                         "“Ai làm gì” (lọc theo cơ quan) hoặc hỏi kèm tên tỉnh.")
     return builder.answer(analysis, sentences, found=True, facts=facts[:40])
 
 
