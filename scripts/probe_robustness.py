@@ -229,7 +229,7 @@ def probe_sessions(server: Server, flood: int) -> dict:
         statuses = list(pool.map(one, range(flood)))
     seconds = round(time.perf_counter() - started, 1)
     newcomer = httpx.post(server.url + "/chat", json=question, timeout=60)
-    old = httpx.post(server.url + "/chat", json={"message": "Còn ở Quảng Ninh thì sao?", "session_id": first},
+    old = httpx.post(server.url + "/chat", json={"message": "Với Hòa Bình thì thế nào?", "session_id": first},
                      timeout=60)
     return {"flood_requests": flood, "flood_statuses": {str(s): statuses.count(s) for s in set(statuses)},
             "new_user_status": newcomer.status_code, "oldest_session_status": old.status_code,

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -51,22 +52,21 @@ def test_load_target_is_bounded_and_loopback_only(url: str, clients: int, second
 # ---- real runs ------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def server_process(minilm_settings: Settings) -> Iterator[tuple[str, int]]:
-    """`htx serve` as its own process (so its memory can be read) over the shared MiniLM test index."""
+@contextmanager
+def _serving(settings: Settings, *extra: str, wait_seconds: float = 180) -> Iterator[tuple[str, int]]:
+    """`htx serve [extra...]` as its own process (so its memory can be read) over `settings`' index, healthy."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "HTX_DATA_DIR": str(minilm_settings.data_dir),
-           "HTX_CORPUS_DIR": str(minilm_settings.corpus_dir), "HTX_EMBED_MODEL": minilm_settings.embed_model,
-           "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "HTX_DATA_DIR": str(settings.data_dir), "HTX_CORPUS_DIR": str(settings.corpus_dir),
+           "HTX_EMBED_MODEL": settings.embed_model, "HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + wait_seconds
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
@@ -76,7 +76,7 @@ def server_process(minilm_settings: Settings) -> Iterator[tuple[str, int]]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("server did not become healthy in 180 s")
+                raise RuntimeError(f"server did not become healthy in {wait_seconds:.0f} s")
             time.sleep(0.5)
         yield url, proc.pid
     finally:
@@ -85,6 +85,12 @@ def server_process(minilm_settings: Settings) -> Iterator[tuple[str, int]]:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture()
+def server_process(minilm_settings: Settings) -> Iterator[tuple[str, int]]:
+    with _serving(minilm_settings) as served:
+        yield served
 
 
 @pytest.mark.slow
@@ -124,34 +130,7 @@ def test_bench_two_scales_of_one_seed(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_serve_with_two_workers_answers(minilm_settings: Settings) -> None:
     """`htx serve --workers 2`: two processes behind one port, each with its own Assistant, answer alike."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "HTX_DATA_DIR": str(minilm_settings.data_dir),
-           "HTX_CORPUS_DIR": str(minilm_settings.corpus_dir), "HTX_EMBED_MODEL": minilm_settings.embed_model,
-           "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert proc.poll() is None, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "server did not become healthy"
-            time.sleep(0.5)
+    with _serving(minilm_settings, "--workers", "2", wait_seconds=240) as (url, _):
         answers = {httpx.post(url + "/ask", json={"question": "Ai chủ trì thực hiện kế hoạch?"}, timeout=60).text
                    for _ in range(6)}
         assert len(answers) == 1 and '"found"' in answers.pop()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()

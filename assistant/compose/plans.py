@@ -37,7 +37,7 @@ def responsible(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence
     if named and chosen and all(
         {f.agency for f in e.facts if f.kind == "responsibility" and f.role == "lead"} <= named for e in chosen
     ):
-        # The only "answer" is the agency the question itself names ("Ai là giám đốc Liên minh HTX?").
+        # The only "answer" is the agency the question itself names ("Ai là <chức danh> của <cơ quan>?").
         return not_found(corpus, analysis, "Các văn bản hiện có không nêu thông tin này.", evidence)
     if not chosen and is_national_legal_text(relevant[0].document):
         # Laws assign roles to bodies (Đại hội thành viên, Hội đồng quản trị), not to provincial agencies:
@@ -193,7 +193,7 @@ def tasks(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], evi
 
 def _topical_first(corpus: Corpus, analysis: QueryAnalysis, facts: list[Fact],
                    clauses: dict[str, Clause]) -> list[Fact]:
-    """A topic beyond the agency ("... liên quan đến quỹ tín dụng nhân dân") puts the matching tasks first."""
+    """A topic beyond the agency ("<cơ quan> làm gì liên quan đến <chủ đề>?") puts the matching tasks first."""
     topic = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.agencies])
     if not topic:
         return facts
