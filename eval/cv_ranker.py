@@ -35,6 +35,7 @@ from eval.fit_ranker import (
 from eval.gold import QAItem, load_qa
 
 log = logging.getLogger(__name__)
+THRESHOLD_FILES: set[str] | None = None
 
 
 @dataclasses.dataclass
@@ -87,7 +88,8 @@ def cross_validate(settings: Settings, folds: int = 5, seed: int = 0,
         train = [q for q, f in zip(collected, fold_of, strict=True) if f != fold]
         assistant._composer._ranker = _ranker(train, kind)  # noqa: SLF001 - threshold off
         outcomes = end_to_end_outcomes(assistant, [item for _, item in items])
-        threshold, _ = choose_threshold([o for o, f in zip(outcomes, fold_of, strict=True) if f != fold])
+        threshold, _ = choose_threshold([o for o, f, (name, _) in zip(outcomes, fold_of, items, strict=True)
+                                         if f != fold and (THRESHOLD_FILES is None or name in THRESHOLD_FILES)])
         for (name, _), outcome, f in zip(items, outcomes, fold_of, strict=True):
             if f != fold:
                 continue

@@ -99,6 +99,22 @@ def test_a_share_of_an_amount_answers_a_money_question() -> None:
     assert [s.text for s in find_spans(text, "money")] == ["không quá 20%"]
 
 
+def test_a_spelled_out_share_keeps_its_bound() -> None:
+    # Laws spell a share out and repeat it in digits; the bound word before the words bounds the digits too.
+    text = "Phiên họp chỉ hợp lệ khi có hơn sáu mươi lăm phần trăm (65%) tổng số thành viên có mặt."
+    assert [s.text for s in find_spans(text, "percentage")] == ["hơn sáu mươi lăm phần trăm (65%)"]
+    assert find_spans(text, "count", "thanh vien", "max") == []
+    assert len(find_spans(text, "count", "thanh vien", "min")) == 1
+
+
+def test_a_share_of_a_quantity_is_not_money() -> None:
+    # Folded, "số lượng" (a quantity) reads as "lương" (a salary): the base is matched with its diacritics.
+    text = "Số thành viên là pháp nhân chiếm dưới 40% tổng số lượng thành viên của ban kiểm soát."
+    assert find_spans(text, "money") == []
+    unaccented = "von gop cua mot thanh vien khong qua 20% von dieu le"
+    assert [s.text.split()[-1] for s in find_spans(unaccented, "money")] == ["20%"]
+
+
 @pytest.mark.parametrize(
     ("question", "bound"),
     [

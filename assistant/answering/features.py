@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from assistant.answering.candidate import Candidate
-from assistant.answering.spans import SPAN_TYPES, find_spans
+from assistant.answering.spans import SPAN_TYPES, best_span, find_spans
 from assistant.models import QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import fold_words, lexicon
@@ -30,6 +30,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "needs_span",  # the question asks for a figure, date or agency
     "has_span",  # the candidate holds a span of the asked type
     "span_missing",  # needs a span and has none: cannot answer
+    "span_sentence_coverage",  # share of the question's words in the sentence holding the best span (0 if none)
     "rarest_missing",  # the rarest question word the candidate lacks, as a share of the rarest question word's IDF
     "subject_missing",  # share of the clause's own subject (its Điều/section title) the question does not name
     "year_match",  # +1 the asked year is in the candidate or its lead-ins, -1 it is not, 0 no year asked
@@ -158,6 +159,11 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         folded_context = _folded(full)
         spans = (find_spans(c.context, analysis.answer_type, analysis.answer_unit, analysis.answer_bound)
                  if needs_span else [])
+        # A figure of the asked kind answers only if its own sentence is about what was asked: "20 tỷ đồng"
+        # in a sentence on a fund's charter capital does not answer a question on a member's contribution.
+        best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound)
+                if spans else None)
+        span_sentence = word_coverage(words, _folded(best[1]), weights) if best else 0.0
         agencies_named = set(analysis.agencies)
         if agencies_named:
             present = _agencies_in(" ".join([*c.clause.headings, c.context]))
@@ -176,6 +182,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "needs_span": 1.0 if needs_span else 0.0,
             "has_span": 1.0 if spans else 0.0,
             "span_missing": 1.0 if needs_span and not spans else 0.0,
+            "span_sentence_coverage": span_sentence,
             "rarest_missing": rarest_missing(q_terms, full, weights),
             "subject_missing": subject_missing(c.clause, q_term_set, weights),
             "year_match": _year_feature(analysis, full),

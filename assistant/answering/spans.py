@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
+from ingest.lexicon import contains_phrase, contains_term, fold, fold_words, lexicon
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -107,18 +107,21 @@ class Span:
 
 
 _NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
+# Figures spelled out as laws write them ("hơn bảy mươi lăm phần trăm (75%)"): tens, then an optional unit word.
+_DIGIT_WORDS = r"(?:một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín)"
 _NUMBER_WORDS = (
-    r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mười hai|mười lăm|hai mươi|ba mươi|bốn mươi|sáu mươi|chín mươi)"
+    rf"(?:(?:(?:hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+mươi|mười)(?:\s+{_DIGIT_WORDS})?|{_DIGIT_WORDS}|một trăm)"
 )
 _QUANTITY = rf"(?:{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?|{_NUMBER_WORDS})"
-_BOUND = r"(?:(?:tối thiểu|tối đa|ít nhất|không quá|không vượt quá|không dưới|trên|dưới|đến|từ|khoảng|bằng)\s+(?:là\s+)?)?"
+_BOUND = (r"(?:(?:tối thiểu|tối đa|ít nhất|không quá|không vượt quá|không dưới|không ít hơn|chưa quá|hơn|trên|dưới|"
+          r"đến|từ|khoảng|bằng)\s+(?:là\s+)?)?")
 
 _PERCENT_RE = re.compile(
     rf"{_BOUND}{_QUANTITY}\s*(?:%|phần trăm)(?:\s+(?:tổng\s+)?(?:số\s+)?[^\s,.;:]+(?:\s+[^\s,.;:]+){{0,6}}?(?=[,.;:]|$))?",
     re.IGNORECASE,
 )
 _PERCENT_CORE_RE = re.compile(
-    rf"{_BOUND}(?:{_QUANTITY}\s*(?:%|phần trăm)|(?:một|hai|ba)\s+phần\s+(?:hai|ba|tư|năm|mười))", re.IGNORECASE
+    rf"{_BOUND}(?:{_QUANTITY}\s*(?:%|phần trăm)(?:\s*\(\s*{_NUMBER}\s*%\s*\))?|(?:một|hai|ba)\s+phần\s+(?:hai|ba|tư|năm|mười))", re.IGNORECASE
 )
 _MONEY_RE = re.compile(
     rf"{_BOUND}{_QUANTITY}\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|VNĐ|VND)(?:/[^\s,.;]+)?", re.IGNORECASE
@@ -208,15 +211,16 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
     elif answer_type == "count" and unit:
         folded = fold(text)
         spans = [s for s in find_spans(text, "count") if _same_unit(unit, s.text)]
-        spans += [s for s in find_spans(text, "percentage") if unit in folded[s.end:s.end + 40]]
+        units = (unit, *lexicon().answers.unit_equivalents.get(unit, ()))
+        spans += [s for s in find_spans(text, "percentage")
+                  if any(contains_phrase(folded[s.end:s.end + 40], u) for u in units)]
     elif answer_type == "percentage":
         spans = _regex_spans(_PERCENT_CORE_RE, text, "percentage")
     elif answer_type == "money":
         spans = _regex_spans(_MONEY_RE, text, "money")
-        folded = fold(text)
         bases = lexicon().answers.units.get("money_base", ())
         spans += [s for s in find_spans(text, "percentage")
-                  if any(contains_phrase(folded[s.end:s.end + 40], base) for base in bases)]
+                  if any(contains_term(text[s.end:s.end + 40], base) for base in bases)]
     elif answer_type == "duration":
         spans = _folded_matches(_unit_pattern("duration"), text, "duration") + _regex_spans(
             _PERIODIC_RE, text, "duration")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.spans import answer_holder
 from assistant.compose.builder import AnswerBuilder, group_by_document, shorten
 from assistant.compose.corpus import Corpus, Evidence, clause_context, is_national_legal_text
 from assistant.compose.listing import listing
@@ -121,7 +122,7 @@ def _scored_targets(analysis: QueryAnalysis, relevant: list[Evidence]) -> list[S
             set(analysis.agencies) & {m.canonical for m in find_agencies(clause_context(ev))}
         )
         for fact in ev.facts:
-            if fact.kind != "target" or not fact.value_text:
+            if fact.kind != "target" or not fact.value_text or not _of_asked_kind(analysis, fact):
                 continue
             score = ev.coverage - 0.05 * rank + (0.4 if names_asked_agency else 0.0)
             if fact.scope and fold_accents(fact.scope) in q_folded:
@@ -137,6 +138,18 @@ def _scored_targets(analysis: QueryAnalysis, relevant: list[Evidence]) -> list[S
                 score += 0.3 * len(measure_terms & q_terms) / len(measure_terms | q_terms)
             scored.append((score, rank, fact, ev))
     return scored
+
+
+# Plan targets are checked against these kinds only: a plan's growth target for an amount or a period is often
+# a rate or a multiple ("tăng 10%/năm", "gấp 1,5 lần"), which a money or duration question still asks for.
+_CHECKED_TARGET_KINDS = frozenset({"percentage", "count"})
+
+
+def _of_asked_kind(analysis: QueryAnalysis, fact: Fact) -> bool:
+    """A target answers a figure question only with a figure of the asked kind: "bao nhiêu HTX" is not
+    answered by a share of HTX rated good, nor "bao nhiêu phần trăm" by a number of cooperatives."""
+    holds = answer_holder(analysis) if analysis.answer_type in _CHECKED_TARGET_KINDS else None
+    return holds is None or holds(_figure(fact))
 
 
 def _figure(fact: Fact) -> str:

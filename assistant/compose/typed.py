@@ -14,6 +14,10 @@ from assistant.models import Answer, QueryAnalysis
 from ingest.models import Clause
 
 MAX_LISTED_POINTS = 8
+# The quote runs on from the sentence holding the figure to the end of its clause up to this length: the
+# sentences after a figure qualify it ("Sau thời hạn nêu trên …", "trường hợp … thì …"), and a reader checks
+# the figure against the whole khoản.
+QUOTE_CHARS = 480
 
 
 def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candidate],
@@ -32,7 +36,8 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         if carrier.id != candidate.clause.id:
             builder.cite(evidence_of(candidate))  # the point the question is about, under that lead-in
         first = span.text[0].upper() + span.text[1:]
-        lines = [f"{first} [{n}].", f"Theo {citation_label(candidate.document, carrier)}: “{sentence}” [{n}]"]
+        quote = quoted_from(carrier.text, sentence)
+        lines = [f"{first} [{n}].", f"Theo {citation_label(candidate.document, carrier)}: “{quote}” [{n}]"]
         if candidate.children and sentence in candidate.clause.text:
             # The figure is in a lead-in ("… theo 06 tiêu chí:"): its points are the rest of the answer.
             lines += [f"{child.text} [{builder.cite(evidence_of(candidate, child))}]"
@@ -45,6 +50,17 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         facts = [f for c in [candidate, *others] for f in corpus.store.facts(clause_ids=[c.clause.id])]
         return builder.answer(analysis, lines, found=True, facts=facts)
     return not_found(corpus, analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
+
+
+def quoted_from(clause_text: str, sentence: str) -> str:
+    """The sentence and what follows it in its clause, cut at a word within QUOTE_CHARS."""
+    start = clause_text.find(sentence)
+    if start < 0:
+        return sentence
+    rest = " ".join(clause_text[start:].split())
+    if len(rest) <= max(QUOTE_CHARS, len(sentence)):
+        return rest
+    return sentence if len(sentence) >= QUOTE_CHARS else shorten(rest, QUOTE_CHARS)
 
 
 def clause_carrying(store: EvidenceStore, candidate: Candidate, sentence: str) -> Clause:

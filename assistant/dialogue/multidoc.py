@@ -48,7 +48,10 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     words = lexicon().dialogue
     folded = analysis.folded
     compare = _has_any(folded, words.compare)
-    rows = [Row("document", d) for d in analysis.document_ids] + [Row("province", p) for p in _in_order(analysis)]
+    # A province named beside one of its own documents ("kế hoạch 31 của Quảng Ninh") narrows, not adds, a row.
+    named_document_provinces = {d.province for d in catalog.documents if d.id in analysis.document_ids}
+    rows = [Row("document", d) for d in analysis.document_ids] + [
+        Row("province", p) for p in _in_order(analysis) if p not in named_document_provinces]
     if len(rows) >= 2:
         return Scope(tuple(rows), compare)
     if not analysis.provinces and not analysis.document_ids and _has_any(folded, words.all_provinces):

@@ -49,6 +49,15 @@ def contains_phrase(folded_text: str, folded_phrase: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", folded_text) is not None
 
 
+def contains_term(text: str, phrase: str) -> bool:
+    """Whether `phrase` (written with diacritics) occurs in `text` as whole words: compared with diacritics when
+    the text has them ("số lượng" is not "lương"), folded when the text is written without them."""
+    lowered = " ".join(text.lower().split())
+    if fold(lowered) == lowered:
+        return contains_phrase(lowered, fold(phrase))
+    return re.search(rf"(?<![\w]){re.escape(phrase.lower())}(?![\w])", lowered) is not None
+
+
 @dataclass(frozen=True)
 class Places:
     provinces: tuple[str, ...]
