@@ -50,6 +50,8 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     compare = _has_any(folded, words.compare)
     # A province named beside one of its own documents ("kế hoạch 31 của Quảng Ninh") narrows, not adds, a row.
     named_document_provinces = {d.province for d in catalog.documents if d.id in analysis.document_ids}
+    if _one_ambiguous_name(analysis, catalog):
+        return None  # "Thông tư 09" names two circulars: asked once, answered from whichever of them says it
     rows = [Row("document", d) for d in analysis.document_ids] + [
         Row("province", p) for p in _in_order(analysis) if p not in named_document_provinces]
     if len(rows) >= 2:
@@ -66,6 +68,14 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
         if len(types) == 1 and documents:
             return Scope(tuple(Row("document", d.id) for d in documents), compare, next(iter(types)), named=False)
     return None
+
+
+def _one_ambiguous_name(analysis: QueryAnalysis, catalog: Catalog) -> bool:
+    """Whether the documents the question names are all of one type and number: one name, several matches."""
+    named = [d for d in catalog.documents if d.id in analysis.document_ids]
+    if len(named) < 2 or analysis.provinces:
+        return False
+    return len({(d.type, re.split(r"[/-]", (d.number or "").strip())[0]) for d in named}) == 1
 
 
 def _in_order(analysis: QueryAnalysis) -> list[str]:
