@@ -10,6 +10,10 @@ from assistant.models import Answer, QueryAnalysis
 from ingest.lexicon import lexicon
 
 MAX_CITATIONS = 6
+# Items of the best clause's list shown with it: a few for a general question, the whole list (within reason)
+# when the question asks for one ("những điều kiện gì", "hồ sơ gồm những gì").
+LISTED_ITEMS = 5
+LISTED_ITEMS_ASKED = 12
 UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
 
 
@@ -39,8 +43,9 @@ def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -
         related = corpus.store.children(top.clause.parent_id)
     else:
         related = []
+    limit = LISTED_ITEMS_ASKED if analysis.answer_type == "list" else LISTED_ITEMS
     for sib in related:
-        if sib.id != top.clause.id and sib.kind not in UNCITABLE_KINDS and len(chosen) < 5:
+        if sib.id != top.clause.id and sib.kind not in UNCITABLE_KINDS and len(chosen) < limit:
             chosen.append(Evidence(sib, top.document, top.score, top.coverage))
     if len(analysis.provinces) > 1:
         # Several provinces asked: the best clause of every other document comes before more of the first.
@@ -48,7 +53,7 @@ def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -
             if all(ev.document.id != c.document.id for c in chosen):
                 chosen.append(ev)
     for ev in relevant[1:]:
-        if len(chosen) >= MAX_CITATIONS:
+        if len(chosen) >= max(MAX_CITATIONS, limit):
             break
         if all(ev.clause.id != c.clause.id for c in chosen):
             chosen.append(ev)
