@@ -21,3 +21,13 @@ def test_a_question_refused_anyway_is_never_counted_as_answered() -> None:
     threshold, stats = choose_threshold(outcomes)
     assert threshold <= 0.3
     assert stats == {"right": 1, "refused_right": 1, "wrong": 0, "n": 2}
+
+
+def test_a_broad_plateau_beats_a_narrow_spike() -> None:
+    # Answering from 0.30 up scores one more than the plateau from 0.36 to 0.90, but at that one threshold only
+    # (wrong answers at 0.29, 0.34 and 0.35 around it): the plateau is the steadier choice.
+    right = [Outcome(c, True, True, True) for c in (0.90, 0.91, 0.92, 0.30, 0.30, 0.31, 0.32, 0.33)]
+    wrong = [Outcome(c, True, False, True) for c in (0.29, 0.34, 0.35)]
+    threshold, stats = choose_threshold([*right, *wrong])
+    assert 0.35 < threshold <= 0.90
+    assert stats["right"] == 3 and stats["wrong"] == 0
