@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.spans import asked_bound, expected_answer_type, find_spans, sentence_with
+from assistant.answering.spans import asked_bound, expected_answer_type, find_spans, sentence_with, units_named
 
 
 @pytest.mark.parametrize(
@@ -141,3 +141,8 @@ def test_a_count_unit_named_before_its_bound_and_in_other_words() -> None:
     # The members of a group may be counted as persons: "03 cá nhân" answers "bao nhiêu thành viên".
     spans = find_spans("Nhóm được lập từ 03 cá nhân trở lên; có 12 cuộc họp.", "count", "thanh vien")
     assert [s.text for s in spans] == ["từ 03 cá nhân"]
+
+
+def test_every_count_unit_a_question_names() -> None:
+    assert units_named("Tỉnh phấn đấu có bao nhiêu HTX và tổ hợp tác vào cuối kỳ?") == ["to hop tac", "htx"]
+    assert units_named("Liên hiệp hợp tác xã gồm ít nhất mấy hợp tác xã?") == ["lien hiep hop tac xa", "hop tac xa"]

@@ -41,6 +41,18 @@ def asked_unit(question: str) -> str | None:
     return m.group(1) if m else None
 
 
+def units_named(question: str) -> list[str]:
+    """Every count unit the question names ("bao nhiêu HTX và tổ hợp tác" -> "htx", "to hop tac"), longest first,
+    the asked one included."""
+    rest = fold_words(question)
+    named: list[str] = []
+    for unit in lexicon().answers.units["count"]:  # longest first (the loader sorts them)
+        if contains_phrase(rest, unit):
+            named.append(unit)
+            rest = re.sub(rf"(?<![a-z0-9]){re.escape(unit)}(?![a-z0-9])", " | ", rest)
+    return named
+
+
 def asked_bound(question: str) -> Literal["min", "max"] | None:
     """"min" for "tối thiểu / ít nhất bao nhiêu", "max" for "tối đa / không quá", None for neither or both."""
     folded = fold_words(question)

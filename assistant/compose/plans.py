@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.spans import answer_holder
+from assistant.answering.spans import answer_holder, find_spans, units_named
 from assistant.compose.builder import AnswerBuilder, group_by_document, shorten
 from assistant.compose.corpus import Corpus, Evidence, clause_context, is_national_legal_text
 from assistant.compose.listing import listing
@@ -148,6 +148,10 @@ _CHECKED_TARGET_KINDS = frozenset({"percentage", "count"})
 def _of_asked_kind(analysis: QueryAnalysis, fact: Fact) -> bool:
     """A target answers a figure question only with a figure of the asked kind: "bao nhiêu HTX" is not
     answered by a share of HTX rated good, nor "bao nhiêu phần trăm" by a number of cooperatives."""
+    if analysis.answer_type == "count" and analysis.answer_unit:
+        # "bao nhiêu HTX và tổ hợp tác": a count of any unit the question names answers its part.
+        return any(find_spans(_figure(fact), "count", unit, analysis.answer_bound)
+                   for unit in units_named(analysis.question))
     holds = answer_holder(analysis) if analysis.answer_type in _CHECKED_TARGET_KINDS else None
     return holds is None or holds(_figure(fact))
 
