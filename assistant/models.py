@@ -25,6 +25,16 @@ AnswerType = Literal[
 ]
 
 
+class AskedPart(BaseModel):
+    """A further figure, date or body the same question asks for ("… bao nhiêu phần trăm đồng ý, và phải báo
+    trong bao lâu?"): its kind, unit and bound, read from its own part of the question."""
+
+    text: str
+    answer_type: AnswerType
+    answer_unit: str | None = None
+    answer_bound: Literal["min", "max"] | None = None
+
+
 class QueryAnalysis(BaseModel):
     """The question analysed once, at the entrance: every later stage reads these fields instead of
     re-deriving them from the raw string."""
@@ -41,6 +51,8 @@ class QueryAnalysis(BaseModel):
     answer_unit: str | None = Field(None, description="Folded count unit asked for ('thanh vien'), if any")
     answer_bound: Literal["min", "max"] | None = Field(
         None, description="Whether a minimum ('tối thiểu') or a maximum ('tối đa') is asked, if either")
+    further_parts: list[AskedPart] = Field(
+        default_factory=list, description="Other figures, dates or bodies asked in the same question")
     provinces: list[str] = Field(default_factory=list, description="Corpus provinces named in the question")
     unknown_places: list[str] = Field(default_factory=list, description="Places named that no document covers")
     districts: list[str] = Field(default_factory=list)

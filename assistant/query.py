@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from assistant.models import Filters, Intent, QueryAnalysis, RetrievalFilters
+from assistant.models import AskedPart, Filters, Intent, QueryAnalysis, RetrievalFilters
 from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 from ingest.models import Document
 from ingest.places import PROVINCES, canonical_province
@@ -150,7 +150,7 @@ def synonym_expansions(folded_question: str) -> list[str]:
 
 
 def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> QueryAnalysis:
-    from assistant.answering.spans import asked_bound, asked_unit, expected_answer_type
+    from assistant.answering.spans import asked_bound, asked_parts, asked_unit, expected_answer_type
     from ingest.agencies import find_agencies
     from ingest.segment import segment
     from ingest.textnorm import expand_abbreviations
@@ -186,6 +186,8 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         answer_type=expected_answer_type(question),
         answer_unit=asked_unit(question),
         answer_bound=asked_bound(question),
+        further_parts=[AskedPart(text=t, answer_type=k, answer_unit=u, answer_bound=b)  # type: ignore[arg-type]
+                       for t, k, u, b in asked_parts(question)],
         provinces=provinces,
         unknown_places=unknown,
         years=question_years(question),

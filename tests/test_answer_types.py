@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.spans import asked_bound, expected_answer_type, find_spans, sentence_with, units_named
+from assistant.answering.spans import (
+    asked_bound,
+    asked_parts,
+    expected_answer_type,
+    find_spans,
+    sentence_with,
+    units_named,
+)
 
 
 @pytest.mark.parametrize(
@@ -146,3 +153,16 @@ def test_a_count_unit_named_before_its_bound_and_in_other_words() -> None:
 def test_every_count_unit_a_question_names() -> None:
     assert units_named("Tỉnh phấn đấu có bao nhiêu HTX và tổ hợp tác vào cuối kỳ?") == ["to hop tac", "htx"]
     assert units_named("Liên hiệp hợp tác xã gồm ít nhất mấy hợp tác xã?") == ["lien hiep hop tac xa", "hop tac xa"]
+
+
+def test_a_folded_number_word_is_not_a_figure_in_accented_text() -> None:
+    # Folded, "tự quy(định)" reads as "tư quý" (four quarters); with its diacritics it is no duration.
+    assert find_spans("Số lượng thành viên ban điều hành do tổ tự quy định.", "duration") == []
+    assert [s.text for s in find_spans("Nộp trong thời hạn mười lăm ngày.", "duration")] == ["mười lăm ngày"]
+    assert [s.text for s in find_spans("nop trong thoi han 15 ngay", "duration")] == ["15 ngay"]
+
+
+def test_further_parts_of_a_question() -> None:
+    parts = asked_parts("Phải có bao nhiêu phần trăm thành viên tán thành, và gửi quyết định cho xã trong bao lâu?")
+    assert [(kind, text) for text, kind, _, _ in parts] == [("duration", "và gửi quyết định cho xã trong bao lâu")]
+    assert asked_parts("Vốn góp tối đa của một thành viên là bao nhiêu phần trăm vốn điều lệ?") == []

@@ -53,6 +53,26 @@ def units_named(question: str) -> list[str]:
     return named
 
 
+_PART_BREAK_RE = re.compile(r"[?;,]\s*|\s+(?:và|rồi|còn|va|roi|con)\s+(?=\S+\s+\S)", re.IGNORECASE)
+
+
+def asked_parts(question: str) -> list[tuple[str, AnswerType, str | None, str | None]]:
+    """The figures, dates and bodies asked by the question's parts (split at "?", ",", ";" and "và"), after
+    the first, each with its own kind, unit and bound, one per kind, none of the question's main kind."""
+    main = expected_answer_type(question)
+    seen = {main}
+    out: list[tuple[str, AnswerType, str | None, str | None]] = []
+    for part in _PART_BREAK_RE.split(question):
+        part = part.strip()
+        if len(part.split()) < 2:
+            continue
+        kind = _first_cued_type(fold_words(part) + " ")
+        if kind in SPAN_TYPES and kind not in seen:
+            seen.add(kind)
+            out.append((part, expected_answer_type(part), asked_unit(part), asked_bound(part)))
+    return [p for p in out if p[1] in SPAN_TYPES and p[1] != main]
+
+
 def asked_bound(question: str) -> Literal["min", "max"] | None:
     """"min" for "tối thiểu / ít nhất bao nhiêu", "max" for "tối đa / không quá", None for neither or both."""
     folded = fold_words(question)
@@ -160,11 +180,22 @@ def _unit_pattern(kind: str) -> re.Pattern[str]:
     return re.compile(rf"{bound}{quantity}\s*(?:\(\s*[^)]{{1,12}}\)\s*)?(?:{alternatives})(?![a-z])", re.IGNORECASE)
 
 
+_ACCENTED_QUANTITY_RE = re.compile(rf"{_BOUND}{_QUANTITY}", re.IGNORECASE)
+
+
 def _folded_matches(pattern: re.Pattern[str], text: str, kind: str) -> list[Span]:
+    """Matches of a folded pattern (units are folded in the lexicon). In accented text the figure must also be
+    a figure with its diacritics: folded, "tự quy(định)" reads as "tư quý" (four quarters), "năm" (year) as five."""
     folded = fold(text)
     if len(folded) != len(text):  # decomposed input: fall back to no spans rather than misaligned ones
         return []
-    return [Span(kind, m.start(), m.end(), text[m.start():m.end()].strip()) for m in pattern.finditer(folded)]
+    accented = folded != text.lower()
+    spans = []
+    for m in pattern.finditer(folded):
+        if accented and not _ACCENTED_QUANTITY_RE.match(text, m.start()):
+            continue
+        spans.append(Span(kind, m.start(), m.end(), text[m.start():m.end()].strip()))
+    return spans
 
 
 def _regex_spans(pattern: re.Pattern[str], text: str, kind: str) -> list[Span]:

@@ -42,6 +42,9 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
             # The figure is in a lead-in ("… theo 06 tiêu chí:"): its points are the rest of the answer.
             lines += [f"{child.text} [{builder.cite(evidence_of(candidate, child))}]"
                       for child in candidate.children[:MAX_LISTED_POINTS]]
+        same_article = [c for c in relevant if c is not candidate and c.clause.headings[:1] == candidate.clause.headings[:1]
+                        and c.document.id == candidate.document.id]
+        lines += further_parts(corpus, analysis, [candidate, *same_article], builder, quote)
         others = [c for c in relevant if c is not candidate][:2]
         for other in others:
             m = builder.cite(evidence_of(other))
@@ -50,6 +53,31 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         facts = [f for c in [candidate, *others] for f in corpus.store.facts(clause_ids=[c.clause.id])]
         return builder.answer(analysis, lines, found=True, facts=facts)
     return not_found(corpus, analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
+
+
+def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Candidate], builder: AnswerBuilder,
+                  quoted: str) -> list[str]:
+    """One line per further figure, date or body the question asks ("…, và phải báo trong bao lâu?"), from the
+    answering clause first, then the relevant clauses of the same article; a part none of them states is left
+    unanswered rather than filled from an unrelated clause (the main answer still stands)."""
+    words = question_words(analysis)
+    lines: list[str] = []
+    for part in analysis.further_parts:
+        for candidate in candidates:
+            found = best_span(candidate, part.answer_type, words, part.answer_unit, part.answer_bound)
+            if found is None:
+                continue
+            span, sentence = found
+            carrier = clause_carrying(corpus.store, candidate, sentence)
+            n = builder.cite(evidence_of(candidate, carrier))
+            first = span.text[0].upper() + span.text[1:]
+            if sentence in quoted:
+                lines.append(f"{first} [{n}].")
+            else:
+                lines.append(f"{first} [{n}]: “{quoted_from(carrier.text, sentence)}” "
+                             f"({citation_label(candidate.document, carrier)}) [{n}]")
+            break
+    return lines
 
 
 def quoted_from(clause_text: str, sentence: str) -> str:
