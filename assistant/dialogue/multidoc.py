@@ -72,21 +72,35 @@ def _in_order(analysis: QueryAnalysis) -> list[str]:
     return [p for p in read(analysis).places() if p in analysis.provinces]
 
 
-def _row_analysis(assistant: AnswerSource, analysis: QueryAnalysis, row: Row) -> QueryAnalysis:
-    """The question for one row: the same question with only this province (swapped in where the question
-    names its provinces) or restricted to this document."""
-    if row.kind == "document":
-        return analysis.model_copy(update={"document_ids": [row.value], "provinces": []})
-    from assistant.dialogue.reading import read
-    from assistant.dialogue.state import Slots, frame_of, render, state_of
+def _row_analysis(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, scope: Scope) -> QueryAnalysis:
+    """The question for one row, asked as a question of its own: only this province (swapped in where the
+    question names its provinces), or restricted to this document; the other rows' names and the comparison
+    ("khác gì về", "so với") are left out, so the row is ranked as a single question about it would be."""
+    from assistant.dialogue.reading import cut, read
 
+    words = lexicon().dialogue
     reading = read(analysis)
-    state = state_of(reading)
-    slots = Slots(places=[row.value], years=state.slots.years, agencies=state.slots.agencies)
-    question = render(frame_of(reading, drop_roles=frozenset({"collect"})), slots)
-    row_analysis = assistant.analyze(question)
-    return row_analysis.model_copy(update={"provinces": [row.value], "unknown_places": [],
-                                           "document_ids": list(analysis.document_ids)})
+    documents = any(r.kind == "document" for r in scope.rows)
+    provinces = any(r.kind == "province" for r in scope.rows)
+    if row.kind == "province":
+        from assistant.dialogue.state import Slots, frame_of, render, state_of
+
+        state = state_of(reading)
+        slots = Slots(places=[row.value], years=state.slots.years, agencies=state.slots.agencies)
+        question = render(frame_of(reading, drop_roles=frozenset({"collect"})), slots)
+        reading = read(assistant.analyze(question))
+        spans = reading.phrase_spans(words.compare) + (reading.document_spans() if documents else [])
+        restriction = {"provinces": [row.value], "unknown_places": [],
+                       "document_ids": [] if documents else list(analysis.document_ids)}
+    else:
+        spans = reading.phrase_spans(words.compare) + reading.document_spans() + (
+            reading.place_spans() if provinces else [])
+        restriction = {"document_ids": [row.value], "provinces": [], "unknown_places": []}
+    question = cut(reading.question, spans)
+    if not question:
+        question = reading.question
+    row_analysis = assistant.analyze(question + "?")
+    return row_analysis.model_copy(update=restriction)
 
 
 def _row_label(assistant: AnswerSource, row: Row) -> str:
@@ -122,7 +136,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     facts = []
     silent: list[str] = []
     for row in scope.rows:
-        row_analysis = _row_analysis(assistant, analysis, row)
+        row_analysis = _row_analysis(assistant, analysis, row, scope)
         answer = _answer_row(assistant, row_analysis)
         if not answer.found and row_analysis.years and len(scope.rows) > 1:
             # A year may belong to one of the places named ("Hòa Bình, Lâm Đồng (năm 2019)"):
@@ -161,17 +175,20 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
 
 
 def _names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
-    """In a comparison, a document addresses the question only if its cited clauses name the question's rarest
-    word (its topic: "du lịch", "nước sạch"); a row answered from generic clauses would claim what the document
-    does not say."""
-    from assistant.relevance import content_terms, term_set
+    """Whether a row's answer is about the question's topic. A figure, date or body of the asked kind, stated by
+    a clause the ranker accepts, answers as it would alone; a descriptive answer must name the question's rarest
+    topic word ("du lịch", "nước sạch") in its cited clauses: a row answered from generic clauses would claim
+    what the document does not say."""
+    from assistant.answering.spans import SPAN_TYPES
+    from assistant.dialogue.reading import read
+    from assistant.relevance import term_set
 
-    weights = assistant.term_weights
-    topic = [t for t in content_terms(analysis.question, drop=[*analysis.provinces, *(str(y) for y in analysis.years)])
-             if not any(ch.isdigit() for ch in t)]  # "77/2019" names a document, not the topic
+    if analysis.answer_type in SPAN_TYPES:
+        return True
+    topic = [t for t in read(analysis).topic_words if not any(ch.isdigit() for ch in t)]  # "77/2019" names a document
     if not topic:
         return True
-    rarest = max(topic, key=weights.idf)
+    rarest = max(topic, key=assistant.term_weights.idf)
     return any(rarest in term_set(" ".join([c.text, *c.headings])) for c in answer.citations)
 
 

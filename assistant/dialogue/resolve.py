@@ -115,6 +115,9 @@ def resolve(
     if rule == "new":
         return Resolution(question=analysis.question, follow_up=False, rule="new", slots=own)
     slots = inherit(previous.slots, own)
+    if reading.has("place_reference") and own.places:
+        # "… của hai tỉnh đó và của Hòa Bình": the thread's places and the one named beside them.
+        slots = slots.model_copy(update={"places": list(dict.fromkeys([*previous.slots.places, *own.places]))})
     if rule == "swap" and reading.has_topic and not own.agencies and _swap_topic(reading, previous, slots) is None:
         # A new topic replaces the old one together with the agency it was about.
         slots = slots.model_copy(update={"agencies": []})
@@ -182,7 +185,7 @@ def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots) -> str 
     """"Còn hợp tác xã vận tải thì sao?": the named topic replaces the part of the previous question it
     overlaps ("hợp tác xã nông nghiệp"), when the message asks nothing else; with no overlap and no question form of its
     own, it is asked with the previous question form. None when the message is its own question."""
-    if reading.has("ask") and not _same_question(reading, previous):
+    if reading.has("ask") and not _same_question(reading, previous) or reading.states_its_own_question():
         return None
     topic = reading.first_topic_run()
     swapped = _substitute(previous, topic)
@@ -305,7 +308,7 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     """A message with a topic of its own, kept as written, after the thread's context: "Về <topic>, ở <place>,
     năm <year>: <message>?". "ở đó" becomes the place and "việc đó" the topic, in place."""
     place_reference = reading.has("place_reference")
-    core_slots = Slots(places=own.places or (previous.slots.places if place_reference else []),
+    core_slots = Slots(places=slots.places if place_reference else own.places,
                        years=own.years, agencies=own.agencies, document_ids=own.document_ids)
     frame = frame_of(reading)
     referents = {p.text: referent(p.text, previous) for p in frame if p.kind == "reference"}

@@ -119,6 +119,7 @@ class DialogueWords:
     joiners: frozenset[str]
     place_prefixes: tuple[str, ...]
     place_prepositions: tuple[str, ...]
+    document_prepositions: tuple[str, ...]
     year_prefixes: tuple[str, ...]
     render: dict[str, str]
     swappable: tuple[tuple[str, ...], ...]
@@ -133,7 +134,7 @@ class DialogueWords:
 def _dialogue(table: dict) -> DialogueWords:
     words = {k: tuple(fold_words(p) for p in table[k]) for k in (
         "swap_openers", "swap_closers", "conditional_openers", "narrowers", "sequels", "follow_asks", "asks",
-        "tail_asks", "place_prefixes", "place_prepositions", "year_prefixes")}
+        "tail_asks", "place_prefixes", "place_prepositions", "document_prepositions", "year_prefixes")}
     references, multidoc = table["references"], table["multidoc"]
     return DialogueWords(
         **words,
