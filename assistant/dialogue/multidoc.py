@@ -135,6 +135,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     sources: list[str] = []
     facts = []
     silent: list[str] = []
+    confidences: list[float] = []
     for row in scope.rows:
         row_analysis = _row_analysis(assistant, analysis, row, scope)
         answer = _answer_row(assistant, row_analysis)
@@ -157,6 +158,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
         text = " ".join(_renumbered(line.lstrip("• "), renumber) for line in kept)
         lines.append(f"• {_row_label(assistant, row)}: {text}")
         facts.extend(answer.facts)
+        confidences.append(answer.confidence)
     cannot_compare = scope.compare and scope.document_type and len(scope.rows) < 2
     if not lines and not scope.named and not cannot_compare:
         return None  # no province or document of that kind answers: the whole corpus may
@@ -170,8 +172,9 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     text = "\n".join(parts)
     if sources:
         text += _SOURCES + "\n".join(sources)
+    # As sure as its least sure row: each row is an answer of its own.
     return Answer(question=analysis.question, answer=text, found=bool(lines), intent=analysis.intent,
-                  citations=citations, facts=facts)
+                  confidence=min(confidences, default=0.0), citations=citations, facts=facts)
 
 
 def _names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:

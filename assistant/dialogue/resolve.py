@@ -87,10 +87,16 @@ def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection
         if names_own and reading.has("ask"):
             return "new"  # a whole question about an agency or a document of its own ("Sở Tài chính làm gì?")
         return "ask" if reading.has("ask") else "swap"
-    known = set(previous.topic_words) | set(thread_words)
-    if follow_ask_in(reading) and all(word in known for word in reading.topic_words):
+    if follow_ask_in(reading) and leans_on_thread(reading, previous, thread_words):
         return "refine"
     return "new"
+
+
+def leans_on_thread(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> bool:
+    """Whether every topic word of the message is already in the thread: the previous question's topic or the
+    clauses near those that answered it."""
+    known = set(previous.topic_words) | set(thread_words)
+    return all(word in known for word in reading.topic_words)
 
 
 def resolve(
@@ -122,6 +128,9 @@ def resolve(
         # A new topic replaces the old one together with the agency it was about.
         slots = slots.model_copy(update={"agencies": []})
     names = document_names or {}
+    if _refers_to_a_document(reading) and not own.document_ids and previous.document_ids:
+        # "Kế hoạch này ban hành ngày nào?": the document that answered the thread.
+        slots = slots.model_copy(update={"document_ids": previous.document_ids[:1]})
     # A question written from the message says which document the thread is in, unless it already does.
     documents = _documents(slots, names, own)
     question = _write(reading, previous, rule, own, slots, names, documents)
@@ -139,7 +148,7 @@ def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, sl
         return render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
     if reading.has_topic or reading.has("reference"):
         swapped = _swap_topic(reading, previous, slots) if rule == "swap" else None
-        return swapped if swapped is not None else _with_context(reading, previous, rule, own, slots, extra)
+        return swapped if swapped is not None else _with_context(reading, previous, rule, own, slots, extra, names)
     if rule == "swap" and _same_question(reading, previous) or not reading.has("ask"):
         # "Còn Hòa Bình năm 2017 thì sao?": the previous question (which names its document, if any) with the
         # named slots swapped in place.
@@ -304,7 +313,7 @@ def _replaced(frame: list[FramePiece], index: int, start: int, end: int, text: s
 
 
 def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
-                  extra: tuple[str, ...]) -> str:
+                  extra: tuple[str, ...], names: Mapping[str, str]) -> str:
     """A message with a topic of its own, kept as written, after the thread's context: "Về <topic>, ở <place>,
     năm <year>: <message>?". "ở đó" becomes the place and "việc đó" the topic, in place."""
     place_reference = reading.has("place_reference")
@@ -312,6 +321,10 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
                        years=own.years, agencies=own.agencies, document_ids=own.document_ids)
     frame = frame_of(reading)
     referents = {p.text: referent(p.text, previous) for p in frame if p.kind == "reference"}
+    for p in frame:
+        if p.kind == "reference" and _document_noun(p.text) and slots.document_ids and slots.document_ids[0] in names:
+            referents[p.text] = names[slots.document_ids[0]]
+            extra = ()  # the document is named in place
     core = render(frame, core_slots, topic=previous.topic if reading.has("reference") else "", referents=referents)
     context: list[str] = []
     overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
@@ -328,6 +341,17 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     if not context:
         return core
     return sentence(f"{', '.join(context)}: {lower_first_word(core)}")
+
+
+def _document_noun(reference: str) -> bool:
+    """Whether a reference's noun is a kind of document ("kế hoạch này", "nghị định đó")."""
+    noun = fold_words(" ".join(reference.split()[:-1]))
+    return noun in lexicon().documents.type_words or noun in lexicon().question.document_words
+
+
+def _refers_to_a_document(reading: Reading) -> bool:
+    words = [s for s in reading.syllables if s.role == "reference"]
+    return bool(words) and _document_noun(" ".join(s.text for s in words))
 
 
 def _documents(slots: Slots, names: Mapping[str, str], own: Slots) -> tuple[str, ...]:

@@ -78,12 +78,14 @@ def thread_words(assistant: AnswerSource, state: DialogueState | None) -> frozen
 
 
 def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: DialogueState,
-                     inherited_years: bool = False) -> Answer:
+                     inherited_years: bool = False, whole_corpus: bool = True) -> Answer | None:
     """Answer a follow-up from the thread's evidence first, then from the whole corpus.
 
     `inherited_years`: the year comes from the thread, not the message. The clauses near the answer that
     established it are then within its scope even when they do not repeat it (another Sở's target
-    after one "đến năm 2020": that section of the same plan need not write the year again)."""
+    after one "đến năm 2020": that section of the same plan need not write the year again).
+    `whole_corpus=False`: only the thread's documents may answer (None when they do not): a message read as a
+    follow-up only tentatively is answered from the whole corpus as the question it is on its own."""
     from assistant.dialogue.multidoc import scope_of
 
     if scope_of(analysis, assistant.catalog) is not None or analysis.unknown_places or analysis.asks_about:
@@ -104,4 +106,4 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
                 answer = assistant.answer(asked, hits)
                 if answer.found:
                     return answer
-    return assistant.answer(analysis)
+    return assistant.answer(analysis) if whole_corpus else None
