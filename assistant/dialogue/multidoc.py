@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from assistant.dialogue.narrow import states_asked_kind
 from assistant.models import Answer, Citation, QueryAnalysis
 from ingest.lexicon import contains_phrase, lexicon
 
@@ -48,7 +49,11 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     words = lexicon().dialogue
     folded = analysis.folded
     compare = _has_any(folded, words.compare)
-    rows = [Row("document", d) for d in analysis.document_ids] + [Row("province", p) for p in _in_order(analysis)]
+    named = set(analysis.document_ids)
+    # A province whose documents are all named rows already ("kế hoạch này" of one province) is no row of its own.
+    provinces = [p for p in _in_order(analysis)
+                 if not named or not {d.id for d in catalog.documents if d.province == p} <= named]
+    rows = [Row("document", d) for d in analysis.document_ids] + [Row("province", p) for p in provinces]
     if len(rows) >= 2:
         return Scope(tuple(rows), compare)
     if not analysis.provinces and not analysis.document_ids and _has_any(folded, words.all_provinces):
@@ -144,7 +149,8 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             # another row is asked without it, and its answer states its own year.
             answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
         body, row_sources = _split(answer)
-        addressed = answer.found and _names_the_topic(assistant, row_analysis, answer)
+        addressed = answer.found and states_asked_kind(row_analysis, answer) and _names_the_topic(
+            assistant, row_analysis, answer)
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
         kept = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES] \
             if addressed else []

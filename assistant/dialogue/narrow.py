@@ -1,11 +1,12 @@
 """Narrowing a turn's hits: to clauses about the agencies the question names, and clauses that state the asked
-kind of answer first. Used by follow-ups (thread.py) and by the rows of grouped answers (multidoc.py)."""
+kind of answer first; and the check that an answer states the asked kind at all. Used by follow-ups (thread.py)
+and by the rows of grouped answers (multidoc.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.models import Hit, QueryAnalysis
+from assistant.models import Answer, Hit, QueryAnalysis
 
 if TYPE_CHECKING:
     from assistant.dialogue.source import AnswerSource
@@ -38,3 +39,15 @@ def about_asked_agencies(assistant: AnswerSource, analysis: QueryAnalysis, hits:
         if named & asked or not named:
             kept.append(hit)
     return kept
+
+
+def states_asked_kind(analysis: QueryAnalysis, answer: Answer) -> bool:
+    """Whether a found answer cites a clause stating a figure of the asked kind, when the question asks for a
+    specific one (a percentage, an amount, a duration, a date, a count of a named unit): an answer to "bao nhiêu
+    tỷ" quoting clauses without any amount claims what its sources do not say. Other questions pass."""
+    from assistant.answering.spans import answer_holder
+
+    holds = answer_holder(analysis)
+    if holds is None or not answer.found:
+        return True
+    return any(holds(c.text) for c in answer.citations)

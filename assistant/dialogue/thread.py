@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.dialogue.narrow import about_asked_agencies, prefer_answer_type
+from assistant.dialogue.narrow import about_asked_agencies, prefer_answer_type, states_asked_kind
 from assistant.dialogue.state import DialogueState
 from assistant.models import Answer, QueryAnalysis
 
@@ -104,6 +104,13 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
             hits = prefer_answer_type(assistant, asked, about_asked_agencies(assistant, asked, hits))
             if hits:
                 answer = assistant.answer(asked, hits)
-                if answer.found:
+                if answer.found and states_asked_kind(asked, answer):
                     return answer
-    return assistant.answer(analysis) if whole_corpus else None
+    if not whole_corpus:
+        return None
+    answer = assistant.answer(analysis)
+    if not states_asked_kind(analysis, answer):
+        # The thread's reading of the message asked for a figure no cited clause states: say so rather than
+        # quote clauses that do not answer.
+        return assistant.answer(analysis, [])
+    return answer
