@@ -42,12 +42,15 @@ def about_asked_agencies(assistant: AnswerSource, analysis: QueryAnalysis, hits:
 
 
 def states_asked_kind(analysis: QueryAnalysis, answer: Answer) -> bool:
-    """Whether a found answer cites a clause stating a figure of the asked kind, when the question asks for a
-    specific one (a percentage, an amount, a duration, a date, a count of a named unit): an answer to "bao nhiêu
-    tỷ" quoting clauses without any amount claims what its sources do not say. Other questions pass."""
-    from assistant.answering.spans import answer_holder
+    """Whether a found answer states something of the kind asked, when a specific kind is asked: a date or a
+    duration for "khi nào", "bao lâu"; for "bao nhiêu" a figure, from a target extracted at ingest or in a cited
+    clause (the asked unit may be in a table's header, and "tăng bao nhiêu" may be a share, not an amount).
+    An answer quoting clauses without any claims what its sources do not say. Other questions pass."""
+    from assistant.answering.spans import answer_holder, find_spans
 
     holds = answer_holder(analysis)
     if holds is None or not answer.found:
         return True
-    return any(holds(c.text) for c in answer.citations)
+    if analysis.answer_type in ("date", "duration"):
+        return any(holds(c.text) for c in answer.citations)
+    return any(f.value_text for f in answer.facts) or any(find_spans(c.text, "quantity") for c in answer.citations)

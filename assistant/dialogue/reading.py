@@ -451,7 +451,8 @@ def read(analysis: QueryAnalysis) -> Reading:
             continue
         if not _ALNUM_RE.search(s.text):
             s.role = "punct"
-        elif not s.compound and (s.folded in question_words.stop_words or s.folded in words.joiners):
+        elif not s.compound and (s.folded in question_words.stop_words or s.folded in words.joiners) and (
+                s.lower not in words.content_syllables):
             s.role = "function"
     return Reading(analysis, syllables)
 

@@ -73,7 +73,7 @@ def inherit(previous: Slots, own: Slots) -> Slots:
 
 
 def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> Rule:
-    if reading.has("opener", "closer"):
+    if reading.has("opener", "closer") and not reading.states_its_own_question():
         return "swap"
     if reading.has("narrow"):
         return "narrow"

@@ -68,12 +68,15 @@ def thread_documents(state: DialogueState, analysis: QueryAnalysis, assistant: A
 
 
 def thread_words(assistant: AnswerSource, state: DialogueState | None) -> frozenset[str]:
-    """Folded words of the clauses near those that answered the previous turn (headings included)."""
+    """Folded words of the clauses near those that answered the previous turn (headings included), and of the
+    whole of a document the conversation named ("Theo Nghị định 77 …": later questions stay in it)."""
     from assistant.relevance import terms
 
-    if state is None or not state.clause_ids:
+    if state is None:
         return frozenset()
-    clauses = assistant.store.get_clauses(near_clause_ids(assistant, state.clause_ids))
+    ids = near_clause_ids(assistant, state.clause_ids) if state.clause_ids else []
+    clauses = [*assistant.store.get_clauses(ids), *(c for d in state.slots.document_ids
+                                                      for c in assistant.store.clauses_of(d))]
     return frozenset(t for c in clauses for t in terms(" ".join([*c.headings, c.text])))
 
 

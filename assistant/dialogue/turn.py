@@ -69,7 +69,19 @@ def _ask(assistant: AnswerSource, analysis: QueryAnalysis, resolution: Resolutio
          filters: Filters | None, whole_corpus: bool = True) -> tuple[QueryAnalysis, Answer | None]:
     if not resolution.follow_up or previous is None:
         return analysis, assistant.answer(analysis)
-    asked = apply_slots(assistant.analyze(resolution.question, filters), resolution.slots,
-                        assistant.catalog.provinces)
+    asked = own_form(apply_slots(assistant.analyze(resolution.question, filters), resolution.slots,
+                                 assistant.catalog.provinces), analysis)
     return asked, answer_in_thread(assistant, asked, previous, whole_corpus=whole_corpus,
                                    inherited_years=bool(asked.years) and not analysis.years)
+
+
+def own_form(asked: QueryAnalysis, message: QueryAnalysis) -> QueryAnalysis:
+    """The written-back question asks what the message asks: words of the thread put before it for context
+    ("Về tạm ngừng kinh doanh tối đa …: hồ sơ gồm gì?") must not change the kind of answer expected."""
+    update: dict[str, object] = {}
+    if message.answer_type != "other":
+        update.update(answer_type=message.answer_type, answer_unit=message.answer_unit,
+                      answer_bound=message.answer_bound)
+    if message.intent != "general":
+        update["intent"] = message.intent
+    return asked.model_copy(update=update) if update else asked
