@@ -116,12 +116,13 @@ def _row_label(assistant: AnswerSource, row: Row) -> str:
 
 
 def document_name(doc) -> str:  # noqa: ANN001 - ingest.models.Document
-    """A short name for a document: "Luật số 17/2023/QH15", or its type and title when it has no number."""
-    kind = doc.type or "Văn bản"
+    """A short name for a document: "Luật số 17/2023/QH15", or the name citations use when it has no number
+    ("Kế hoạch hoạt động của Ban Chỉ đạo … năm 2017 (Hòa Bình)", its title in sentence case)."""
+    from assistant.labels import document_name as cited_name
+
     if doc.number:
-        return f"{kind} số {doc.number}"
-    title = " ".join((doc.title or doc.id).split())
-    return f"{kind} “{title[:80]}{'…' if len(title) > 80 else ''}”"
+        return f"{doc.type or 'Văn bản'} số {doc.number}"
+    return cited_name(doc)
 
 
 def _documents_of(assistant: AnswerSource, row: Row) -> list[str]:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.dialogue.reading import Reading, follow_ask_in, read, sentence, tidy
 from assistant.dialogue.state import (
@@ -45,6 +45,8 @@ class Resolution(BaseModel):
     follow_up: bool
     rule: Rule
     slots: Slots
+    core: str = Field("", description="The question without the thread's context put before it (\"Về <topic>, ở "
+                      "<place>: …\"): what the turn itself asks, the topic the next follow-up continues")
 
 
 def own_slots(reading: Reading) -> Slots:
@@ -133,22 +135,34 @@ def resolve(
         slots = slots.model_copy(update={"document_ids": previous.document_ids[:1]})
     # A question written from the message says which document the thread is in, unless it already does.
     documents = _documents(slots, names, own)
-    question = _write(reading, previous, rule, own, slots, names, documents)
+    question, core = _write(reading, previous, rule, own, slots, names, documents)
     if documents and any(question.count(_number(names[d])) > 1 for d in slots.document_ids if d in names):
-        question = _write(reading, previous, rule, own, slots, names, ())
-    return Resolution(question=question, follow_up=True, rule=rule, slots=slots)
+        question, core = _write(reading, previous, rule, own, slots, names, ())
+    return Resolution(question=question, follow_up=True, rule=rule, slots=slots, core=core)
 
 
 def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
-           names: Mapping[str, str], extra: tuple[str, ...]) -> str:
-    """The follow-up written back as one standalone question."""
+           names: Mapping[str, str], extra: tuple[str, ...]) -> tuple[str, str]:
+    """The follow-up written back as one standalone question, and that question without the thread's context
+    put before it."""
     if reading.has("narrow") and reading.has_topic and not reading.has("ask"):
         # "Riêng huyện Kỳ Sơn thì sao?": the previous question, narrowed by what the message adds.
         qualifier = tidy(render(frame_of(reading, drop_roles=frozenset({"closer"})), Slots()))
-        return render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
+        narrowed = render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
+        return narrowed, narrowed
     if reading.has_topic or reading.has("reference"):
         swapped = _swap_topic(reading, previous, slots) if rule == "swap" else None
-        return swapped if swapped is not None else _with_context(reading, previous, rule, own, slots, extra, names)
+        if swapped is not None:
+            return swapped, swapped
+        return _with_context(reading, previous, rule, own, slots, extra, names)
+    question = _asked_of_the_thread(reading, previous, rule, own, slots, names, extra)
+    return question, question
+
+
+def _asked_of_the_thread(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
+                         names: Mapping[str, str], extra: tuple[str, ...]) -> str:
+    """A message without a topic of its own: the previous question again, or its question form around the
+    thread's topic."""
     if rule == "swap" and _same_question(reading, previous) or not reading.has("ask"):
         # "Còn Hòa Bình năm 2017 thì sao?": the previous question (which names its document, if any) with the
         # named slots swapped in place.
@@ -313,7 +327,7 @@ def _replaced(frame: list[FramePiece], index: int, start: int, end: int, text: s
 
 
 def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
-                  extra: tuple[str, ...], names: Mapping[str, str]) -> str:
+                  extra: tuple[str, ...], names: Mapping[str, str]) -> tuple[str, str]:
     """A message with a topic of its own, kept as written, after the thread's context: "Về <topic>, ở <place>,
     năm <year>: <message>?". "ở đó" becomes the place and "việc đó" the topic, in place."""
     place_reference = reading.has("place_reference")
@@ -339,8 +353,8 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
             context.append(slot_phrase(kind, values))
     context.extend(extra)
     if not context:
-        return core
-    return sentence(f"{', '.join(context)}: {lower_first_word(core)}")
+        return core, core
+    return sentence(f"{', '.join(context)}: {lower_first_word(core)}"), core
 
 
 def _document_noun(reference: str) -> bool:

@@ -55,8 +55,17 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
         if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
-    state = state_of(read(asked), resolution.slots).with_evidence(answer)
+    state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
     return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
+
+
+def _core(assistant: AnswerSource, asked: QueryAnalysis, resolution: Resolution,
+          filters: Filters | None) -> QueryAnalysis:
+    """The turn's own question, without the thread's context put before it: its topic is what the next
+    follow-up continues ("Nộp ở đâu?" after "Về <bước trước>: hồ sơ đăng ký gồm những gì?" is about the papers)."""
+    if not resolution.core or resolution.core == resolution.question:
+        return asked
+    return apply_slots(assistant.analyze(resolution.core, filters), resolution.slots, assistant.catalog.provinces)
 
 
 def _names_nothing(analysis: QueryAnalysis) -> bool:
