@@ -49,11 +49,15 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     words = lexicon().dialogue
     folded = analysis.folded
     compare = _has_any(folded, words.compare)
-    named = set(analysis.document_ids)
+    documents = list(analysis.document_ids)
+    if documents or analysis.provinces:
+        # Beside a named document or province, "theo luật" names the corpus' one law.
+        documents += [d for d in _only_of_their_type(analysis, catalog) if d not in documents]
+    named = set(documents)
     # A province whose documents are all named rows already ("kế hoạch này" of one province) is no row of its own.
     provinces = [p for p in _in_order(analysis)
                  if not named or not {d.id for d in catalog.documents if d.province == p} <= named]
-    rows = [Row("document", d) for d in analysis.document_ids] + [Row("province", p) for p in provinces]
+    rows = [Row("document", d) for d in documents] + [Row("province", p) for p in provinces]
     if len(rows) >= 2:
         return Scope(tuple(rows), compare)
     if not analysis.provinces and not analysis.document_ids and _has_any(folded, words.all_provinces):
@@ -70,42 +74,26 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     return None
 
 
+def _only_of_their_type(analysis: QueryAnalysis, catalog: Catalog) -> list[str]:
+    """Documents named by their type alone ("theo luật", "trong nghị định"), outside a document's full name,
+    when the corpus holds exactly one document of that type."""
+    from assistant.dialogue.reading import read
+
+    reading = read(analysis)
+    free = " ".join(s.folded for s in reading.syllables if not s.document)
+    found = []
+    for word, kind in lexicon().documents.type_words.items():
+        of_type = [d.id for d in catalog.documents if d.type == kind]
+        if len(word) > 2 and len(of_type) == 1 and contains_phrase(free, word):
+            found.append(of_type[0])
+    return list(dict.fromkeys(found))
+
+
 def _in_order(analysis: QueryAnalysis) -> list[str]:
     """The corpus provinces in the order the question names them."""
     from assistant.dialogue.reading import read
 
     return [p for p in read(analysis).places() if p in analysis.provinces]
-
-
-def _row_analysis(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, scope: Scope) -> QueryAnalysis:
-    """The question for one row, asked as a question of its own: only this province (swapped in where the
-    question names its provinces), or restricted to this document; the other rows' names and the comparison
-    ("khác gì về", "so với") are left out, so the row is ranked as a single question about it would be."""
-    from assistant.dialogue.reading import cut, read
-
-    words = lexicon().dialogue
-    reading = read(analysis)
-    documents = any(r.kind == "document" for r in scope.rows)
-    provinces = any(r.kind == "province" for r in scope.rows)
-    if row.kind == "province":
-        from assistant.dialogue.state import Slots, frame_of, render, state_of
-
-        state = state_of(reading)
-        slots = Slots(places=[row.value], years=state.slots.years, agencies=state.slots.agencies)
-        question = render(frame_of(reading, drop_roles=frozenset({"collect"})), slots)
-        reading = read(assistant.analyze(question))
-        spans = reading.phrase_spans(words.compare) + (reading.document_spans() if documents else [])
-        restriction = {"provinces": [row.value], "unknown_places": [],
-                       "document_ids": [] if documents else list(analysis.document_ids)}
-    else:
-        spans = reading.phrase_spans(words.compare) + reading.document_spans() + (
-            reading.place_spans() if provinces else [])
-        restriction = {"document_ids": [row.value], "provinces": [], "unknown_places": []}
-    question = cut(reading.question, spans)
-    if not question:
-        question = reading.question
-    row_analysis = assistant.analyze(question + "?")
-    return row_analysis.model_copy(update=restriction)
 
 
 def _row_label(assistant: AnswerSource, row: Row) -> str:
@@ -133,6 +121,8 @@ def _documents_of(assistant: AnswerSource, row: Row) -> list[str]:
 
 def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer | None:
     """One answer with a row per province or document, or None when the question is not a grouped one."""
+    from assistant.dialogue.rows import row_question
+
     scope = scope_of(analysis, assistant.catalog)
     if scope is None:
         return None
@@ -143,7 +133,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     silent: list[str] = []
     confidences: list[float] = []
     for row in scope.rows:
-        row_analysis = _row_analysis(assistant, analysis, row, scope)
+        row_analysis = row_question(assistant, analysis, row, scope)
         answer = _answer_row(assistant, row_analysis)
         if not answer.found and row_analysis.years and len(scope.rows) > 1:
             # A year may belong to one of the places named ("Hòa Bình, Lâm Đồng (năm 2019)"):

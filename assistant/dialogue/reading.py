@@ -451,8 +451,8 @@ def read(analysis: QueryAnalysis) -> Reading:
             continue
         if not _ALNUM_RE.search(s.text):
             s.role = "punct"
-        elif not s.compound and (s.folded in question_words.stop_words or s.folded in words.joiners) and (
-                s.lower not in words.content_syllables):
+        elif not s.compound and (s.folded in question_words.stop_words or s.folded in words.joiners
+                                 or s.lower in words.function_syllables):
             s.role = "function"
     return Reading(analysis, syllables)
 

@@ -38,14 +38,17 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
     assert first is not None  # answered from the whole corpus when the thread does not answer
     answer = first
     if (not resolution.follow_up and previous is not None and previous.found and _names_nothing(analysis)
-            and leans_on_thread(read(analysis), previous, words)):
+            and leans_on_thread(read(analysis), previous, words)
+            and (previous.slots.document_ids or _best_in_thread(assistant, analysis, previous) >= answer.confidence)):
         # A message with a topic of its own, all of it words of the thread, and no place, year, agency or
-        # document ("Hồ sơ gồm gì?" after a question about suspending a business) is answered from the
-        # thread's documents first, as a follow-up; when they do not answer, it is the question it is alone.
+        # document ("Hồ sơ gồm gì?" after a question about suspending a business) is answered from the thread's
+        # documents first, as a follow-up, when the conversation named its document or the ranker finds the
+        # message's best evidence there; when they do not answer, it is the question it is alone. Its best
+        # evidence elsewhere makes it a new question.
         retry = resolve(analysis, previous, words, names, force_follow_up=True)
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters, whole_corpus=False)
-        log.debug("turn %r: alone %.3f (found %s); in the thread as %r: %s", message, answer.confidence, answer.found,
-                  retry.question, "none" if retry_answer is None else f"{retry_answer.confidence:.3f}")
+        log.debug("turn %r: alone %.3f (found %s); in the thread as %r: %s", message, answer.confidence,
+                  answer.found, retry.question, "none" if retry_answer is None else f"{retry_answer.confidence:.3f}")
         if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
     if not resolution.follow_up and previous is not None and not answer.found:
@@ -66,6 +69,15 @@ def _core(assistant: AnswerSource, asked: QueryAnalysis, resolution: Resolution,
     if not resolution.core or resolution.core == resolution.question:
         return asked
     return apply_slots(assistant.analyze(resolution.core, filters), resolution.slots, assistant.catalog.provinces)
+
+
+def _best_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, previous: DialogueState) -> float:
+    """The ranker's confidence in the message's best clause among the thread's documents (the message as
+    written, searched as it would be with those documents as its filter)."""
+    if not previous.document_ids:
+        return 0.0
+    within = analysis.model_copy(update={"document_ids": list(previous.document_ids)})
+    return assistant.answer(within, assistant.retrieve(within)).confidence
 
 
 def _names_nothing(analysis: QueryAnalysis) -> bool:

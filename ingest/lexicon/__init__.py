@@ -129,7 +129,7 @@ class DialogueWords:
     all_provinces: tuple[str, ...]
     all_documents: tuple[str, ...]
     compare: tuple[str, ...]
-    content_syllables: frozenset[str]
+    function_syllables: frozenset[str]
 
 
 def _dialogue(table: dict) -> DialogueWords:
@@ -149,7 +149,7 @@ def _dialogue(table: dict) -> DialogueWords:
         all_provinces=tuple(fold_words(p) for p in multidoc["all_provinces"]),
         all_documents=tuple(fold_words(p) for p in multidoc["all_documents"]),
         compare=tuple(fold_words(p) for p in multidoc["compare"]),
-        content_syllables=frozenset(unicodedata.normalize("NFC", p).lower() for p in table["content_syllables"]),
+        function_syllables=frozenset(unicodedata.normalize("NFC", p).lower() for p in table["function_syllables"]),
     )
 
 
