@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from assistant.query import Catalog
 
 ROW_LINES = 2  # content lines of a row's own answer kept in the grouped answer
+ROW_CITATIONS = 3  # clauses a row quotes at most: a grouped answer is a short list, each row's source shown
 _MARK_RE = re.compile(r"\[(\d+)\]")
 _SOURCES = "\n\nCăn cứ:\n"
 
@@ -143,8 +144,8 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
         addressed = answer.found and states_asked_kind(row_analysis, answer) and _names_the_topic(
             assistant, row_analysis, answer)
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
-        kept = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES] \
-            if addressed else []
+        own = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
+        kept = _shortest(own, answer.citations, ROW_CITATIONS) if addressed else []
         if not kept:
             documents = _documents_of(assistant, row)
             label = _row_label(assistant, row)
@@ -198,6 +199,29 @@ def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer:
 
     hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
     return assistant.answer(analysis, hits)
+
+
+def _shortest(lines: list[str], citations: list[Citation], limit: int) -> list[str]:
+    """The row's lines quoting at most `limit` clauses: the best one, then the other clauses the ranker chose
+    before the best one's siblings (the other points under its lead-in), in the answer's order."""
+    if not citations:
+        return lines
+    top = citations[0]
+
+    def parent(path: str) -> str:
+        return path.rsplit(".", 1)[0] if "." in path else ""
+
+    siblings = [c.n for c in citations[1:] if parent(c.path) and parent(c.path) == parent(top.path)]
+    others = [c.n for c in citations[1:] if c.n not in siblings]
+    keep = {str(n) for n in [top.n, *others, *siblings][:limit]}
+    out: list[str] = []
+    for line in lines:
+        # A listing line quotes its clauses as "…: a [1]; b [2]; c [3]."; each part ends with its mark.
+        parts = re.split(r"(?<=\]); ", line.rstrip("."))
+        kept = [part for part in parts if {m for m in _MARK_RE.findall(part)} <= keep]
+        if kept:
+            out.append("; ".join(kept) + ("." if line.endswith(".") else ""))
+    return out
 
 
 def _renumbered(line: str, renumber: dict[int, int]) -> str:
