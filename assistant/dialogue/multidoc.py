@@ -68,10 +68,10 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     if (compare or _has_any(folded, words.all_documents)) and not analysis.document_ids:
         type_words = lexicon().documents.type_words
         types = {kind for word, kind in type_words.items() if len(word) > 2 and contains_phrase(folded, word)}
-        documents = [d for d in catalog.documents if d.type in types and not (
+        of_type = [d for d in catalog.documents if d.type in types and not (
             analysis.provinces and d.province not in analysis.provinces)]
-        if len(types) == 1 and documents:
-            return Scope(tuple(Row("document", d.id) for d in documents), compare, next(iter(types)), named=False)
+        if len(types) == 1 and of_type:
+            return Scope(tuple(Row("document", d.id) for d in of_type), compare, next(iter(types)), named=False)
     return None
 
 

@@ -338,8 +338,10 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     for p in frame:
         if p.kind == "reference" and _document_noun(p.text) and slots.document_ids and slots.document_ids[0] in names:
             referents[p.text] = names[slots.document_ids[0]]
-            extra = ()  # the document is named in place
     core = render(frame, core_slots, topic=previous.topic if reading.has("reference") else "", referents=referents)
+    if any(name in core for name in referents.values() if name in names.values()):
+        # The document named in place of "kế hoạch này" is all the context the question needs.
+        return core, core
     context: list[str] = []
     overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
     agencies = [] if own.agencies else slots.agencies

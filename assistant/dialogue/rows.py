@@ -87,10 +87,10 @@ def row_parts(assistant: AnswerSource, reading: Reading, scope: Scope) -> dict[R
         start = b
     parts.append(question[start:])
     last = mentions[-1].end
-    after = [s for s in reading.syllables if s.start >= last]
+    closing = [s for s in reading.syllables if s.start >= last]
     # The question form after the last row's part ("… tối đa là bao lâu?") is every part's; words of a topic
     # there belong to the last part only.
-    tail = question[last:] if all(s.role in {"ask", "function", "punct", "closer"} for s in after) else ""
+    tail = question[last:] if all(s.role in {"ask", "function", "punct", "closer"} for s in closing) else ""
     first = parts[0]
     out: dict[Row, str] = {}
     for index, (mention, part) in enumerate(zip(mentions, parts, strict=True)):
