@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from assistant.dialogue.narrow import states_asked_kind
+from assistant.answering.spans import SPAN_TYPES
+from assistant.dialogue.narrow import names_the_topic, states_asked_kind
 from assistant.models import Answer, Citation, QueryAnalysis
 from ingest.lexicon import contains_phrase, lexicon
 
@@ -141,8 +142,10 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             # another row is asked without it, and its answer states its own year.
             answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
         body, row_sources = _split(answer)
-        addressed = answer.found and states_asked_kind(row_analysis, answer) and _names_the_topic(
-            assistant, row_analysis, answer)
+        # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone; a
+        # descriptive row must name the question's topic.
+        addressed = answer.found and states_asked_kind(row_analysis, answer) and (
+            row_analysis.answer_type in SPAN_TYPES or names_the_topic(assistant, row_analysis, answer))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
         own = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
         kept = _shortest(own, answer.citations, ROW_CITATIONS) if addressed else []
@@ -173,24 +176,6 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     # As sure as its least sure row: each row is an answer of its own.
     return Answer(question=analysis.question, answer=text, found=bool(lines), intent=analysis.intent,
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
-
-
-def _names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
-    """Whether a row's answer is about the question's topic. A figure, date or body of the asked kind, stated by
-    a clause the ranker accepts, answers as it would alone; a descriptive answer must name the question's rarest
-    topic word ("du lịch", "nước sạch") in its cited clauses: a row answered from generic clauses would claim
-    what the document does not say."""
-    from assistant.answering.spans import SPAN_TYPES
-    from assistant.dialogue.reading import read
-    from assistant.relevance import term_set
-
-    if analysis.answer_type in SPAN_TYPES:
-        return True
-    topic = [t for t in read(analysis).topic_words if not any(ch.isdigit() for ch in t)]  # "77/2019" names a document
-    if not topic:
-        return True
-    rarest = max(topic, key=assistant.term_weights.idf)
-    return any(rarest in term_set(" ".join([c.text, *c.headings])) for c in answer.citations)
 
 
 def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer:

@@ -54,3 +54,18 @@ def states_asked_kind(analysis: QueryAnalysis, answer: Answer) -> bool:
     if analysis.answer_type in ("date", "duration"):
         return any(holds(c.text) for c in answer.citations)
     return any(f.value_text for f in answer.facts) or any(find_spans(c.text, "quantity") for c in answer.citations)
+
+
+def names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
+    """Whether the clauses an answer cites name the question's rarest topic word ("du lịch", "nước sạch"): an
+    answer from clauses that do not claims what the documents do not say about it."""
+    from assistant.dialogue.reading import read
+    from assistant.relevance import term_set
+
+    if not answer.found:
+        return True
+    topic = [t for t in read(analysis).topic_words if not any(ch.isdigit() for ch in t)]  # "77/2019" names a document
+    if not topic:
+        return True
+    rarest = max(topic, key=assistant.term_weights.idf)
+    return any(rarest in term_set(" ".join([c.text, *c.headings])) for c in answer.citations)
