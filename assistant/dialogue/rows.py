@@ -48,7 +48,7 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
         restriction = {"document_ids": [row.value], "provinces": [], "unknown_places": []}
     part = row_parts(assistant, reading, scope).get(row)
     if part is not None:
-        question = cut(part, read(assistant.analyze(part)).phrase_spans(words.compare))
+        question = cut(part, read(assistant.analyze(part)).phrase_spans((*words.compare, *words.contrasts)))
     elif row.kind == "province":
         from assistant.dialogue.state import Slots, frame_of, render, state_of
 
@@ -111,11 +111,12 @@ def _joins(s: Syllable) -> bool:
 
 
 def _last_joiner(reading: Reading, between: list[Syllable]) -> tuple[int, int] | None:
-    """The last joiner ("và", ",") or comparison ("so với") between two rows' mentions, as character offsets."""
+    """The last joiner ("và", ","), comparison or contrast ("so với") between two rows' mentions, as character
+    offsets."""
     words = lexicon().dialogue
     if not between:
         return None
-    compares = [(a, b) for a, b in reading.phrase_spans(words.compare)
+    compares = [(a, b) for a, b in reading.phrase_spans((*words.compare, *words.contrasts))
                 if between[0].start <= a and b <= between[-1].end]
     joiners = [(s.start, s.end) for s in between if s.folded in words.joiners
                and not any(a <= s.start and s.end <= b for a, b in compares)]  # "với" of "so với"

@@ -129,6 +129,7 @@ class DialogueWords:
     all_provinces: tuple[str, ...]
     all_documents: tuple[str, ...]
     compare: tuple[str, ...]
+    contrasts: tuple[str, ...]
     function_syllables: frozenset[str]
 
 
@@ -149,6 +150,7 @@ def _dialogue(table: dict) -> DialogueWords:
         all_provinces=tuple(fold_words(p) for p in multidoc["all_provinces"]),
         all_documents=tuple(fold_words(p) for p in multidoc["all_documents"]),
         compare=tuple(fold_words(p) for p in multidoc["compare"]),
+        contrasts=tuple(fold_words(p) for p in multidoc["contrasts"]),
         function_syllables=frozenset(unicodedata.normalize("NFC", p).lower() for p in table["function_syllables"]),
     )
 
