@@ -51,7 +51,10 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     words = lexicon().dialogue
     folded = analysis.folded
     compare = _has_any(folded, words.compare)
-    documents = list(analysis.document_ids)
+    from assistant.dialogue.reading import read
+
+    # Documents the question names are rows; documents it does not name (a filter) restrict every row.
+    documents = list(analysis.document_ids) if any(s.document for s in read(analysis).syllables) else []
     if documents or analysis.provinces:
         # Beside a named document or province, "theo luật" names the corpus' one law.
         documents += [d for d in _only_of_their_type(analysis, catalog) if d not in documents]
