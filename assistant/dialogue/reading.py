@@ -446,6 +446,11 @@ def read(analysis: QueryAnalysis) -> Reading:
     _mark_phrases(syllables, _phrases((*words.asks, *metadata_asks)), "ask")
     _mark_phrases(syllables, _phrases(question_words.stop_phrases), "weak")
     _mark_documents(syllables, analysis.question)
+    for phrase in _phrases(words.topic_phrases):
+        for i in range(len(syllables) - len(phrase) + 1):
+            if _match_at(syllables, i, phrase):
+                for s in syllables[i:i + len(phrase)]:
+                    s.compound = True  # a word of the topic, never a grammar word
     for s in syllables:
         if s.role != "topic":
             continue

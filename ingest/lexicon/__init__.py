@@ -120,6 +120,7 @@ class DialogueWords:
     place_prefixes: tuple[str, ...]
     place_prepositions: tuple[str, ...]
     document_prepositions: tuple[str, ...]
+    topic_phrases: tuple[str, ...]
     year_prefixes: tuple[str, ...]
     render: dict[str, str]
     swappable: tuple[tuple[str, ...], ...]
@@ -136,7 +137,8 @@ class DialogueWords:
 def _dialogue(table: dict) -> DialogueWords:
     words = {k: tuple(fold_words(p) for p in table[k]) for k in (
         "swap_openers", "swap_closers", "conditional_openers", "narrowers", "sequels", "follow_asks", "asks",
-        "tail_asks", "place_prefixes", "place_prepositions", "document_prepositions", "year_prefixes")}
+        "tail_asks", "place_prefixes", "place_prepositions", "document_prepositions", "year_prefixes",
+        "topic_phrases")}
     references, multidoc = table["references"], table["multidoc"]
     return DialogueWords(
         **words,
