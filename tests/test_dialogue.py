@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.dialogue.multidoc import scope_of
-from assistant.dialogue.reading import read
+from assistant.dialogue.reading import cut, read
 from assistant.dialogue.resolve import Resolution, resolve
 from assistant.dialogue.state import DialogueState, render, state_of
 from assistant.models import QueryAnalysis
@@ -306,3 +306,65 @@ def test_odd_messages_still_give_one_clean_question(history: list[str], message:
         assert not resolution.question.rstrip("?").endswith((",", "riêng", "trong đó"))
     else:
         assert resolution.question == message
+
+
+# ---- documents, several places, references (issue 12) ------------------------------------------------------------
+
+
+def test_documents_named_in_a_question_are_read_as_such_and_can_be_left_out() -> None:
+    question = "Theo Luật HTX 2023 và Nghị định 45/2021, quỹ hợp tác xã được vay tối đa bao nhiêu?"
+    reading = read(analyze(question, CATALOG))
+    flagged = " ".join(s.text for s in reading.syllables if s.document)
+    assert flagged == "Luật HTX 2023 Nghị định 45/2021"
+    assert cut(question, reading.document_spans()) == "quỹ hợp tác xã được vay tối đa bao nhiêu"
+    # The topic words are unchanged: a document named is still what the question is about.
+    assert "luat" in reading.topic_words
+
+
+@pytest.mark.parametrize(("word", "role"), [("vay", "topic"), ("Vậy", "function")])
+def test_borrow_is_a_word_of_the_topic_so_is_not_the_grammar_word_it_folds_like(word: str, role: str) -> None:
+    reading = read(analyze(f"{word} tối đa được bao nhiêu?", CATALOG))
+    assert reading.syllables[0].role == role
+    assert {s.text: s.role for s in reading.syllables}["tối"] == "ask"  # the bound is part of the question form
+
+
+def test_several_provinces_of_the_thread_and_one_named_beside_them() -> None:
+    history = ["Quảng Ninh và Lâm Đồng phấn đấu thu nhập của người lao động HTX tăng bao nhiêu?"]
+    resolution, asked = converse(history, "Còn số hợp tác xã lập mới mỗi năm ở hai tỉnh đó và ở Hòa Bình?")
+    assert resolution.follow_up and "lập mới mỗi năm" in resolution.question  # "năm" of "mỗi năm" is no grammar
+    assert resolution.slots.places == ["Quảng Ninh", "Lâm Đồng", "Hòa Bình"]
+    assert set(asked.provinces) == {"Quảng Ninh", "Lâm Đồng", "Hòa Bình"}
+    assert_clean(resolution.question)
+
+
+def test_a_whole_question_after_con_is_asked_as_written() -> None:
+    history = ["Nhiệm kỳ của Hội đồng quản trị hợp tác xã tối đa là bao lâu?"]
+    message = "Còn vốn điều lệ tối thiểu của quỹ theo Nghị định 45 so với mức Lâm Đồng đặt ra thì sao?"
+    resolution, asked = converse(history, message)
+    assert resolution.rule == "new" and not resolution.follow_up
+    assert "nhiệm kỳ" not in resolution.question.lower()  # not put into the previous question
+    assert asked.document_ids == ["nd"] and asked.provinces == ["Lâm Đồng"]
+    # One thing named after "Còn …" still takes the place of the previous topic.
+    swapped, _ = converse(history, "Còn Ban kiểm soát thì sao?")
+    assert swapped.rule == "swap" and "Ban kiểm soát" in swapped.question and "bao lâu" in swapped.question
+
+
+def test_a_document_referred_to_is_the_one_that_answered() -> None:
+    from assistant.models import Answer, Citation
+
+    catalog = Catalog(documents=[*CATALOG.documents, Document(
+        id="qn31", type="Kế hoạch", number="31/KH-UBND", province="Quảng Ninh", source_file="qn.md", sha256="0")])
+    names = {"qn31": "Kế hoạch số 31/KH-UBND"}
+    state = state_of(read(analyze("Quảng Ninh giao Sở Tài chính những việc gì?", catalog)))
+    cited = Citation(n=1, clause_id="qn31:IV.4", document_id="qn31", document_title=None, document_number=None,
+                     path="IV.4", headings=[], text="...", line_start=1, line_end=1, score=1.0)
+    state = state.with_evidence(Answer(question="q", answer="a", found=True, intent="tasks", citations=[cited]))
+    resolution = resolve(analyze("Kế hoạch này được ban hành khi nào?", catalog), state, document_names=names)
+    assert resolution.follow_up and resolution.slots.document_ids == ["qn31"]
+    assert "Kế hoạch số 31/KH-UBND" in resolution.question and "kế hoạch này" not in resolution.question.lower()
+    assert_clean(resolution.question)
+    signed = resolve(analyze("Văn bản đó do ai ký?", catalog), state, document_names=names)
+    assert signed.question == "Kế hoạch số 31/KH-UBND do ai ký?"
+    # Another reference ("việc này") stands for the thread's topic, not its document.
+    other = resolve(analyze("Việc này phối hợp với ai?", catalog), state, document_names=names)
+    assert other.slots.document_ids == [] and "Sở Tài chính" in other.question

@@ -155,8 +155,10 @@ _PERCENT_RE = re.compile(
 _PERCENT_CORE_RE = re.compile(
     rf"{_BOUND}(?:{_QUANTITY}\s*(?:%|phần trăm)(?:\s*\(\s*{_NUMBER}\s*%\s*\))?|(?:một|hai|ba)\s+phần\s+(?:hai|ba|tư|năm|mười))", re.IGNORECASE
 )
+# Legal texts spell an amount out in brackets after its figure: "20 (hai mươi) tỷ đồng".
 _MONEY_RE = re.compile(
-    rf"{_BOUND}{_QUANTITY}\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|VNĐ|VND)(?:/[^\s,.;]+)?", re.IGNORECASE
+    rf"{_BOUND}{_QUANTITY}\s*(?:\([^()0-9]{{1,30}}\)\s*)?(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|VNĐ|VND)(?:/[^\s,.;]+)?",
+    re.IGNORECASE,
 )
 _DATE_RE = re.compile(
     r"(?:(?:trước|chậm nhất|đến|từ|trong)\s+(?:ngày\s+)?)?"

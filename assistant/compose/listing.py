@@ -36,8 +36,8 @@ def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -
     """The best clause, its siblings (or its items, for a heading), then the other relevant clauses."""
     top = relevant[0]
     chosen: list[Evidence] = [top]
-    if top.clause.kind == "heading":
-        # A bare section heading ("2.5. Sở Tài chính:") answers through its items.
+    if top.clause.kind == "heading" or top.clause.text.rstrip().endswith(":"):
+        # A bare section heading ("2.5. Sở Tài chính:") or a lead-in ("Hồ sơ bao gồm:") answers through its items.
         related = corpus.store.children(top.clause.id)
     elif top.clause.parent_id and top.clause.kind in {"bullet", "paragraph"}:
         related = corpus.store.children(top.clause.parent_id)

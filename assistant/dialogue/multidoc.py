@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from assistant.answering.spans import SPAN_TYPES
+from assistant.dialogue.narrow import names_the_topic, states_asked_kind
 from assistant.models import Answer, Citation, QueryAnalysis
 from ingest.lexicon import contains_phrase, lexicon
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.query import Catalog
 
 ROW_LINES = 2  # content lines of a row's own answer kept in the grouped answer
+ROW_CITATIONS = 3  # clauses a row quotes at most: a grouped answer is a short list, each row's source shown
 _MARK_RE = re.compile(r"\[(\d+)\]")
 _SOURCES = "\n\nCăn cứ:\n"
 
@@ -48,12 +51,20 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     words = lexicon().dialogue
     folded = analysis.folded
     compare = _has_any(folded, words.compare)
-    # A province named beside one of its own documents ("kế hoạch 31 của Quảng Ninh") narrows, not adds, a row.
-    named_document_provinces = {d.province for d in catalog.documents if d.id in analysis.document_ids}
     if _one_ambiguous_name(analysis, catalog):
         return None  # "Thông tư 09" names two circulars: asked once, answered from whichever of them says it
-    rows = [Row("document", d) for d in analysis.document_ids] + [
-        Row("province", p) for p in _in_order(analysis) if p not in named_document_provinces]
+    from assistant.dialogue.reading import read
+
+    # Documents the question names are rows; documents it does not name (a filter) restrict every row.
+    documents = list(analysis.document_ids) if any(s.document for s in read(analysis).syllables) else []
+    if documents or analysis.provinces:
+        # Beside a named document or province, "theo luật" names the corpus' one law.
+        documents += [d for d in _only_of_their_type(analysis, catalog) if d not in documents]
+    named = set(documents)
+    # A province whose documents are all named rows already ("kế hoạch này" of one province) is no row of its own.
+    provinces = [p for p in _in_order(analysis)
+                 if not named or not {d.id for d in catalog.documents if d.province == p} <= named]
+    rows = [Row("document", d) for d in documents] + [Row("province", p) for p in provinces]
     if len(rows) >= 2:
         return Scope(tuple(rows), compare)
     if not analysis.provinces and not analysis.document_ids and _has_any(folded, words.all_provinces):
@@ -63,10 +74,10 @@ def scope_of(analysis: QueryAnalysis, catalog: Catalog) -> Scope | None:
     if (compare or _has_any(folded, words.all_documents)) and not analysis.document_ids:
         type_words = lexicon().documents.type_words
         types = {kind for word, kind in type_words.items() if len(word) > 2 and contains_phrase(folded, word)}
-        documents = [d for d in catalog.documents if d.type in types and not (
+        of_type = [d for d in catalog.documents if d.type in types and not (
             analysis.provinces and d.province not in analysis.provinces)]
-        if len(types) == 1 and documents:
-            return Scope(tuple(Row("document", d.id) for d in documents), compare, next(iter(types)), named=False)
+        if len(types) == 1 and of_type:
+            return Scope(tuple(Row("document", d.id) for d in of_type), compare, next(iter(types)), named=False)
     return None
 
 
@@ -78,28 +89,26 @@ def _one_ambiguous_name(analysis: QueryAnalysis, catalog: Catalog) -> bool:
     return len({(d.type, re.split(r"[/-]", (d.number or "").strip())[0]) for d in named}) == 1
 
 
+def _only_of_their_type(analysis: QueryAnalysis, catalog: Catalog) -> list[str]:
+    """Documents named by their type alone ("theo luật", "trong nghị định"), outside a document's full name,
+    when the corpus holds exactly one document of that type."""
+    from assistant.dialogue.reading import read
+
+    reading = read(analysis)
+    free = " ".join(s.folded for s in reading.syllables if not s.document)
+    found = []
+    for word, kind in lexicon().documents.type_words.items():
+        of_type = [d.id for d in catalog.documents if d.type == kind]
+        if len(word) > 2 and len(of_type) == 1 and contains_phrase(free, word):
+            found.append(of_type[0])
+    return list(dict.fromkeys(found))
+
+
 def _in_order(analysis: QueryAnalysis) -> list[str]:
     """The corpus provinces in the order the question names them."""
     from assistant.dialogue.reading import read
 
     return [p for p in read(analysis).places() if p in analysis.provinces]
-
-
-def _row_analysis(assistant: AnswerSource, analysis: QueryAnalysis, row: Row) -> QueryAnalysis:
-    """The question for one row: the same question with only this province (swapped in where the question
-    names its provinces) or restricted to this document."""
-    if row.kind == "document":
-        return analysis.model_copy(update={"document_ids": [row.value], "provinces": []})
-    from assistant.dialogue.reading import read
-    from assistant.dialogue.state import Slots, frame_of, render, state_of
-
-    reading = read(analysis)
-    state = state_of(reading)
-    slots = Slots(places=[row.value], years=state.slots.years, agencies=state.slots.agencies)
-    question = render(frame_of(reading, drop_roles=frozenset({"collect"})), slots)
-    row_analysis = assistant.analyze(question)
-    return row_analysis.model_copy(update={"provinces": [row.value], "unknown_places": [],
-                                           "document_ids": list(analysis.document_ids)})
 
 
 def _row_label(assistant: AnswerSource, row: Row) -> str:
@@ -110,12 +119,13 @@ def _row_label(assistant: AnswerSource, row: Row) -> str:
 
 
 def document_name(doc) -> str:  # noqa: ANN001 - ingest.models.Document
-    """A short name for a document: "Luật số 17/2023/QH15", or its type and title when it has no number."""
-    kind = doc.type or "Văn bản"
+    """A short name for a document: "Luật số 17/2023/QH15", or the name citations use when it has no number
+    ("Kế hoạch hoạt động của Ban Chỉ đạo … năm 2017 (Hòa Bình)", its title in sentence case)."""
+    from assistant.labels import document_name as cited_name
+
     if doc.number:
-        return f"{kind} số {doc.number}"
-    title = " ".join((doc.title or doc.id).split())
-    return f"{kind} “{title[:80]}{'…' if len(title) > 80 else ''}”"
+        return f"{doc.type or 'Văn bản'} số {doc.number}"
+    return cited_name(doc)
 
 
 def _documents_of(assistant: AnswerSource, row: Row) -> list[str]:
@@ -126,6 +136,8 @@ def _documents_of(assistant: AnswerSource, row: Row) -> list[str]:
 
 def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer | None:
     """One answer with a row per province or document, or None when the question is not a grouped one."""
+    from assistant.dialogue.rows import row_question
+
     scope = scope_of(analysis, assistant.catalog)
     if scope is None:
         return None
@@ -134,18 +146,22 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     sources: list[str] = []
     facts = []
     silent: list[str] = []
+    confidences: list[float] = []
     for row in scope.rows:
-        row_analysis = _row_analysis(assistant, analysis, row)
+        row_analysis = row_question(assistant, analysis, row, scope)
         answer = _answer_row(assistant, row_analysis)
         if not answer.found and row_analysis.years and len(scope.rows) > 1:
             # A year may belong to one of the places named ("Hòa Bình, Lâm Đồng (năm 2019)"):
             # another row is asked without it, and its answer states its own year.
             answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
         body, row_sources = _split(answer)
-        addressed = answer.found and _names_the_topic(assistant, row_analysis, answer)
+        # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone; a
+        # descriptive row must name the question's topic.
+        addressed = answer.found and states_asked_kind(row_analysis, answer) and (
+            row_analysis.answer_type in SPAN_TYPES or names_the_topic(assistant, row_analysis, answer))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
-        kept = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES] \
-            if addressed else []
+        own = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
+        kept = _shortest(own, answer.citations, ROW_CITATIONS) if addressed else []
         if not kept:
             documents = _documents_of(assistant, row)
             label = _row_label(assistant, row)
@@ -156,6 +172,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
         text = " ".join(_renumbered(line.lstrip("• "), renumber) for line in kept)
         lines.append(f"• {_row_label(assistant, row)}: {text}")
         facts.extend(answer.facts)
+        confidences.append(answer.confidence)
     cannot_compare = scope.compare and scope.document_type and len(scope.rows) < 2
     if not lines and not scope.named and not cannot_compare:
         return None  # no province or document of that kind answers: the whole corpus may
@@ -169,23 +186,9 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     text = "\n".join(parts)
     if sources:
         text += _SOURCES + "\n".join(sources)
+    # As sure as its least sure row: each row is an answer of its own.
     return Answer(question=analysis.question, answer=text, found=bool(lines), intent=analysis.intent,
-                  citations=citations, facts=facts)
-
-
-def _names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
-    """In a comparison, a document addresses the question only if its cited clauses name the question's rarest
-    word (its topic: "du lịch", "nước sạch"); a row answered from generic clauses would claim what the document
-    does not say."""
-    from assistant.relevance import content_terms, term_set
-
-    weights = assistant.term_weights
-    topic = [t for t in content_terms(analysis.question, drop=[*analysis.provinces, *(str(y) for y in analysis.years)])
-             if not any(ch.isdigit() for ch in t)]  # "77/2019" names a document, not the topic
-    if not topic:
-        return True
-    rarest = max(topic, key=weights.idf)
-    return any(rarest in term_set(" ".join([c.text, *c.headings])) for c in answer.citations)
+                  confidence=min(confidences, default=0.0), citations=citations, facts=facts)
 
 
 def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer:
@@ -194,6 +197,29 @@ def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer:
 
     hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
     return assistant.answer(analysis, hits)
+
+
+def _shortest(lines: list[str], citations: list[Citation], limit: int) -> list[str]:
+    """The row's lines quoting at most `limit` clauses: the best one, then the other clauses the ranker chose
+    before the best one's siblings (the other points under its lead-in), in the answer's order."""
+    if not citations:
+        return lines
+    top = citations[0]
+
+    def parent(path: str) -> str:
+        return path.rsplit(".", 1)[0] if "." in path else ""
+
+    siblings = [c.n for c in citations[1:] if parent(c.path) and parent(c.path) == parent(top.path)]
+    others = [c.n for c in citations[1:] if c.n not in siblings]
+    keep = {str(n) for n in [top.n, *others, *siblings][:limit]}
+    out: list[str] = []
+    for line in lines:
+        # A listing line quotes its clauses as "…: a [1]; b [2]; c [3]."; each part ends with its mark.
+        parts = re.split(r"(?<=\]); ", line.rstrip("."))
+        kept = [part for part in parts if {m for m in _MARK_RE.findall(part)} <= keep]
+        if kept:
+            out.append("; ".join(kept) + ("." if line.endswith(".") else ""))
+    return out
 
 
 def _renumbered(line: str, renumber: dict[int, int]) -> str:

@@ -1,11 +1,12 @@
 """Narrowing a turn's hits: to clauses about the agencies the question names, and clauses that state the asked
-kind of answer first. Used by follow-ups (thread.py) and by the rows of grouped answers (multidoc.py)."""
+kind of answer first; and the check that an answer states the asked kind at all. Used by follow-ups (thread.py)
+and by the rows of grouped answers (multidoc.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.models import Hit, QueryAnalysis
+from assistant.models import Answer, Hit, QueryAnalysis
 
 if TYPE_CHECKING:
     from assistant.dialogue.source import AnswerSource
@@ -38,3 +39,33 @@ def about_asked_agencies(assistant: AnswerSource, analysis: QueryAnalysis, hits:
         if named & asked or not named:
             kept.append(hit)
     return kept
+
+
+def states_asked_kind(analysis: QueryAnalysis, answer: Answer) -> bool:
+    """Whether a found answer states something of the kind asked, when a specific kind is asked: a date or a
+    duration for "khi nào", "bao lâu"; for "bao nhiêu" a figure, from a target extracted at ingest or in a cited
+    clause (the asked unit may be in a table's header, and "tăng bao nhiêu" may be a share, not an amount).
+    An answer quoting clauses without any claims what its sources do not say. Other questions pass."""
+    from assistant.answering.spans import answer_holder, find_spans
+
+    holds = answer_holder(analysis)
+    if holds is None or not answer.found:
+        return True
+    if analysis.answer_type in ("date", "duration"):
+        return any(holds(c.text) for c in answer.citations)
+    return any(f.value_text for f in answer.facts) or any(find_spans(c.text, "quantity") for c in answer.citations)
+
+
+def names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
+    """Whether the clauses an answer cites name the question's rarest topic word ("du lịch", "nước sạch"): an
+    answer from clauses that do not claims what the documents do not say about it."""
+    from assistant.dialogue.reading import read
+    from assistant.relevance import term_set
+
+    if not answer.found:
+        return True
+    topic = [t for t in read(analysis).topic_words if not any(ch.isdigit() for ch in t)]  # "77/2019" names a document
+    if not topic:
+        return True
+    rarest = max(topic, key=assistant.term_weights.idf)
+    return any(rarest in term_set(" ".join([c.text, *c.headings])) for c in answer.citations)

@@ -40,6 +40,7 @@ class Syllable:
     lower: str = ""  # lower-cased with accents, for the references that need them
     compound: bool = False  # part of a word of several syllables ("báo cáo"): never a grammar word
     word: int = -1  # index of the analysis word the syllable belongs to
+    document: bool = False  # part of a document's name ("Nghị định 77/2019", "Luật HTX 2023")
 
     def __post_init__(self) -> None:
         self.lower = unicodedata.normalize("NFC", self.text).lower()
@@ -108,6 +109,17 @@ class Reading:
                 runs.append([])
         return [" ".join(s.text for s in run) for run in runs if run]
 
+    def states_its_own_question(self) -> bool:
+        """Whether the topic words form several runs outside document names ("vốn điều lệ tối thiểu của quỹ cấp
+        tỉnh … so với mục tiêu vốn quỹ …"): a whole question, not one thing put in the place of another."""
+        runs = 0
+        inside = False
+        for s in self.syllables:
+            word = s.role in {"topic", "weak"} and not s.document
+            runs += word and not inside
+            inside = word
+        return runs >= 2
+
     def first_topic_run(self) -> str:
         """The first run of topic words ("sổ thành viên" out of "Thế còn sổ thành viên thì phải lưu ở đâu?")."""
         runs = self.topic_runs()
@@ -117,6 +129,61 @@ class Reading:
         """The question as written minus the syllables of the given roles (markers by default)."""
         dropped = set(drop)
         return cut(self.question, [(s.start, s.end) for s in self.syllables if s.role in dropped])
+
+    def document_spans(self) -> list[tuple[int, int]]:
+        """Character spans of the documents the question names, each with the preposition before it ("theo
+        Nghị định 77") and the joiner between two of them ("NĐ 77 và NĐ 92")."""
+        words = lexicon().dialogue
+        spans: list[tuple[int, int]] = []
+        syllables = self.syllables
+        i = 0
+        while i < len(syllables):
+            if not syllables[i].document:
+                i += 1
+                continue
+            start = i
+            while i < len(syllables) and syllables[i].document:
+                i += 1
+            first = start
+            if first > 0 and syllables[first - 1].folded in words.document_prepositions:
+                first -= 1
+            if spans:
+                # Only joiners and punctuation between this mention and the previous one: cut them too.
+                between = [s for s in syllables if spans[-1][1] <= s.start and s.end <= syllables[first].start]
+                if all(s.folded in words.joiners or s.role == "punct" for s in between):
+                    spans[-1] = (spans[-1][0], syllables[i - 1].end)
+                    continue
+            spans.append((syllables[first].start, syllables[i - 1].end))
+        return spans
+
+    def place_spans(self) -> list[tuple[int, int]]:
+        """Character spans of the place mentions ("của Quảng Ninh và Lâm Đồng" is one)."""
+        words = lexicon().dialogue
+        spans: list[tuple[int, int]] = []
+        for s in self.syllables:
+            if s.role not in {"place", "place_prep"}:
+                continue
+            between = [t for t in self.syllables if spans and spans[-1][1] <= t.start and t.end <= s.start]
+            if spans and all(t.role in {"place", "place_prep", "punct"} or t.folded in words.joiners for t in between):
+                spans[-1] = (spans[-1][0], s.end)
+            else:
+                spans.append((s.start, s.end))
+        return spans
+
+    def phrase_spans(self, phrases: Iterable[str]) -> list[tuple[int, int]]:
+        """Character spans of the folded `phrases` where they occur as whole syllables, longest first."""
+        wanted = _phrases(tuple(phrases))
+        folded = [s.folded for s in self.syllables]
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(folded):
+            for phrase in wanted:
+                if tuple(folded[i:i + len(phrase)]) == phrase:
+                    spans.append((self.syllables[i].start, self.syllables[i + len(phrase) - 1].end))
+                    i += len(phrase) - 1
+                    break
+            i += 1
+        return spans
 
     def values(self, role: str) -> list[str]:
         return list(dict.fromkeys(s.value for s in self.syllables if s.role == role and s.value))
@@ -325,6 +392,29 @@ def _mark_collect(syllables: list[Syllable]) -> None:
                     break
 
 
+@cache
+def _document_pattern() -> re.Pattern[str]:
+    """A document named by its type and number ("nghị định 77/2019", "NĐ 45", "Thông tư số 31/2018/TT-BTC"),
+    by its type and topic ("Luật HTX 2023"), or by its full number alone ("31/KH-UBND"), on folded text."""
+    documents = lexicon().documents
+    types = "|".join(re.escape(w) for w in sorted(documents.type_words, key=len, reverse=True))
+    topics = "|".join(re.escape(fold(t)) for t in documents.topic_words)
+    number = r"\d{1,5}(?:\s*/\s*[a-z0-9]+(?:\s*-\s*[a-z0-9]+)*)*"
+    full_number = r"\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z]{1,6}(?:\s*-\s*[a-z]{1,8})+"
+    return re.compile(rf"(?<![a-z0-9])(?:(?:{types})\s+(?:so\s+)?(?:{number}|(?:{topics})(?:\s+(?:nam\s+)?\d{{4}})?)"
+                      rf"|{full_number})(?![a-z0-9])")
+
+
+def _mark_documents(syllables: list[Syllable], question: str) -> None:
+    folded = fold(question)
+    if len(folded) != len(question):
+        return  # decomposed input: no offsets to trust
+    for match in _document_pattern().finditer(folded):
+        for s in syllables:
+            if match.start() <= s.start and s.end <= match.end():
+                s.document = True
+
+
 def _lower(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
@@ -347,20 +437,27 @@ def read(analysis: QueryAnalysis) -> Reading:
     mention = _mark_places(syllables, analysis, 0)
     mention = _mark_agencies(syllables, analysis.question, mention)
     _mark_years(syllables, analysis.years, mention)
+    _mark_references(syllables)  # before "các tỉnh": "các tỉnh đó" refers to the thread's provinces
     _mark_collect(syllables)
     _mark_edges(syllables)
     _mark_phrases(syllables, _phrases(words.narrowers), "narrow")
     _mark_phrases(syllables, _phrases(words.sequels), "sequel")
-    _mark_references(syllables)
     metadata_asks = tuple(cue for cues in question_words.metadata_cues.values() for cue in cues)
     _mark_phrases(syllables, _phrases((*words.asks, *metadata_asks)), "ask")
     _mark_phrases(syllables, _phrases(question_words.stop_phrases), "weak")
+    _mark_documents(syllables, analysis.question)
+    for phrase in _phrases(words.topic_phrases):
+        for i in range(len(syllables) - len(phrase) + 1):
+            if _match_at(syllables, i, phrase):
+                for s in syllables[i:i + len(phrase)]:
+                    s.compound = True  # a word of the topic, never a grammar word
     for s in syllables:
         if s.role != "topic":
             continue
         if not _ALNUM_RE.search(s.text):
             s.role = "punct"
-        elif not s.compound and (s.folded in question_words.stop_words or s.folded in words.joiners):
+        elif not s.compound and (s.folded in question_words.stop_words or s.folded in words.joiners
+                                 or s.lower in words.function_syllables):
             s.role = "function"
     return Reading(analysis, syllables)
 

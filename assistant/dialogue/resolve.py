@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.dialogue.reading import Reading, follow_ask_in, read, sentence, tidy
 from assistant.dialogue.state import (
@@ -45,6 +45,8 @@ class Resolution(BaseModel):
     follow_up: bool
     rule: Rule
     slots: Slots
+    core: str = Field("", description="The question without the thread's context put before it (\"Về <topic>, ở "
+                      "<place>: …\"): what the turn itself asks, the topic the next follow-up continues")
 
 
 def own_slots(reading: Reading) -> Slots:
@@ -73,7 +75,7 @@ def inherit(previous: Slots, own: Slots) -> Slots:
 
 
 def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> Rule:
-    if reading.has("opener", "closer"):
+    if reading.has("opener", "closer") and not reading.states_its_own_question():
         return "swap"
     if reading.has("narrow"):
         return "narrow"
@@ -87,10 +89,16 @@ def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection
         if names_own and reading.has("ask"):
             return "new"  # a whole question about an agency or a document of its own ("Sở Tài chính làm gì?")
         return "ask" if reading.has("ask") else "swap"
-    known = set(previous.topic_words) | set(thread_words)
-    if follow_ask_in(reading) and all(word in known for word in reading.topic_words):
+    if follow_ask_in(reading) and leans_on_thread(reading, previous, thread_words):
         return "refine"
     return "new"
+
+
+def leans_on_thread(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> bool:
+    """Whether every topic word of the message is already in the thread: the previous question's topic or the
+    clauses near those that answered it."""
+    known = set(previous.topic_words) | set(thread_words)
+    return all(word in known for word in reading.topic_words)
 
 
 def resolve(
@@ -115,28 +123,46 @@ def resolve(
     if rule == "new":
         return Resolution(question=analysis.question, follow_up=False, rule="new", slots=own)
     slots = inherit(previous.slots, own)
+    if reading.has("place_reference") and own.places:
+        # "… của hai tỉnh đó và của Hòa Bình": the thread's places and the one named beside them.
+        slots = slots.model_copy(update={"places": list(dict.fromkeys([*previous.slots.places, *own.places]))})
     if rule == "swap" and reading.has_topic and not own.agencies and _swap_topic(reading, previous, slots) is None:
         # A new topic replaces the old one together with the agency it was about.
         slots = slots.model_copy(update={"agencies": []})
     names = document_names or {}
+    if _refers_to_a_document(reading) and not own.document_ids and previous.document_ids:
+        # "Kế hoạch này ban hành ngày nào?": the document that answered the thread.
+        slots = slots.model_copy(update={"document_ids": previous.document_ids[:1]})
     # A question written from the message says which document the thread is in, unless it already does.
     documents = _documents(slots, names, own)
-    question = _write(reading, previous, rule, own, slots, names, documents)
+    question, core = _write(reading, previous, rule, own, slots, names, documents)
     if documents and any(question.count(_number(names[d])) > 1 for d in slots.document_ids if d in names):
-        question = _write(reading, previous, rule, own, slots, names, ())
-    return Resolution(question=question, follow_up=True, rule=rule, slots=slots)
+        question, core = _write(reading, previous, rule, own, slots, names, ())
+    return Resolution(question=question, follow_up=True, rule=rule, slots=slots, core=core)
 
 
 def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
-           names: Mapping[str, str], extra: tuple[str, ...]) -> str:
-    """The follow-up written back as one standalone question."""
+           names: Mapping[str, str], extra: tuple[str, ...]) -> tuple[str, str]:
+    """The follow-up written back as one standalone question, and that question without the thread's context
+    put before it."""
     if reading.has("narrow") and reading.has_topic and not reading.has("ask"):
         # "Riêng huyện Kỳ Sơn thì sao?": the previous question, narrowed by what the message adds.
         qualifier = tidy(render(frame_of(reading, drop_roles=frozenset({"closer"})), Slots()))
-        return render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
+        narrowed = render(previous.frame, slots, extra=(", " + lower_first_word(qualifier),))
+        return narrowed, narrowed
     if reading.has_topic or reading.has("reference"):
         swapped = _swap_topic(reading, previous, slots) if rule == "swap" else None
-        return swapped if swapped is not None else _with_context(reading, previous, rule, own, slots, extra)
+        if swapped is not None:
+            return swapped, swapped
+        return _with_context(reading, previous, rule, own, slots, extra, names)
+    question = _asked_of_the_thread(reading, previous, rule, own, slots, names, extra)
+    return question, question
+
+
+def _asked_of_the_thread(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
+                         names: Mapping[str, str], extra: tuple[str, ...]) -> str:
+    """A message without a topic of its own: the previous question again, or its question form around the
+    thread's topic."""
     if rule == "swap" and _same_question(reading, previous) or not reading.has("ask"):
         # "Còn Hòa Bình năm 2017 thì sao?": the previous question (which names its document, if any) with the
         # named slots swapped in place.
@@ -182,7 +208,7 @@ def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots) -> str 
     """"Còn hợp tác xã vận tải thì sao?": the named topic replaces the part of the previous question it
     overlaps ("hợp tác xã nông nghiệp"), when the message asks nothing else; with no overlap and no question form of its
     own, it is asked with the previous question form. None when the message is its own question."""
-    if reading.has("ask") and not _same_question(reading, previous):
+    if reading.has("ask") and not _same_question(reading, previous) or reading.states_its_own_question():
         return None
     topic = reading.first_topic_run()
     swapped = _substitute(previous, topic)
@@ -301,15 +327,21 @@ def _replaced(frame: list[FramePiece], index: int, start: int, end: int, text: s
 
 
 def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,
-                  extra: tuple[str, ...]) -> str:
+                  extra: tuple[str, ...], names: Mapping[str, str]) -> tuple[str, str]:
     """A message with a topic of its own, kept as written, after the thread's context: "Về <topic>, ở <place>,
     năm <year>: <message>?". "ở đó" becomes the place and "việc đó" the topic, in place."""
     place_reference = reading.has("place_reference")
-    core_slots = Slots(places=own.places or (previous.slots.places if place_reference else []),
+    core_slots = Slots(places=slots.places if place_reference else own.places,
                        years=own.years, agencies=own.agencies, document_ids=own.document_ids)
     frame = frame_of(reading)
     referents = {p.text: referent(p.text, previous) for p in frame if p.kind == "reference"}
+    for p in frame:
+        if p.kind == "reference" and _document_noun(p.text) and slots.document_ids and slots.document_ids[0] in names:
+            referents[p.text] = names[slots.document_ids[0]]
     core = render(frame, core_slots, topic=previous.topic if reading.has("reference") else "", referents=referents)
+    if any(name in core for name in referents.values() if name in names.values()):
+        # The document named in place of "kế hoạch này" is all the context the question needs.
+        return core, core
     context: list[str] = []
     overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
     agencies = [] if own.agencies else slots.agencies
@@ -323,8 +355,19 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
             context.append(slot_phrase(kind, values))
     context.extend(extra)
     if not context:
-        return core
-    return sentence(f"{', '.join(context)}: {lower_first_word(core)}")
+        return core, core
+    return sentence(f"{', '.join(context)}: {lower_first_word(core)}"), core
+
+
+def _document_noun(reference: str) -> bool:
+    """Whether a reference's noun is a kind of document ("kế hoạch này", "nghị định đó")."""
+    noun = fold_words(" ".join(reference.split()[:-1]))
+    return noun in lexicon().documents.type_words or noun in lexicon().question.document_words
+
+
+def _refers_to_a_document(reading: Reading) -> bool:
+    words = [s for s in reading.syllables if s.role == "reference"]
+    return bool(words) and _document_noun(" ".join(s.text for s in words))
 
 
 def _documents(slots: Slots, names: Mapping[str, str], own: Slots) -> tuple[str, ...]:

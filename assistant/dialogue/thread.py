@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.dialogue.narrow import about_asked_agencies, prefer_answer_type
+from assistant.dialogue.narrow import about_asked_agencies, prefer_answer_type, states_asked_kind
 from assistant.dialogue.state import DialogueState
 from assistant.models import Answer, QueryAnalysis
 
@@ -68,22 +68,27 @@ def thread_documents(state: DialogueState, analysis: QueryAnalysis, assistant: A
 
 
 def thread_words(assistant: AnswerSource, state: DialogueState | None) -> frozenset[str]:
-    """Folded words of the clauses near those that answered the previous turn (headings included)."""
+    """Folded words of the clauses near those that answered the previous turn (headings included), and of the
+    whole of a document the conversation named ("Theo Nghị định 77 …": later questions stay in it)."""
     from assistant.relevance import terms
 
-    if state is None or not state.clause_ids:
+    if state is None:
         return frozenset()
-    clauses = assistant.store.get_clauses(near_clause_ids(assistant, state.clause_ids))
+    ids = near_clause_ids(assistant, state.clause_ids) if state.clause_ids else []
+    clauses = [*assistant.store.get_clauses(ids), *(c for d in state.slots.document_ids
+                                                      for c in assistant.store.clauses_of(d))]
     return frozenset(t for c in clauses for t in terms(" ".join([*c.headings, c.text])))
 
 
 def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: DialogueState,
-                     inherited_years: bool = False) -> Answer:
+                     inherited_years: bool = False, whole_corpus: bool = True) -> Answer | None:
     """Answer a follow-up from the thread's evidence first, then from the whole corpus.
 
     `inherited_years`: the year comes from the thread, not the message. The clauses near the answer that
     established it are then within its scope even when they do not repeat it (another Sở's target
-    after one "đến năm 2020": that section of the same plan need not write the year again)."""
+    after one "đến năm 2020": that section of the same plan need not write the year again).
+    `whole_corpus=False`: only the thread's documents may answer (None when they do not): a message read as a
+    follow-up only tentatively is answered from the whole corpus as the question it is on its own."""
     from assistant.dialogue.multidoc import scope_of
 
     if scope_of(analysis, assistant.catalog) is not None or analysis.unknown_places or analysis.asks_about:
@@ -102,6 +107,13 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
             hits = prefer_answer_type(assistant, asked, about_asked_agencies(assistant, asked, hits))
             if hits:
                 answer = assistant.answer(asked, hits)
-                if answer.found:
+                if answer.found and states_asked_kind(asked, answer):
                     return answer
-    return assistant.answer(analysis)
+    if not whole_corpus:
+        return None
+    answer = assistant.answer(analysis)
+    if not states_asked_kind(analysis, answer):
+        # The thread's reading of the message asked for a figure no cited clause states: say so rather than
+        # quote clauses that do not answer.
+        return assistant.answer(analysis, [])
+    return answer

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.dialogue.multidoc import document_name
 from assistant.dialogue.reading import read
-from assistant.dialogue.resolve import Resolution, apply_slots, resolve
+from assistant.dialogue.resolve import Resolution, apply_slots, leans_on_thread, resolve
 from assistant.dialogue.state import DialogueState, state_of
 from assistant.dialogue.thread import answer_in_thread, thread_words
 from assistant.models import Answer, Filters, QueryAnalysis
 
 if TYPE_CHECKING:
     from assistant.dialogue.source import AnswerSource
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,22 +34,75 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
     names = {d.id: document_name(d) for d in assistant.catalog.documents}
     words = thread_words(assistant, previous)
     resolution = resolve(analysis, previous, words, names)
-    asked, answer = _ask(assistant, analysis, resolution, previous, filters)
+    asked, first = _ask(assistant, analysis, resolution, previous, filters)
+    assert first is not None  # answered from the whole corpus when the thread does not answer
+    answer = first
+    if (not resolution.follow_up and previous is not None and previous.found and _names_nothing(analysis)
+            and leans_on_thread(read(analysis), previous, words)
+            and (previous.slots.document_ids or _best_in_thread(assistant, analysis, previous) >= answer.confidence)):
+        # A message with a topic of its own, all of it words of the thread, and no place, year, agency or
+        # document ("Hồ sơ gồm gì?" after a question about suspending a business) is answered from the thread's
+        # documents first, as a follow-up, when the conversation named its document or the ranker finds the
+        # message's best evidence there; when they do not answer, it is the question it is alone. Its best
+        # evidence elsewhere makes it a new question.
+        retry = resolve(analysis, previous, words, names, force_follow_up=True)
+        retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters, whole_corpus=False)
+        log.debug("turn %r: alone %.3f (found %s); in the thread as %r: %s", message, answer.confidence,
+                  answer.found, retry.question, "none" if retry_answer is None else f"{retry_answer.confidence:.3f}")
+        if retry_answer is not None and retry_answer.found:
+            resolution, asked, answer = retry, retry_asked, retry_answer
     if not resolution.follow_up and previous is not None and not answer.found:
         # Read as a new question it finds nothing: read it as a continuation of the thread (a question
         # about "each borrower" after one about a fund's loans), kept only if that finds an answer.
         retry = resolve(analysis, previous, words, names, force_follow_up=True)
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
-        if retry_answer.found:
+        if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
-    state = state_of(read(asked), resolution.slots).with_evidence(answer)
+    state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
     return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
 
 
+def _core(assistant: AnswerSource, asked: QueryAnalysis, resolution: Resolution,
+          filters: Filters | None) -> QueryAnalysis:
+    """The turn's own question, without the thread's context put before it: its topic is what the next
+    follow-up continues ("Nộp ở đâu?" after "Về <bước trước>: hồ sơ đăng ký gồm những gì?" is about the papers)."""
+    if not resolution.core or resolution.core == resolution.question:
+        return asked
+    return apply_slots(assistant.analyze(resolution.core, filters), resolution.slots, assistant.catalog.provinces)
+
+
+def _best_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, previous: DialogueState) -> float:
+    """The ranker's confidence in the message's best clause among the thread's documents (the message as
+    written, searched as it would be with those documents as its filter)."""
+    if not previous.document_ids:
+        return 0.0
+    within = analysis.model_copy(update={"document_ids": list(previous.document_ids)})
+    return assistant.answer(within, assistant.retrieve(within)).confidence
+
+
+def _names_nothing(analysis: QueryAnalysis) -> bool:
+    """Whether a message names no place, year, agency or document of its own."""
+    return not (analysis.provinces or analysis.unknown_places or analysis.years or analysis.agencies
+                or analysis.document_ids)
+
+
 def _ask(assistant: AnswerSource, analysis: QueryAnalysis, resolution: Resolution, previous: DialogueState | None,
-         filters: Filters | None) -> tuple[QueryAnalysis, Answer]:
+         filters: Filters | None, whole_corpus: bool = True) -> tuple[QueryAnalysis, Answer | None]:
     if not resolution.follow_up or previous is None:
         return analysis, assistant.answer(analysis)
-    asked = apply_slots(assistant.analyze(resolution.question, filters), resolution.slots,
-                        assistant.catalog.provinces)
-    return asked, answer_in_thread(assistant, asked, previous, inherited_years=bool(asked.years) and not analysis.years)
+    asked = own_form(apply_slots(assistant.analyze(resolution.question, filters), resolution.slots,
+                                 assistant.catalog.provinces), analysis)
+    return asked, answer_in_thread(assistant, asked, previous, whole_corpus=whole_corpus,
+                                   inherited_years=bool(asked.years) and not analysis.years)
+
+
+def own_form(asked: QueryAnalysis, message: QueryAnalysis) -> QueryAnalysis:
+    """The written-back question asks what the message asks: words of the thread put before it for context
+    ("Về tạm ngừng kinh doanh tối đa …: hồ sơ gồm gì?") must not change the kind of answer expected."""
+    update: dict[str, object] = {}
+    if message.answer_type != "other":
+        update.update(answer_type=message.answer_type, answer_unit=message.answer_unit,
+                      answer_bound=message.answer_bound)
+    if message.intent != "general":
+        update["intent"] = message.intent
+    return asked.model_copy(update=update) if update else asked

@@ -128,6 +128,8 @@ class DialogueWords:
     joiners: frozenset[str]
     place_prefixes: tuple[str, ...]
     place_prepositions: tuple[str, ...]
+    document_prepositions: tuple[str, ...]
+    topic_phrases: tuple[str, ...]
     year_prefixes: tuple[str, ...]
     render: dict[str, str]
     swappable: tuple[tuple[str, ...], ...]
@@ -137,12 +139,15 @@ class DialogueWords:
     all_provinces: tuple[str, ...]
     all_documents: tuple[str, ...]
     compare: tuple[str, ...]
+    contrasts: tuple[str, ...]
+    function_syllables: frozenset[str]
 
 
 def _dialogue(table: dict) -> DialogueWords:
     words = {k: tuple(fold_words(p) for p in table[k]) for k in (
         "swap_openers", "swap_closers", "conditional_openers", "narrowers", "sequels", "follow_asks", "asks",
-        "tail_asks", "place_prefixes", "place_prepositions", "year_prefixes")}
+        "tail_asks", "place_prefixes", "place_prepositions", "document_prepositions", "year_prefixes",
+        "topic_phrases")}
     references, multidoc = table["references"], table["multidoc"]
     return DialogueWords(
         **words,
@@ -156,6 +161,8 @@ def _dialogue(table: dict) -> DialogueWords:
         all_provinces=tuple(fold_words(p) for p in multidoc["all_provinces"]),
         all_documents=tuple(fold_words(p) for p in multidoc["all_documents"]),
         compare=tuple(fold_words(p) for p in multidoc["compare"]),
+        contrasts=tuple(fold_words(p) for p in multidoc["contrasts"]),
+        function_syllables=frozenset(unicodedata.normalize("NFC", p).lower() for p in table["function_syllables"]),
     )
 
 

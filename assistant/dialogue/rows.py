@@ -1,0 +1,168 @@
+"""The question one row of a grouped answer asks: the grouped question as it would be asked of that one
+province or document alone.
+
+Two shapes of grouped question are read:
+
+- the rows named side by side ("chỉ tiêu của Quảng Ninh và Lâm Đồng", "theo Luật HTX và Nghị định 77, …"): the
+  row's question is the whole question with only this row's place swapped in, or without the documents' names
+  (the row is restricted to its document);
+- each row with a part of its own ("nhiệm kỳ Hội đồng quản trị theo Luật HTX và nhiệm kỳ Chủ tịch Quỹ theo Nghị
+  định 45 tối đa là bao lâu", "vốn tối thiểu theo Nghị định 45 so với mục tiêu mà Lâm Đồng đặt ra"): the
+  question is cut at the joiner between the parts, each row asks its own part with the words the parts share
+  (the head of the first part the others leave out, the question form after the last).
+
+The comparison itself ("khác gì về", "so với") is left out: each row is ranked as a single question would be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.dialogue.reading import Reading, Syllable, cut, read, tidy
+from assistant.models import QueryAnalysis
+from ingest.lexicon import contains_phrase, lexicon
+
+if TYPE_CHECKING:
+    from assistant.dialogue.multidoc import Row, Scope
+    from assistant.dialogue.source import AnswerSource
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    row: Row
+
+
+def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, scope: Scope) -> QueryAnalysis:
+    """The analysed question of one row, restricted to its province or document."""
+    words = lexicon().dialogue
+    reading = read(analysis)
+    documents = any(r.kind == "document" for r in scope.rows)
+    provinces = any(r.kind == "province" for r in scope.rows)
+    if row.kind == "province":
+        restriction = {"provinces": [row.value], "unknown_places": [],
+                       "document_ids": [] if documents else list(analysis.document_ids)}
+    else:
+        restriction = {"document_ids": [row.value], "provinces": [], "unknown_places": []}
+    part = row_parts(assistant, reading, scope).get(row)
+    if part is not None:
+        question = cut(part, read(assistant.analyze(part)).phrase_spans((*words.compare, *words.contrasts)))
+    elif row.kind == "province":
+        from assistant.dialogue.state import Slots, frame_of, render, state_of
+
+        state = state_of(reading)
+        slots = Slots(places=[row.value], years=state.slots.years, agencies=state.slots.agencies)
+        swapped = read(assistant.analyze(render(frame_of(reading, drop_roles=frozenset({"collect"})), slots)))
+        question = cut(swapped.question, swapped.phrase_spans(words.compare)
+                       + (swapped.document_spans() if documents else []))
+    else:
+        question = cut(reading.question, reading.phrase_spans(words.compare) + reading.document_spans()
+                       + (reading.place_spans() if provinces else []))
+    row_analysis = assistant.analyze((question or reading.question).rstrip("?") + "?")
+    return row_analysis.model_copy(update=restriction)
+
+
+def row_parts(assistant: AnswerSource, reading: Reading, scope: Scope) -> dict[Row, str]:
+    """Each row's own part of a question that gives every row a part of its own, with the words the parts
+    share; empty when the rows are named side by side (or the parts cannot be told apart)."""
+    mentions = _mentions(assistant, reading, scope)
+    if len(mentions) != len(scope.rows) or len({m.row for m in mentions}) != len(mentions):
+        return {}
+    question = reading.question
+    cuts: list[tuple[int, int]] = []  # the joiner between two parts
+    for before, after in zip(mentions, mentions[1:], strict=False):
+        between = [s for s in reading.syllables if before.end <= s.start and s.end <= after.start]
+        if all(_joins(s) or s.role == "punct" for s in between):
+            return {}  # side by side: "Quảng Ninh và Lâm Đồng"
+        joiner = _last_joiner(reading, between)
+        if joiner is None:
+            return {}
+        cuts.append(joiner)
+    parts: list[str] = []
+    start = 0
+    for a, b in cuts:
+        parts.append(question[start:a])
+        start = b
+    parts.append(question[start:])
+    last = mentions[-1].end
+    closing = [s for s in reading.syllables if s.start >= last]
+    # The question form after the last row's part ("… tối đa là bao lâu?") is every part's; words of a topic
+    # there belong to the last part only.
+    tail = question[last:] if all(s.role in {"ask", "function", "punct", "closer"} for s in closing) else ""
+    first = parts[0]
+    out: dict[Row, str] = {}
+    for index, (mention, part) in enumerate(zip(mentions, parts, strict=True)):
+        if index == 0:
+            text = part + ("" if index == len(parts) - 1 else " " + tail)
+        else:
+            text = _head(first, part) + " " + part
+            if index < len(parts) - 1:
+                text += " " + tail
+        out[mention.row] = tidy(text)
+    return out
+
+
+def _joins(s: Syllable) -> bool:
+    words = lexicon().dialogue
+    return s.folded in words.joiners or s.folded in words.place_prepositions or s.folded in \
+        words.document_prepositions
+
+
+def _last_joiner(reading: Reading, between: list[Syllable]) -> tuple[int, int] | None:
+    """The last joiner ("và", ","), comparison or contrast ("so với") between two rows' mentions, as character
+    offsets."""
+    words = lexicon().dialogue
+    if not between:
+        return None
+    compares = [(a, b) for a, b in reading.phrase_spans((*words.compare, *words.contrasts))
+                if between[0].start <= a and b <= between[-1].end]
+    joiners = [(s.start, s.end) for s in between if s.folded in words.joiners
+               and not any(a <= s.start and s.end <= b for a, b in compares)]  # "với" of "so với"
+    spans = compares + joiners
+    return max(spans, key=lambda span: span[1]) if spans else None
+
+
+def _head(first: str, part: str) -> str:
+    """The words of the first part that a later part leaves out: those before the first word the later part
+    starts with ("Số thành viên tối thiểu" for "… của Hội đồng quản trị …" after "Số thành viên tối thiểu của …");
+    nothing when the later part starts as the first does or with a word the first lacks."""
+    from ingest.lexicon import fold
+
+    opening = fold(part).split()[:1]
+    folded = fold(first)
+    if not opening:
+        return ""
+    words = folded.split()
+    if opening[0] not in words[1:]:
+        return ""
+    at = words.index(opening[0], 1)
+    return " ".join(first.split()[:at])
+
+
+def _mentions(assistant: AnswerSource, reading: Reading, scope: Scope) -> list[Mention]:
+    """Where the question names each row: a province's name, a document's name, or a document's type alone."""
+    from assistant.dialogue.multidoc import Row
+
+    rows = set(scope.rows)
+    found: list[Mention] = []
+    syllables = reading.syllables
+    for s in syllables:
+        if s.role == "place" and s.value and Row("province", s.value) in rows:
+            last = max(t.end for t in syllables if t.mention == s.mention and t.role == "place")
+            found.append(Mention(s.start, last, Row("province", s.value)))
+    for start, end in reading.document_spans():
+        named = assistant.analyze(reading.question[start:end]).document_ids
+        found.extend(Mention(start, end, Row("document", d)) for d in named[:1] if Row("document", d) in rows)
+    catalog = assistant.catalog
+    for word, kind in lexicon().documents.type_words.items():
+        of_type = [d.id for d in catalog.documents if d.type == kind]
+        if len(word) <= 2 or len(of_type) != 1 or Row("document", of_type[0]) not in rows:
+            continue
+        size = len(word.split())
+        for i in range(len(syllables) - size + 1):
+            window = syllables[i:i + size]
+            if not any(s.document for s in window) and contains_phrase(" ".join(s.folded for s in window), word):
+                found.append(Mention(window[0].start, window[-1].end, Row("document", of_type[0])))
+    return sorted(found, key=lambda m: m.start)

@@ -1,0 +1,180 @@
+"""Conversations across several documents, over a real index (the four seed plans and notices, the cooperative law,
+decrees 45/2021 and 77/2019 and circular 31/2018, default e5 model).
+
+The two walkthroughs of issue 12 are played through the HTTP API in-process (`POST /chat`, as the page sends
+them); the other conversations are written for these tests and go through `Conversations`, as the API does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from assistant.chat import ChatReply, Conversations
+from assistant.models import Answer
+from assistant.service import Assistant
+from assistant.settings import Settings
+from tests.conftest import CORPUS, SEED_FILES
+from tests.test_dialogue import assert_clean
+
+pytestmark = pytest.mark.slow
+
+EXTRA = [CORPUS / "extra" / name for name in (
+    "luat-htx-2023_17-2023-QH15.txt", "nd-45-2021-ND-CP_quy-ho-tro-phat-trien-htx.txt",
+    "nd-77-2019-ND-CP_to-hop-tac.txt", "tt-31-2018-TT-BTC_xu-ly-tai-san-htx-giai-the-pha-san.txt")]
+LAW, DECREE_45, TT_31 = "luat-htx-2023_17-2023-qh15", "nd-45-2021-nd-cp_quy-ho-tro-phat-trien-htx", \
+    "tt-31-2018-tt-btc_xu-ly-tai-san-htx-giai-the-pha-san"
+HOA_BINH = "hoa-binh_kh-bcd-ktt-2017"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from assistant.index import ingest_paths
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("plans-law-decrees"), corpus_dir=CORPUS)
+    report = ingest_paths([*SEED_FILES, *EXTRA], settings, progress=False)
+    assert not report.failed, report.failed
+    return Assistant(settings).load()
+
+
+def chat(app: Any, messages: list[str]) -> list[dict[str, Any]]:
+    """The messages sent to `POST /chat` one after the other in one session; the JSON replies."""
+    async def go() -> list[dict[str, Any]]:
+        replies: list[dict[str, Any]] = []
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://htx.test", timeout=120) as client:
+            session: str | None = None
+            for message in messages:
+                body: dict[str, Any] = {"message": message} | ({"session_id": session} if session else {})
+                response = await client.post("/chat", json=body)
+                assert response.status_code == 200, response.text
+                replies.append(response.json())
+                session = replies[-1]["session_id"]
+        return replies
+
+    return asyncio.run(go())
+
+
+def converse(assistant: Assistant, messages: list[str]) -> list[ChatReply]:
+    conversations = Conversations(assistant, assistant.settings)
+    replies: list[ChatReply] = []
+    session_id: str | None = None
+    for message in messages:
+        replies.append(conversations.send(message, session_id))
+        session_id = replies[-1].session_id
+    return replies
+
+
+def rows(answer: Answer) -> dict[str, str]:
+    body = answer.answer.split("\n\nCăn cứ:")[0]
+    return dict(re.match(r"• ([^:]+): (.*)", line).groups() for line in body.split("\n") if line.startswith("• "))
+
+
+def row_documents(answer: Answer) -> dict[str, set[str]]:
+    """The documents each row cites."""
+    return {label: {answer.citations[int(n) - 1].document_id for n in re.findall(r"\[(\d+)\]", text)}
+            for label, text in rows(answer).items()}
+
+
+# ---- the walkthroughs of the issue, through the API ----------------------------------------------------------------
+
+
+def test_issue_walkthrough_registering_a_cooperative(assistant: Assistant) -> None:
+    from assistant.api import create_app
+
+    conditions, papers, where, how_long = chat(create_app(assistant), [
+        "Điều kiện để thành lập hợp tác xã là gì?",
+        "Hồ sơ đăng ký gồm những gì?",
+        "Nộp ở đâu?",
+        "Bao lâu thì được cấp giấy chứng nhận?",
+    ])
+    assert not conditions["follow_up"]
+    assert papers["found"] and any(c["path"].startswith("D42.2") for c in papers["citations"])
+    # Where the registration papers are filed: the law's registration articles.
+    assert where["follow_up"] and where["found"] and "hồ sơ đăng ký" in where["resolved_question"]
+    assert where["citations"][0]["document_id"] == LAW and where["citations"][0]["path"].split(".")[0] in {"D41", "D42"}
+    assert "cơ quan đăng ký kinh doanh" in where["answer"].lower()
+    # The time limit for the certificate: the next step of the same article, cited.
+    assert how_long["follow_up"] and how_long["found"] and "03 ngày làm việc" in how_long["answer"]
+    assert how_long["citations"][0]["path"] == "D42.4"
+    for reply in (papers, where, how_long):
+        assert_clean(reply["resolved_question"])
+
+
+def test_issue_walkthrough_a_new_place_and_year_replace_the_old(assistant: Assistant) -> None:
+    from assistant.api import create_app
+
+    first, second = chat(create_app(assistant), [
+        "Quảng Ninh đặt mục tiêu bao nhiêu HTX đến năm 2020?",
+        "Còn Hòa Bình năm 2017 thì sao?",
+    ])
+    assert first["found"] and "542" in first["answer"]
+    question = second["resolved_question"]
+    assert second["follow_up"] and "Hòa Bình" in question and "2017" in question
+    assert "Quảng Ninh" not in question and "2020" not in question
+    assert second["found"] and "35 HTX" in second["answer"]
+    assert {c["document_id"] for c in second["citations"]} == {HOA_BINH}
+    assert_clean(question)
+
+
+# ---- grouped answers across documents ------------------------------------------------------------------------------
+
+
+def test_each_document_answers_its_own_part_of_the_question(assistant: Assistant) -> None:
+    answer = assistant.ask("Nhiệm kỳ của Hội đồng quản trị theo Luật Hợp tác xã và nhiệm kỳ của Kiểm soát viên Quỹ "
+                           "theo Nghị định 45 dài nhất là mấy năm?")
+    assert answer.found and answer.answer.startswith("Theo từng văn bản:")
+    assert row_documents(answer) == {"Luật số 17/2023/QH15": {LAW}, "Nghị định số 45/2021/NĐ-CP": {DECREE_45}}
+    law, decree = rows(answer).values()
+    assert "05 năm" in law and "Hội đồng quản trị" in law
+    assert "05 năm" in decree and "Kiểm soát viên" in decree
+    assert "Không đề cập" not in answer.answer
+
+
+def test_a_document_without_the_asked_figure_is_said_not_to_address_it(assistant: Assistant) -> None:
+    answer = assistant.ask("Theo Thông tư 31/2018 và Nghị định 45, lãi suất cho vay tối đa là bao nhiêu phần trăm?")
+    assert row_documents(answer) == {"Nghị định số 45/2021/NĐ-CP": {DECREE_45}}
+    assert "%" in rows(answer)["Nghị định số 45/2021/NĐ-CP"]
+    assert "Không đề cập đến nội dung này: Thông tư số 31/2018/TT-BTC." in answer.answer
+    sources = answer.answer.split("\n\nCăn cứ:\n")[1].splitlines()
+    assert len(sources) == len(answer.citations) and all("Nghị định 45/2021/NĐ-CP" in line for line in sources)
+
+
+def test_a_follow_up_about_the_provinces_of_the_thread_and_one_more(assistant: Assistant) -> None:
+    first, second = converse(assistant, [
+        "Quảng Ninh và Lâm Đồng đặt chỉ tiêu thu nhập của người lao động HTX thế nào?",
+        "Còn số hợp tác xã thành lập mới ở hai tỉnh đó và ở Hòa Bình?",
+    ])
+    assert set(rows(first.answer)) == {"Quảng Ninh", "Lâm Đồng"}
+    assert second.follow_up and all(p in second.resolved_question for p in ("Quảng Ninh", "Lâm Đồng", "Hòa Bình"))
+    provinces = {d.id: d.province for d in assistant.catalog.documents}
+    cited = row_documents(second.answer)
+    assert set(cited) == {"Quảng Ninh", "Lâm Đồng", "Hòa Bình"}
+    for province, documents in cited.items():
+        assert {provinces[d] for d in documents} == {province}  # each row cites its own province only
+    assert "35 HTX" in rows(second.answer)["Hòa Bình"] and "25 HTX" in rows(second.answer)["Lâm Đồng"]
+    assert len(second.answer.citations) <= 3 * 3  # a short list: three clauses a row at most
+    assert_clean(second.resolved_question)
+
+
+def test_a_message_leaning_on_a_grouped_thread_keeps_its_documents(assistant: Assistant) -> None:
+    _, follow = converse(assistant, [
+        "Theo Luật Hợp tác xã và Thông tư 31/2018, khi giải thể thì tài sản chung không chia được xử lý ra sao?",
+        "Tài sản chuyển nhượng có phải đấu giá không?",
+    ])
+    assert follow.follow_up and "Thông tư số 31/2018/TT-BTC" in follow.resolved_question
+    assert follow.answer.found and {c.document_id for c in follow.answer.citations} <= {LAW, TT_31}
+    assert "2.000.000" in follow.answer.answer or "đấu giá" in follow.answer.answer
+
+
+def test_a_new_question_after_a_plan_is_not_read_in_the_plan(assistant: Assistant) -> None:
+    _, new = converse(assistant, [
+        "Hòa Bình giao Liên minh Hợp tác xã tỉnh hướng dẫn xét chọn hợp tác xã điển hình khi nào?",
+        "Tổ hợp tác phải có ít nhất bao nhiêu thành viên?",
+    ])
+    assert not new.follow_up and new.resolved_question == "Tổ hợp tác phải có ít nhất bao nhiêu thành viên?"
+    assert new.answer.found and all(c.document_id != HOA_BINH for c in new.answer.citations)
