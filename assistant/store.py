@@ -286,6 +286,25 @@ class Store:
         sql += " ORDER BY f.document_id, c.ord, f.id"
         return [Fact.model_validate_json(r[0]) for r in self._all(sql, params)]
 
+    def get_facts(self, fact_ids: Sequence[str]) -> list[Fact]:
+        """Facts in the order of the ids given; unknown ids are skipped."""
+        found: dict[str, Fact] = {}
+        ids = list(dict.fromkeys(fact_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._all(f"SELECT id, json FROM facts WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((fid, Fact.model_validate_json(js)) for fid, js in rows)
+        return [found[fid] for fid in fact_ids if fid in found]
+
+    def responsibility_rows(self) -> list[tuple[str, str, str, str | None, str | None, str | None, str, str]]:
+        """(fact id, document id, clause id, agency, province, role, clause headings as JSON, clause text) of every
+        responsibility fact, in the order of `facts()`, without building the records (assistant/compose/assignments.py)."""
+        return self._all(
+            "SELECT f.id, f.document_id, f.clause_id, f.agency, f.province, json_extract(f.json, '$.role'), "
+            "c.headings, c.text FROM facts f JOIN clauses c ON c.id = f.clause_id WHERE f.kind = 'responsibility' "
+            "ORDER BY f.document_id, c.ord, f.id"
+        )
+
     def file_hashes(self) -> dict[str, str]:
         return dict(self._all("SELECT path, sha256 FROM files"))
 

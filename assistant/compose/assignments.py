@@ -1,0 +1,161 @@
+"""Every task assigned to an agency, as arrays built once per index version, so that "what must <agency> do?"
+costs what its answer shows, not what the corpus holds.
+
+An agency named without a province (the provincial cooperative union, the finance department) has tasks in
+every plan: reading all of them as records and scoring each clause's topicality in Python made the answer's cost
+grow with the corpus. Here the responsibility facts are rows of small arrays (document, clause, role, province),
+and the words of their clauses are postings (word -> clause rows). A question filters its agency's rows, scores
+their clauses with the postings of its topic words, and sorts with numpy; only the facts and clauses the answer
+shows are then read from the store.
+
+The order is exactly that of reading every fact and sorting it in Python (assistant/compose/plans.py): the
+agency's own tasks (lead) before those it supports, then by topicality — the share of the topic's IDF mass the
+clause and its headings contain, computed by `TermWeights.coverage`'s formula — then in store order (document,
+clause order, fact id).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from assistant.relevance import terms
+
+if TYPE_CHECKING:
+    from assistant.relevance import TermWeights
+
+
+class AssignmentRows(Protocol):
+    def responsibility_rows(self) -> list[tuple[str, str, str, str | None, str | None, str | None, str, str]]: ...
+
+
+@dataclass(frozen=True)
+class AgencyTasks:
+    """What the answer about one agency's tasks shows, as ids: read the records from the store."""
+
+    n_facts: int
+    n_documents: int
+    # The first documents, each with its tasks in the order shown: (fact id, clause id), one per clause.
+    documents: list[tuple[str, list[tuple[str, str]]]]
+    # The first facts in topical order (the answer's fact list), as (fact id, clause id).
+    top_facts: list[tuple[str, str]]
+
+
+class Assignments:
+    """The responsibility facts of one store, indexed on first use (thread-safe) and read-only afterwards."""
+
+    def __init__(self, store: AssignmentRows) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._built = False
+
+    def load(self) -> Assignments:
+        with self._lock:
+            if not self._built:
+                self._build(self._store.responsibility_rows())
+                self._built = True
+        return self
+
+    def _build(self, rows: list[tuple[str, str, str, str | None, str | None, str | None, str, str]]) -> None:
+        documents: dict[str, int] = {}
+        provinces: dict[str | None, int] = {}
+        clauses: dict[str, int] = {}
+        by_agency: dict[str, list[int]] = {}
+        postings: dict[str, list[int]] = {}
+        words_of: dict[str, frozenset[str]] = {}  # repeated clause texts (copies, boilerplate) read once
+        document_codes, clause_codes, province_codes, lead = [], [], [], []
+        self.fact_ids: list[str] = []
+        self.clause_ids: list[str] = []
+        self.document_ids: list[str] = []
+        for row, (fact_id, document_id, clause_id, agency, province, role, headings, text) in enumerate(rows):
+            self.fact_ids.append(fact_id)
+            if document_id not in documents:
+                documents[document_id] = len(documents)
+                self.document_ids.append(document_id)
+            document_codes.append(documents[document_id])
+            province_codes.append(provinces.setdefault(province, len(provinces)))
+            lead.append(role == "lead")
+            if clause_id not in clauses:
+                clauses[clause_id] = len(clauses)
+                self.clause_ids.append(clause_id)
+                # What `TermWeights.coverage` reads of a clause for topicality: its headings and its text.
+                context = " ".join([*json.loads(headings), text])
+                words = words_of.get(context)
+                if words is None:
+                    words = words_of[context] = frozenset(terms(context))
+                for word in words:
+                    postings.setdefault(word, []).append(clauses[clause_id])
+            clause_codes.append(clauses[clause_id])
+            if agency:
+                by_agency.setdefault(agency, []).append(row)
+        self._documents, self._provinces = documents, provinces
+        self._document_of = np.asarray(document_codes, dtype=np.int32)
+        self._clause_of = np.asarray(clause_codes, dtype=np.int32)
+        self._province_of = np.asarray(province_codes, dtype=np.int32)
+        self._lead = np.asarray(lead, dtype=bool)
+        self._by_agency = {a: np.asarray(r, dtype=np.int64) for a, r in by_agency.items()}
+        self._postings = {w: np.asarray(r, dtype=np.int32) for w, r in postings.items()}
+
+    def agency_tasks(self, agency: str, weights: TermWeights, topic: list[str], provinces: list[str] | None = None,
+                     document_ids: list[str] | None = None, max_documents: int = 6, max_per_document: int = 8,
+                     max_facts: int = 40) -> AgencyTasks:
+        """The agency's tasks (in the asked provinces and documents), the most topical documents first."""
+        self.load()
+        facts = self._by_agency.get(agency, np.zeros(0, dtype=np.int64))
+        if provinces:
+            codes = [self._provinces[p] for p in provinces if p in self._provinces]
+            facts = facts[np.isin(self._province_of[facts], codes)]
+        if document_ids:
+            codes = [self._documents[d] for d in document_ids if d in self._documents]
+            facts = facts[np.isin(self._document_of[facts], codes)]
+        topicality = self._topicality(self._clause_of[facts], weights, topic)
+        # lexsort: the last key sorts first; the row number (store order) breaks every tie, as a stable sort would.
+        topical = facts[np.lexsort((facts, -topicality))]
+        ordered = facts[np.lexsort((facts, -topicality, ~self._lead[facts]))]
+        in_documents = self._document_of[ordered]
+        distinct, first = np.unique(in_documents, return_index=True)
+        shown: list[tuple[str, list[tuple[str, str]]]] = []
+        for code in in_documents[np.sort(first)[:max_documents]]:
+            picked: list[tuple[str, str]] = []
+            seen: set[int] = set()
+            for row in ordered[in_documents == code].tolist():
+                clause = int(self._clause_of[row])
+                if clause in seen:
+                    continue
+                seen.add(clause)
+                picked.append((self.fact_ids[row], self.clause_ids[clause]))
+                if len(picked) >= max_per_document:
+                    break
+            shown.append((self.document_ids[int(code)], picked))
+        top = [(self.fact_ids[r], self.clause_ids[int(self._clause_of[r])]) for r in topical[:max_facts].tolist()]
+        return AgencyTasks(n_facts=int(facts.size), n_documents=int(distinct.size), documents=shown, top_facts=top)
+
+    def _topicality(self, clause_rows: np.ndarray, weights: TermWeights, topic: list[str]) -> np.ndarray:
+        """`weights.coverage(topic, clause context)` for each clause row, computed once per distinct set of topic
+        words present (the same Python sum, so ties and order are exactly those of the per-clause formula)."""
+        if not topic or clause_rows.size == 0:
+            return np.zeros(clause_rows.size, dtype=np.float64)
+        total = sum(weights.idf(t) for t in topic)
+        if total <= 0:
+            return np.zeros(clause_rows.size, dtype=np.float64)
+        present = np.zeros((clause_rows.size, len(topic)), dtype=bool)
+        holds = np.zeros(len(self.clause_ids), dtype=bool)
+        for column, word in enumerate(topic):
+            rows = self._postings.get(word)
+            if rows is not None:
+                holds[rows] = True
+                present[:, column] = holds[clause_rows]
+                holds[rows] = False
+        if len(topic) < 63:  # each clause's pattern of words present as one integer: a fast 1-d unique
+            codes = present.astype(np.int64) @ (np.int64(1) << np.arange(len(topic), dtype=np.int64))
+            _, first, which = np.unique(codes, return_index=True, return_inverse=True)
+            patterns = present[first]
+        else:
+            patterns, which = np.unique(present, axis=0, return_inverse=True)
+        scores = np.array([sum(weights.idf(t) for t, hit in zip(topic, pattern, strict=True) if hit) / total
+                           for pattern in patterns.tolist()], dtype=np.float64)
+        return scores[which.reshape(-1)]
