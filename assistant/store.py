@@ -326,6 +326,23 @@ class Store:
         """Document id -> number of clauses, without reading the clauses."""
         return dict(self._all("SELECT document_id, COUNT(*) FROM clauses GROUP BY document_id"))
 
+    def clause_index_ids(self) -> list[tuple[str, str]]:
+        """(clause id, document id) of every indexed clause, in document order (the rows of `clause_index_rows`)."""
+        return self._all(
+            "SELECT ci.clause_id, ci.document_id FROM clause_index ci "
+            "JOIN clauses c ON c.id = ci.clause_id ORDER BY ci.document_id, c.ord"
+        )
+
+    def clause_index_tokens(self) -> Iterator[list[str]]:
+        """The lexical tokens of every indexed clause, in the order of `clause_index_rows`, one row at a time."""
+        with self._lock:
+            cursor = self._db.execute(
+                "SELECT ci.tokens FROM clause_index ci JOIN clauses c ON c.id = ci.clause_id "
+                "ORDER BY ci.document_id, c.ord"
+            )
+            for (tokens,) in cursor:
+                yield json.loads(tokens)
+
     def clause_index_rows(self) -> list[tuple[str, str, list[str]]]:
         """(clause id, document id, lexical tokens) for every indexed clause, in document order."""
         rows = self._all(
