@@ -163,10 +163,12 @@ class Assistant:
         get_encoder(self.settings)  # a model that cannot be found fails now, not at the first question
 
     def warm_up(self) -> None:
-        """Load the segmenter and the embedding model now, so the first user does not wait for them."""
+        """Load the segmenter, the embedding model and the table of agencies' tasks now, so the first user does
+        not wait for them."""
         self.load()
-        assert self._index is not None
+        assert self._index is not None and self._composer is not None
         self._index.encoder.warm_up()
+        self._composer.corpus.assignments.load()
         self.retrieve(self.analyze("Sở Tài chính chủ trì nhiệm vụ gì?"), k=1)
 
     def reload(self) -> int:
