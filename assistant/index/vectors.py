@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 COLLECTION = "clauses"
 _WRITE_BATCH = 1000
-_READ_BATCH = 5000
+_READ_BATCH = 1000  # a page of embeddings comes through Python floats: 5000 rows cost ~130 MB at once
 
 
 def remote_collection_name(version: int) -> str:
