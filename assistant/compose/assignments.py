@@ -41,8 +41,8 @@ class AgencyTasks:
     n_documents: int
     # The first documents, each with its tasks in the order shown: (fact id, clause id), one per clause.
     documents: list[tuple[str, list[tuple[str, str]]]]
-    # The first facts in topical order (the answer's fact list), as (fact id, clause id).
-    top_facts: list[tuple[str, str]]
+    # The ids of the first facts in topical order (the answer's fact list).
+    top_facts: list[str]
 
 
 class Assignments:
@@ -131,7 +131,7 @@ class Assignments:
                 if len(picked) >= max_per_document:
                     break
             shown.append((self.document_ids[int(code)], picked))
-        top = [(self.fact_ids[r], self.clause_ids[int(self._clause_of[r])]) for r in topical[:max_facts].tolist()]
+        top = [self.fact_ids[r] for r in topical[:max_facts].tolist()]
         return AgencyTasks(n_facts=int(facts.size), n_documents=int(distinct.size), documents=shown, top_facts=top)
 
     def _topicality(self, clause_rows: np.ndarray, weights: TermWeights, topic: list[str]) -> np.ndarray:

@@ -170,11 +170,10 @@ def tasks(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], evi
     if not ranked.n_facts:
         return not_found(corpus, analysis, f"Không tìm thấy nhiệm vụ nào của {agency} trong các văn bản hiện có.",
                          evidence)
-    shown_ids = [ids for _, picked in ranked.documents for ids in picked]
-    wanted = [clause_id for _, clause_id in [*shown_ids, *ranked.top_facts]]
-    clauses = {c.id: c for c in corpus.store.get_clauses(list(dict.fromkeys(wanted)))}
+    shown = [ids for _, picked in ranked.documents for ids in picked]
+    clauses = {c.id: c for c in corpus.store.get_clauses([clause_id for _, clause_id in shown])}
     facts = {f.id: f for f in corpus.store.get_facts(list(dict.fromkeys(
-        fact_id for fact_id, _ in [*shown_ids, *ranked.top_facts])))}
+        [*(fact_id for fact_id, _ in shown), *ranked.top_facts])))}
     builder = AnswerBuilder()
     sentences = [f"Nhiệm vụ được giao cho {agency}, theo từng văn bản:"]
     for document_id, picked in ranked.documents:  # the most topical documents first, own tasks first in each
@@ -194,7 +193,7 @@ def tasks(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], evi
         sentences.append(f"Còn {ranked.n_documents - len(ranked.documents)} văn bản khác giao nhiệm vụ cho {agency}: "
                          "xem thẻ “Ai làm gì” (lọc theo cơ quan) hoặc hỏi kèm tên tỉnh.")
     return builder.answer(analysis, sentences, found=True,
-                          facts=[facts[fact_id] for fact_id, _ in ranked.top_facts if fact_id in facts])
+                          facts=[facts[fact_id] for fact_id in ranked.top_facts if fact_id in facts])
 
 
 def agencies_in(facts: list[Fact], role: str) -> list[str]:
