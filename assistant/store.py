@@ -296,14 +296,16 @@ class Store:
             found.update((fid, Fact.model_validate_json(js)) for fid, js in rows)
         return [found[fid] for fid in fact_ids if fid in found]
 
-    def responsibility_rows(self) -> list[tuple[str, str, str, str | None, str | None, str | None, str, str]]:
+    def responsibility_rows(self, agency: str | None = None
+                            ) -> list[tuple[str, str, str, str | None, str | None, str | None, str, str]]:
         """(fact id, document id, clause id, agency, province, role, clause headings as JSON, clause text) of every
-        responsibility fact, in the order of `facts()`, without building the records (assistant/compose/assignments.py)."""
-        return self._all(
-            "SELECT f.id, f.document_id, f.clause_id, f.agency, f.province, json_extract(f.json, '$.role'), "
-            "c.headings, c.text FROM facts f JOIN clauses c ON c.id = f.clause_id WHERE f.kind = 'responsibility' "
-            "ORDER BY f.document_id, c.ord, f.id"
-        )
+        responsibility fact (of one agency), in the order of `facts()`, without building the records
+        (assistant/compose/assignments.py)."""
+        sql = ("SELECT f.id, f.document_id, f.clause_id, f.agency, f.province, json_extract(f.json, '$.role'), "
+               "c.headings, c.text FROM facts f JOIN clauses c ON c.id = f.clause_id WHERE f.kind = 'responsibility'")
+        if agency is None:
+            return self._all(sql + " ORDER BY f.document_id, c.ord, f.id")
+        return self._all(sql + " AND f.agency = ? ORDER BY f.document_id, c.ord, f.id", (agency,))
 
     def file_hashes(self) -> dict[str, str]:
         return dict(self._all("SELECT path, sha256 FROM files"))
