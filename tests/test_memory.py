@@ -1,11 +1,14 @@
-"""glibc's mmap threshold, fixed for the embedding engine (assistant/memory.py): after a large block is freed, a
-buffer of a few MB is still mapped by itself (and unmapped when freed) instead of staying on the heap.
+"""Process memory (assistant/memory.py): glibc's mmap threshold fixed for the embedding engine, so that after a
+large block is freed a buffer of a few MB is still mapped by itself (and unmapped when freed) instead of staying on
+the heap; and a warmed-up assistant's long-lived objects kept out of the garbage collector's walks.
 
-Each case runs in a fresh process (the setting is process-wide); mallinfo2 tells how many bytes are in mapped blocks.
+The mmap cases run in fresh processes (the setting is process-wide); mallinfo2 tells how many bytes are in mapped
+blocks.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -13,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -58,3 +63,22 @@ def test_a_fixed_threshold_maps_buffers_after_a_large_free() -> None:
 def test_a_threshold_set_by_the_user_is_left_alone() -> None:
     # 32 MB, set through glibc's own variable: the 3 MB buffer stays on the heap, as the user asked.
     assert _child("fixed", MALLOC_MMAP_THRESHOLD_=str(32 << 20))["mapped"] == 0
+
+
+def test_warm_up_sets_long_lived_objects_aside_and_a_reload_renews_them(minilm_settings: Settings) -> None:
+    """After the warm-up a full collection walks only what questions allocate, not the index and the modules."""
+    from assistant.service import Assistant
+
+    gc.unfreeze()
+    try:
+        assistant = Assistant(minilm_settings)
+        assistant.load()
+        walked_before = len(gc.get_objects())
+        assistant.warm_up()
+        assert gc.get_freeze_count() > walked_before / 2
+        assert len(gc.get_objects()) < walked_before / 20
+        version = assistant.reload()
+        assert version == assistant.index.version and len(gc.get_objects()) < walked_before / 20
+        assert assistant.ask("Ai chủ trì thực hiện kế hoạch?").answer
+    finally:
+        gc.unfreeze()
