@@ -398,7 +398,7 @@ def write_chart(result: BenchResult, path: Path) -> None:
          [s.naive_warm_p50_ms for s in result.scales]),
         (axes[1][0], "Warm p95 per question (ms)", [s.warm_p95_ms for s in result.scales],
          [s.naive_warm_p95_ms for s in result.scales]),
-        (axes[1][1], "Peak RSS (MB)", [s.peak_rss_mb_ours for s in result.scales],
+        (axes[1][1], "Peak RSS of each system's own process (MB)", [s.peak_rss_mb_ours for s in result.scales],
          [s.peak_rss_mb_naive for s in result.scales]),
     ]
     for axis, title, ours, naive in panels:
@@ -406,6 +406,8 @@ def write_chart(result: BenchResult, path: Path) -> None:
         axis.bar([i + width / 2 for i in x], [v or 0 for v in naive], width,
                  label="naive llama-index" if "RSS" not in title else "naive llama-index (own process)",
                  color="#c05621")
+        if "RSS" in title:
+            axis.axhline(1024, color="#718096", linestyle=":", linewidth=1, label="target: 1 GB")
         axis.set_title(title)
         axis.set_xticks(list(x), labels)
         axis.legend(fontsize=8)
