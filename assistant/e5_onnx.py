@@ -304,6 +304,9 @@ class OnnxE5:
     def __init__(self, model_path: Path | None = None, threads: int = 0, graph: bytes | None = None) -> None:
         import onnxruntime as ort
 
+        from assistant.memory import fix_mmap_threshold
+
+        fix_mmap_threshold()  # the freed activations of each run go back to the system (assistant/memory.py)
         self.model = PackedModel(model_path or bundled_model_path())
         self.dim = self.model.hidden
         self.window = self.model.max_positions - 2

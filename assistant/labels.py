@@ -291,13 +291,16 @@ def _name_of(doc: Document) -> str:
 def citation_label(doc: Document, clause: Clause) -> str:
     """Clause and document together: "khoản <k> Điều <n> <law name and year>",
     "điểm <x> mục <m.n> phần <R>, <plan name> (<province>)"."""
-    label = clause_label(doc, clause)
+    return _joined(clause_label(doc, clause), document_name(doc))
+
+
+def _joined(label: str, name: str) -> str:
     # Legal style runs on from an article ("khoản <k> Điều <n> Luật …"); a plan's item reads better with a comma.
     joiner = " " if re.search(r"(?:Điều \d+|Chương [IVXLC]+)$", label) else ", "
-    return f"{label}{joiner}{document_name(doc)}"
+    return f"{label}{joiner}{name}"
 
 
 def human_labels(doc: Document, clause: Clause) -> dict[str, str]:
-    """The Citation fields a reader sees: label, clause_label, document_name."""
-    return {"label": citation_label(doc, clause), "clause_label": clause_label(doc, clause),
-            "document_name": document_name(doc)}
+    """The Citation fields a reader sees: label, clause_label, document_name (each derived once)."""
+    label, name = clause_label(doc, clause), document_name(doc)
+    return {"label": _joined(label, name), "clause_label": label, "document_name": name}

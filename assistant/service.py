@@ -30,6 +30,7 @@ from assistant.compose import Composer
 from assistant.coverage import Coverage, coverage, coverage_sentence
 from assistant.errors import EmbeddingModelError
 from assistant.feedback import EvalItem, FeedbackIn, FeedbackRecord, FeedbackStore, feedback_path
+from assistant.memory import set_aside_long_lived
 from assistant.models import Answer, Filters, Hit, IngestReport, QueryAnalysis
 from assistant.phrasing import OpenAICompatiblePhraser, Phraser, rephrase_checked
 from assistant.query import Catalog, analyze, retrieval_filters
@@ -110,6 +111,7 @@ class Assistant:
         self._retriever: HybridSearch | None = None
         self._catalog = Catalog()
         self._composer: Composer | None = None
+        self._warmed = False  # warm_up() ran: long-lived objects are frozen out of garbage collection
         self._weights: TermWeights | None = None
         self._feedback = FeedbackStore(feedback_path(settings.data_dir))
         self._phraser: Phraser | None = (
@@ -163,11 +165,16 @@ class Assistant:
         get_encoder(self.settings)  # a model that cannot be found fails now, not at the first question
 
     def warm_up(self) -> None:
-        """Load the segmenter and the embedding model now, so the first user does not wait for them."""
+        """Load the segmenter, the embedding model and the table of agencies' tasks now, so the first user does
+        not wait for them."""
         self.load()
-        assert self._index is not None
+        assert self._index is not None and self._composer is not None
         self._index.encoder.warm_up()
+        self._composer.corpus.assignments.load()
         self.retrieve(self.analyze("Sở Tài chính chủ trì nhiệm vụ gì?"), k=1)
+        # What is alive now lives as long as the process: out of the collector's sight (assistant/memory.py).
+        set_aside_long_lived(again=self._warmed)
+        self._warmed = True
 
     def reload(self) -> int:
         """Re-open whatever index version is current now; answers in flight finish on the old one."""
@@ -178,6 +185,8 @@ class Assistant:
             self._answers.clear()
             if old is not None and hasattr(old, "close"):
                 old.close()
+            if self._warmed:  # the old version's objects collectable again, the new one's set aside
+                set_aside_long_lived(again=True)
             assert self._index is not None
             return self._index.version
 

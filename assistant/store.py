@@ -286,6 +286,27 @@ class Store:
         sql += " ORDER BY f.document_id, c.ord, f.id"
         return [Fact.model_validate_json(r[0]) for r in self._all(sql, params)]
 
+    def get_facts(self, fact_ids: Sequence[str]) -> list[Fact]:
+        """Facts in the order of the ids given; unknown ids are skipped."""
+        found: dict[str, Fact] = {}
+        ids = list(dict.fromkeys(fact_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._all(f"SELECT id, json FROM facts WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((fid, Fact.model_validate_json(js)) for fid, js in rows)
+        return [found[fid] for fid in fact_ids if fid in found]
+
+    def responsibility_rows(self, agency: str | None = None
+                            ) -> list[tuple[str, str, str, str | None, str | None, str | None, str, str]]:
+        """(fact id, document id, clause id, agency, province, role, clause headings as JSON, clause text) of every
+        responsibility fact (of one agency), in the order of `facts()`, without building the records
+        (assistant/compose/assignments.py)."""
+        sql = ("SELECT f.id, f.document_id, f.clause_id, f.agency, f.province, json_extract(f.json, '$.role'), "
+               "c.headings, c.text FROM facts f JOIN clauses c ON c.id = f.clause_id WHERE f.kind = 'responsibility'")
+        if agency is None:
+            return self._all(sql + " ORDER BY f.document_id, c.ord, f.id")
+        return self._all(sql + " AND f.agency = ? ORDER BY f.document_id, c.ord, f.id", (agency,))
+
     def file_hashes(self) -> dict[str, str]:
         return dict(self._all("SELECT path, sha256 FROM files"))
 
@@ -306,6 +327,23 @@ class Store:
     def clause_counts(self) -> dict[str, int]:
         """Document id -> number of clauses, without reading the clauses."""
         return dict(self._all("SELECT document_id, COUNT(*) FROM clauses GROUP BY document_id"))
+
+    def clause_index_ids(self) -> list[tuple[str, str]]:
+        """(clause id, document id) of every indexed clause, in document order (the rows of `clause_index_rows`)."""
+        return self._all(
+            "SELECT ci.clause_id, ci.document_id FROM clause_index ci "
+            "JOIN clauses c ON c.id = ci.clause_id ORDER BY ci.document_id, c.ord"
+        )
+
+    def clause_index_tokens(self) -> Iterator[list[str]]:
+        """The lexical tokens of every indexed clause, in the order of `clause_index_rows`, one row at a time."""
+        with self._lock:
+            cursor = self._db.execute(
+                "SELECT ci.tokens FROM clause_index ci JOIN clauses c ON c.id = ci.clause_id "
+                "ORDER BY ci.document_id, c.ord"
+            )
+            for (tokens,) in cursor:
+                yield json.loads(tokens)
 
     def clause_index_rows(self) -> list[tuple[str, str, list[str]]]:
         """(clause id, document id, lexical tokens) for every indexed clause, in document order."""

@@ -1,12 +1,17 @@
 """Profile the warm question path and record what it returns, so a performance change can prove it changed nothing.
 
     python -m eval.profile_queries --data-dir .htx --snapshot out.json [--profile out.txt] [--repeats 3]
+    python -m eval.profile_queries --scale 50 --work /tmp/p50 --profile out.txt --snapshot out.json
 
 Opens the index in `--data-dir`, asks every single-turn question of `eval/qa.jsonl` once untimed (warm-up),
 then `--repeats` times under pyinstrument (when `--profile` is given), and writes for every question the
 retrieval ranking (top 10 clause ids with their dense and lexical ranks) and the answer (text, found, cited
 clause ids) to the snapshot file. `--compare OLD.json` reports the questions whose ranking or answer differ.
 The figures in docs/PROFILE.md come from this script.
+
+`--scale N` profiles the benchmark's questions (eval/bench.py) instead, over its synthetic corpus of N copies of the
+seed plans, kept with its index in `--work` (built there on the first run), answer and question caches off: the
+questions whose cost grows with the corpus show up here.
 """
 
 from __future__ import annotations
@@ -56,9 +61,25 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> dict[str, int]:
     return counts
 
 
+def synthetic_index(scale: int, work: Path) -> Settings:
+    """Settings over the bench's corpus of `scale` copies in `work` (indexed there when it is not yet), caches off."""
+    from assistant.index import ingest_paths, read_current
+    from eval.bench import seed_files, synthesize_corpus
+
+    settings = Settings(data_dir=work / "data", corpus_dir=work / "corpus", answer_cache_size=0, query_cache_size=0)
+    if read_current(settings) is None:
+        files = synthesize_corpus(seed_files(Settings().corpus_dir), scale, work / "corpus")
+        report = ingest_paths(files, settings, progress=True)
+        if report.failed:
+            raise SystemExit(f"synthetic corpus: {len(report.failed)} files failed to ingest")
+    return settings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.profile_queries", description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--data-dir", type=Path, help="the index to profile (or --scale and --work)")
+    parser.add_argument("--scale", type=int, help="profile the bench questions over the bench's N-times corpus")
+    parser.add_argument("--work", type=Path, help="with --scale: folder of that corpus and its index")
     parser.add_argument("--snapshot", type=Path, help="write rankings and answers here")
     parser.add_argument("--compare", type=Path, help="an earlier snapshot to compare with")
     parser.add_argument("--profile", type=Path, help="write a pyinstrument text profile of the timed passes here")
@@ -67,8 +88,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.service import Assistant
 
-    assistant = Assistant(Settings(data_dir=args.data_dir)).load()
-    asked = questions()
+    if args.scale:
+        if not args.work:
+            parser.error("--scale needs --work (where the synthetic corpus and its index are kept)")
+        from eval.bench import BENCH_QUESTIONS
+
+        settings = synthetic_index(args.scale, args.work)
+        asked = list(BENCH_QUESTIONS)
+    elif args.data_dir:
+        settings = Settings(data_dir=args.data_dir)
+        asked = questions()
+    else:
+        parser.error("give --data-dir, or --scale with --work")
+    assistant = Assistant(settings).load()
     for question in asked:  # warm-up: models, imports, caches of the process (not of answers)
         assistant.ask(question)
     profiler = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.answering.candidate import Candidate
+from assistant.compose.assignments import Assignments
 from assistant.relevance import TermWeights
 from ingest.lexicon import lexicon
 from ingest.models import Clause, Document, Fact
@@ -19,9 +20,12 @@ class EvidenceStore(Protocol):
     def get_document(self, document_id: str) -> Document | None: ...
     def facts(self, kind: str | None = None, agency: str | None = None, province: str | None = None,
               document_id: str | None = None, clause_ids: list[str] | None = None) -> list[Fact]: ...
+    def get_facts(self, fact_ids: list[str]) -> list[Fact]: ...
     def children(self, clause_id: str) -> list[Clause]: ...
     def get_clause(self, clause_id: str) -> Clause | None: ...
     def clauses_of(self, document_id: str) -> list[Clause]: ...
+    def responsibility_rows(self, agency: str | None = None
+                            ) -> list[tuple[str, str, str, str | None, str | None, str | None, str, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,11 @@ class Corpus:
     store: EvidenceStore
     weights: TermWeights
     coverage: str  # what the documents cover, said with every refusal
+    # Every agency's tasks as arrays, built on the first question about an agency's tasks (or at warm-up).
+    assignments: Assignments = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "assignments", Assignments(self.store))
 
 
 @dataclass

@@ -15,13 +15,15 @@ from assistant.labels import citation_label, document_name
 from assistant.models import Answer, QueryAnalysis
 from assistant.relevance import content_terms, terms
 from ingest.agencies import find_agencies
-from ingest.models import Clause, Fact
+from ingest.models import Fact
 from ingest.textnorm import fold_accents
 
 MAX_TASKS_PER_DOCUMENT = 8
 # An agency named without a province may have tasks in every plan: past a few documents a list stops being read
 # (and costs a citation each); the rest are counted and the facts table lists them all.
 MAX_DOCUMENTS_LISTED = 6
+# Facts returned with the answer (the page's facts table of the answer).
+MAX_FACTS_RETURNED = 40
 _NUMBER_WORD_RE = re.compile(r"\d|\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|phần)\b", re.IGNORECASE)
 
 # A target fact scored for the question: (score, rank of its clause, the fact, its clause).
@@ -169,57 +171,46 @@ def question_terms(analysis: QueryAnalysis) -> list[str]:
 
 
 def tasks(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
-    """Every task the documents assign to the asked agency, grouped by document, its own tasks first."""
+    """Every task the documents assign to the asked agency, grouped by document, its own tasks first.
+
+    The tasks are ranked over arrays built once per index (assistant/compose/assignments.py); only the facts and
+    clauses shown are read, so the cost follows the answer, not the number of documents assigning tasks."""
     if not analysis.agencies:
         return listing(corpus, analysis, relevant, evidence)
     agency = analysis.agencies[0]
-    facts = [f for f in corpus.store.facts(kind="responsibility", agency=agency)
-             if not analysis.provinces or f.province in analysis.provinces]
-    if analysis.document_ids:
-        facts = [f for f in facts if f.document_id in analysis.document_ids]
-    if not facts:
+    # A topic beyond the agency ("<cơ quan> làm gì liên quan đến <chủ đề>?") puts the matching tasks first.
+    topic = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.agencies])
+    ranked = corpus.assignments.agency_tasks(
+        agency, corpus.weights, topic, provinces=analysis.provinces, document_ids=analysis.document_ids,
+        max_documents=MAX_DOCUMENTS_LISTED, max_per_document=MAX_TASKS_PER_DOCUMENT, max_facts=MAX_FACTS_RETURNED,
+    )
+    if not ranked.n_facts:
         return not_found(corpus, analysis, f"Không tìm thấy nhiệm vụ nào của {agency} trong các văn bản hiện có.",
                          evidence)
-    clauses = {c.id: c for c in corpus.store.get_clauses(list(dict.fromkeys(f.clause_id for f in facts)))}
-    facts = _topical_first(corpus, analysis, facts, clauses)
+    shown = [ids for _, picked in ranked.documents for ids in picked]
+    clauses = {c.id: c for c in corpus.store.get_clauses([clause_id for _, clause_id in shown])}
+    facts = {f.id: f for f in corpus.store.get_facts(list(dict.fromkeys(
+        [*(fact_id for fact_id, _ in shown), *ranked.top_facts])))}
     builder = AnswerBuilder()
-    by_doc: dict[str, list[Fact]] = {}
-    # The agency's own tasks (lead) before those it only supports (coordinate), each in document order.
-    for fact in sorted(facts, key=lambda f: f.role != "lead"):  # stable: topical order kept within a role
-        by_doc.setdefault(fact.document_id, []).append(fact)
     sentences = [f"Nhiệm vụ được giao cho {agency}, theo từng văn bản:"]
-    shown = list(by_doc.items())[:MAX_DOCUMENTS_LISTED]  # the most topical documents first (dict order)
-    for document_id, doc_facts in shown:
+    for document_id, picked in ranked.documents:  # the most topical documents first, own tasks first in each
         doc = corpus.store.get_document(document_id)
         if doc is None:
             continue
-        marks: list[tuple[str, str]] = []  # (clause id, its task line): one line per clause
-        for fact in doc_facts:
-            clause = clauses.get(fact.clause_id)
-            if clause is None or len(marks) >= MAX_TASKS_PER_DOCUMENT or any(m[0] == clause.id for m in marks):
+        marks: list[str] = []  # one task line per clause
+        for fact_id, clause_id in picked:
+            clause, fact = clauses.get(clause_id), facts.get(fact_id)
+            if clause is None or fact is None:
                 continue
             n = builder.cite(Evidence(clause, doc, 1.0, 1.0, [fact]))
             role = "chủ trì" if fact.role == "lead" else "phối hợp"
-            marks.append((clause.id, f"({role}) {shorten(clause.text, 300)} [{n}]"))
-        sentences.append(f"• {document_name(doc)}: " + "; ".join(m[1] for m in marks) + ".")
-    if len(by_doc) > len(shown):
-        sentences.append(f"Còn {len(by_doc) - len(shown)} văn bản khác giao nhiệm vụ cho {agency}: xem thẻ "
-                         "“Ai làm gì” (lọc theo cơ quan) hoặc hỏi kèm tên tỉnh.")
-    return builder.answer(analysis, sentences, found=True, facts=facts[:40])
-
-
-def _topical_first(corpus: Corpus, analysis: QueryAnalysis, facts: list[Fact],
-                   clauses: dict[str, Clause]) -> list[Fact]:
-    """A topic beyond the agency ("<cơ quan> làm gì liên quan đến <chủ đề>?") puts the matching tasks first."""
-    topic = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.agencies])
-    if not topic:
-        return facts
-
-    def topicality(fact: Fact) -> float:
-        clause = clauses.get(fact.clause_id)
-        return corpus.weights.coverage(topic, " ".join([*clause.headings, clause.text])) if clause else 0.0
-
-    return sorted(facts, key=topicality, reverse=True)
+            marks.append(f"({role}) {shorten(clause.text, 300)} [{n}]")
+        sentences.append(f"• {document_name(doc)}: " + "; ".join(marks) + ".")
+    if ranked.n_documents > len(ranked.documents):
+        sentences.append(f"Còn {ranked.n_documents - len(ranked.documents)} văn bản khác giao nhiệm vụ cho {agency}: "
+                         "xem thẻ “Ai làm gì” (lọc theo cơ quan) hoặc hỏi kèm tên tỉnh.")
+    return builder.answer(analysis, sentences, found=True,
+                          facts=[facts[fact_id] for fact_id in ranked.top_facts if fact_id in facts])
 
 
 def agencies_in(facts: list[Fact], role: str) -> list[str]:

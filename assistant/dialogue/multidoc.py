@@ -106,6 +106,8 @@ def _only_of_their_type(analysis: QueryAnalysis, catalog: Catalog) -> list[str]:
 
 def _in_order(analysis: QueryAnalysis) -> list[str]:
     """The corpus provinces in the order the question names them."""
+    if not analysis.provinces:
+        return []  # nothing to order: reading the question costs a few milliseconds on every ask
     from assistant.dialogue.reading import read
 
     return [p for p in read(analysis).places() if p in analysis.provinces]

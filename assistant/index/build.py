@@ -9,13 +9,14 @@ are still being parsed: the embedding runtimes release the GIL, so parsing and e
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import shutil
 import sys
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -54,6 +55,8 @@ NOT_INDEXED_KINDS = {"recipients", "signature"}
 INDEX_FORMAT = "4"
 # Passages handed to the embedding thread at once: large enough for length-sorted batches to pack well.
 EMBED_CHUNK = 512
+# Clause texts whose lexical tokens are kept for reuse while parsing (copies of a text usually follow closely).
+TOKENS_MEMO = 2048
 
 
 def embedding_text(document: Document, clause: Clause) -> str:
@@ -184,10 +187,16 @@ def _failure(file: Path, error: Exception) -> IngestFailure:
     )
 
 
+def text_key(text: str) -> bytes:
+    """A short digest standing for an embedded text: the texts themselves are not kept once embedded."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
 class _BackgroundEmbedder:
     """Embeds passages on one background thread, in chunks, while the caller goes on parsing.
 
     Identical texts are embedded once; the content-addressed cache serves texts embedded by earlier ingests.
+    Texts are known by their digest (`text_key`): a chunk's texts are dropped as soon as it is embedded.
     """
 
     def __init__(self, encoder: Encoder, cache: EmbeddingCache | None, bar: object) -> None:
@@ -196,13 +205,14 @@ class _BackgroundEmbedder:
         self.bar = bar
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="embed")
         self._pending: list[str] = []
-        self._seen: set[str] = set()
-        self._futures: list[tuple[list[str], Future[np.ndarray]]] = []
+        self._seen: set[bytes] = set()
+        self._futures: list[tuple[list[bytes], Future[np.ndarray]]] = []
 
     def add(self, texts: list[str]) -> None:
         for text in texts:
-            if text not in self._seen:
-                self._seen.add(text)
+            key = text_key(text)
+            if key not in self._seen:
+                self._seen.add(key)
                 self._pending.append(text)
         if len(self._pending) >= EMBED_CHUNK:
             self._submit()
@@ -212,17 +222,19 @@ class _BackgroundEmbedder:
         size = len(chunk)
         future = self._pool.submit(embed_with_cache, self.encoder, chunk, self.cache)
         future.add_done_callback(lambda _f: self.bar.update(size))  # type: ignore[attr-defined]
-        self._futures.append((chunk, future))
+        self._futures.append(([text_key(t) for t in chunk], future))
 
-    def results(self) -> dict[str, np.ndarray]:
+    def results(self) -> dict[bytes, np.ndarray]:
+        """Text digest -> vector, for every text added."""
         if self._pending:
             self._submit()
-        vectors: dict[str, np.ndarray] = {}
+        vectors: dict[bytes, np.ndarray] = {}
         try:
-            for chunk, future in self._futures:
-                vectors.update(zip(chunk, future.result(), strict=True))
+            for keys, future in self._futures:
+                vectors.update(zip(keys, future.result(), strict=True))
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        self._futures = []
         return vectors
 
 
@@ -253,7 +265,9 @@ def _build_version(
     files_bar = tqdm(total=len(todo.to_parse), desc="files", unit="file", file=sys.stderr, disable=not progress)
     clauses_bar = tqdm(desc="clauses embedded", unit="clause", file=sys.stderr, disable=not progress)
     embedder = _BackgroundEmbedder(encoder, cache, clauses_bar)
-    tokens_of: dict[str, list[str]] = {}  # repeated clause texts (boilerplate, copies) are segmented once
+    # Repeated clause texts (boilerplate, copies) are segmented once; bounded, as the corpus' tokens as strings
+    # would be hundreds of MB (14,300 clauses: 2.5 million tokens).
+    tokens_of: OrderedDict[str, list[str]] = OrderedDict()
     try:
         for file, result in _parse(todo.to_parse, settings, sources):
             files_bar.update(1)
@@ -290,27 +304,39 @@ def _build_version(
             store.set_document_terms(parsed.document.id, *document_terms(parsed))
             indexed = [c for c in parsed.clauses if is_indexed(c)]
             embedder.add([embedding_text(parsed.document, c) for c in indexed])
+            index_rows = []
             for clause in indexed:
                 text = lexical_text(clause)
-                if text not in tokens_of:
-                    tokens_of[text] = lexical_tokens(text)
-            store.set_clause_index([(c.id, c.document_id, tokens_of[lexical_text(c)]) for c in indexed])
+                tokens = tokens_of.get(text)
+                if tokens is None:
+                    tokens = tokens_of[text] = lexical_tokens(text)
+                    if len(tokens_of) > TOKENS_MEMO:
+                        tokens_of.popitem(last=False)
+                else:
+                    tokens_of.move_to_end(text)
+                index_rows.append((clause.id, clause.document_id, tokens))
+            store.set_clause_index(index_rows)
             report.n_embedded += len(indexed)
         files_bar.close()
         report.removed = sorted(set(report.removed) - set(report.added) - set(report.updated) - set(report.unchanged))
 
         documents = {d.id: d for d in store.list_documents()}
-        rows = store.clause_index_rows()
-        clauses = _clauses_in_row_order(store, rows)
-        # Carried clauses go through the same cache-first path: normally all hits, re-embedded if the cache lost them.
-        embedder.add([embedding_text(documents[c.document_id], c) for c in clauses])
-        vectors_by_text = embedder.results()
+        rows = store.clause_index_ids()
+        keys: list[bytes] = []  # row i's embedded text, by digest
+        for clauses in _clauses_in_row_order(store, rows):
+            texts = [embedding_text(documents[c.document_id], c) for c in clauses]
+            keys.extend(text_key(t) for t in texts)
+            # Carried clauses go through the same cache-first path: normally all hits, re-embedded if the cache
+            # lost them.
+            embedder.add(texts)
+        vectors_by_key = embedder.results()
     finally:
         clauses_bar.close()
         if cache is not None:
             cache.close()
-    vectors = (np.vstack([vectors_by_text[embedding_text(documents[c.document_id], c)] for c in clauses])
-               if clauses else np.zeros((0, 0), dtype=np.float32))
+    vectors = (np.vstack([vectors_by_key[k] for k in keys]).astype(np.float32, copy=False)
+               if keys else np.zeros((0, 0), dtype=np.float32))
+    del vectors_by_key  # the chunks' arrays: the matrix is the one copy from here on
 
     store.set_meta("embed_model", settings.embed_model)
     store.set_meta("format", INDEX_FORMAT)
@@ -318,25 +344,27 @@ def _build_version(
     report.n_clauses = store.count_clauses()
     _write_rows(new_dir, rows)
     _write_terms(new_dir, store)
-    lexical.write(new_dir / "bm25", [tokens for _, _, tokens in rows])
-    write_collection(settings, version, new_dir, clauses, documents, vectors)
+    lexical.write(new_dir / "bm25", store.clause_index_tokens())
+    write_collection(settings, version, new_dir, _clauses_in_row_order(store, rows), documents, vectors)
     store.finish()
 
 
-def _clauses_in_row_order(store: Store, rows: list[tuple[str, str, list[str]]]) -> list[Clause]:
-    found = {c.id: c for c in store.get_clauses([cid for cid, _, _ in rows])}
-    return [found[cid] for cid, _, _ in rows]
+def _clauses_in_row_order(store: Store, rows: list[tuple[str, str]], batch: int = 1000) -> Iterator[list[Clause]]:
+    """The indexed clauses in row order, a batch at a time: all of them at once would be the whole corpus' text
+    and records in memory."""
+    for start in range(0, len(rows), batch):
+        yield store.get_clauses([cid for cid, _ in rows[start : start + batch]])
 
 
-def _write_rows(new_dir: Path, rows: list[tuple[str, str, list[str]]]) -> None:
+def _write_rows(new_dir: Path, rows: list[tuple[str, str]]) -> None:
     """The version's row table: clause id per row, and each document's [start, end) range of rows."""
     ranges: list[list[object]] = []
-    for row, (_, document_id, _) in enumerate(rows):
+    for row, (_, document_id) in enumerate(rows):
         if ranges and ranges[-1][0] == document_id:
             ranges[-1][2] = row + 1
         else:
             ranges.append([document_id, row, row + 1])
-    table = {"clause_ids": [cid for cid, _, _ in rows], "documents": ranges}
+    table = {"clause_ids": [cid for cid, _ in rows], "documents": ranges}
     (new_dir / ROWS_FILE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import threading
+from array import array
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -20,15 +22,22 @@ import numpy as np
 EMPTY_TOKEN = "\u2205"
 
 
-def write(directory: Path, token_lists: list[list[str]]) -> None:
+def write(directory: Path, token_lists: Iterable[list[str]]) -> None:
+    """BM25 arrays of the clauses whose tokens `token_lists` yields, row by row.
+
+    Tokens become ids as they are read (a compact array per clause), so the corpus' tokens are never all in memory
+    as strings; bm25s scores the ids exactly as it scores the tokens they stand for.
+    """
     import bm25s
 
     directory.mkdir()
-    if not token_lists:
+    vocab: dict[str, int] = {}
+    # Every clause gets at least one token: bm25s drops empty documents, which would shift row numbers.
+    ids = [array("i", [vocab.setdefault(t, len(vocab)) for t in (tokens or [EMPTY_TOKEN])]) for tokens in token_lists]
+    if not ids:
         return
     bm25 = bm25s.BM25()
-    # Every clause gets at least one token: bm25s drops empty documents, which would shift row numbers.
-    bm25.index([tokens or [EMPTY_TOKEN] for tokens in token_lists], show_progress=False)
+    bm25.index((ids, vocab), show_progress=False)
     bm25.save(str(directory), show_progress=False)
 
 

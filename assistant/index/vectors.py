@@ -13,6 +13,7 @@ read-only matrix.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 COLLECTION = "clauses"
 _WRITE_BATCH = 1000
-_READ_BATCH = 5000
+_READ_BATCH = 1000  # a page of embeddings comes through Python floats: 5000 rows cost ~130 MB at once
 
 
 def remote_collection_name(version: int) -> str:
@@ -76,9 +77,10 @@ def _metadata(document: Document | None, clause: Clause) -> dict[str, str | int]
     }
 
 
-def write_collection(settings: Settings, version: int, version_dir: Path, clauses: list[Clause],
+def write_collection(settings: Settings, version: int, version_dir: Path, clauses: Iterable[list[Clause]],
                      documents: dict[str, Document], vectors: np.ndarray) -> None:
-    """Create this version's collection with one record per clause (row i of `vectors` is clauses[i])."""
+    """Create this version's collection with one record per clause: `clauses` yields them in row order, a batch
+    at a time (row i of `vectors` is the i-th clause yielded)."""
     client = chroma_client(settings, version_dir)
     name = collection_name(settings, version)
     if settings.chroma_url:
@@ -87,14 +89,19 @@ def write_collection(settings: Settings, version: int, version_dir: Path, clause
         except Exception:  # noqa: BLE001 - it usually does not exist
             pass
     collection = client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
-    for start in range(0, len(clauses), _WRITE_BATCH):
-        chunk = clauses[start : start + _WRITE_BATCH]
-        collection.add(
-            ids=[c.id for c in chunk],
-            embeddings=vectors[start : start + len(chunk)],
-            metadatas=[_metadata(documents.get(c.document_id), c) for c in chunk],
-            documents=[c.text for c in chunk],
-        )
+    row = 0
+    for batch in clauses:
+        for start in range(0, len(batch), _WRITE_BATCH):
+            chunk = batch[start : start + _WRITE_BATCH]
+            collection.add(
+                ids=[c.id for c in chunk],
+                embeddings=vectors[row : row + len(chunk)],
+                metadatas=[_metadata(documents.get(c.document_id), c) for c in chunk],
+                documents=[c.text for c in chunk],
+            )
+            row += len(chunk)
+    if row != len(vectors):
+        raise RuntimeError(f"{row} clauses written to Chroma for {len(vectors)} vectors")
 
 
 def load_matrix(collection: Any, clause_ids: list[str]) -> np.ndarray:
