@@ -151,7 +151,7 @@ def test_a_count_unit_named_before_its_bound_and_in_other_words() -> None:
 
 
 def test_every_count_unit_a_question_names() -> None:
-    assert units_named("Tỉnh phấn đấu có bao nhiêu HTX và tổ hợp tác vào cuối kỳ?") == ["to hop tac", "htx"]
+    assert units_named("Cuối kỳ có thêm mấy tổ hợp tác, mấy HTX được thành lập?") == ["to hop tac", "htx"]
     assert units_named("Liên hiệp hợp tác xã gồm ít nhất mấy hợp tác xã?") == ["lien hiep hop tac xa", "hop tac xa"]
 
 

@@ -42,7 +42,7 @@ def asked_unit(question: str) -> str | None:
 
 
 def units_named(question: str) -> list[str]:
-    """Every count unit the question names ("bao nhiêu HTX và tổ hợp tác" -> "htx", "to hop tac"), longest first,
+    """Every count unit the question names ("mấy tổ hợp tác, mấy HTX" -> "to hop tac", "htx"), longest first,
     the asked one included."""
     rest = fold_words(question)
     named: list[str] = []

@@ -151,7 +151,7 @@ def _of_asked_kind(analysis: QueryAnalysis, fact: Fact) -> bool:
     """A target answers a figure question only with a figure of the asked kind: "bao nhiêu HTX" is not
     answered by a share of HTX rated good, nor "bao nhiêu phần trăm" by a number of cooperatives."""
     if analysis.answer_type == "count" and analysis.answer_unit:
-        # "bao nhiêu HTX và tổ hợp tác": a count of any unit the question names answers its part.
+        # "số tổ hợp tác, số HTX mới": a count of any unit the question names answers its part.
         return any(find_spans(_figure(fact), "count", unit, analysis.answer_bound)
                    for unit in units_named(analysis.question))
     holds = answer_holder(analysis) if analysis.answer_type in _CHECKED_TARGET_KINDS else None
