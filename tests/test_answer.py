@@ -113,7 +113,7 @@ def test_refusals_state_no_figure(assistant: Assistant, question: str) -> None:
 
 
 def test_unknown_province_of_the_notice(assistant: Assistant) -> None:
-    answer = assistant.ask("Thông báo kết luận cuộc họp tổng kết Ban Chỉ đạo kinh tế tập thể năm 2016 là của tỉnh nào?")
+    answer = assistant.ask("Thông báo kết luận năm 2016 của Ban Chỉ đạo kinh tế tập thể thuộc tỉnh nào?")
     assert not answer.found
     assert "không ghi" in answer.answer
 

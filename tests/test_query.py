@@ -31,7 +31,7 @@ CATALOG = Catalog(
         ("co quan nao phoi hop voi so tai chinh", "responsible"),
         ("Hạn chót giao công trình nước sạch cho HTX là khi nào?", "deadline"),
         ("han chot nop bao cao la ngay nao", "deadline"),
-        ("Năm 2017 Hòa Bình đặt chỉ tiêu thành lập mới bao nhiêu HTX?", "target"),
+        ("Hòa Bình năm 2017 muốn có thêm bao nhiêu HTX thành lập mới?", "target"),
         ("Lương Sơn có mấy HTX ngừng hoạt động năm 2016?", "target"),
         ("Thành lập HTX mới ở Quảng Ninh thì được hỗ trợ gì?", "support"),
         ("Sở Tài chính phải làm gì?", "tasks"),
