@@ -14,8 +14,11 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.models import Clause, Document, Fact, ParsedDocument
+
+_Row = TypeVar("_Row", Clause, Fact)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -238,13 +241,7 @@ class Store:
 
     def get_clauses(self, clause_ids: Sequence[str]) -> list[Clause]:
         """Clauses in the order of the ids given; unknown ids are skipped."""
-        found: dict[str, Clause] = {}
-        ids = list(dict.fromkeys(clause_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._all(f"SELECT id, json FROM clauses WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            found.update((cid, Clause.model_validate_json(js)) for cid, js in rows)
-        return [found[cid] for cid in clause_ids if cid in found]
+        return self._by_ids("clauses", Clause, clause_ids)
 
     def neighbours(self, clause_id: str, before: int = 2, after: int = 2) -> list[Clause]:
         """The clause with up to `before`/`after` clauses around it in document order."""
@@ -288,13 +285,17 @@ class Store:
 
     def get_facts(self, fact_ids: Sequence[str]) -> list[Fact]:
         """Facts in the order of the ids given; unknown ids are skipped."""
-        found: dict[str, Fact] = {}
-        ids = list(dict.fromkeys(fact_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._all(f"SELECT id, json FROM facts WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            found.update((fid, Fact.model_validate_json(js)) for fid, js in rows)
-        return [found[fid] for fid in fact_ids if fid in found]
+        return self._by_ids("facts", Fact, fact_ids)
+
+    def _by_ids(self, table: str, model: type[_Row], ids: Sequence[str]) -> list[_Row]:
+        """Rows of `table` (id, json) as `model`, in the order of `ids`, read 500 ids per query."""
+        found: dict[str, _Row] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows = self._all(f"SELECT id, json FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((row_id, model.model_validate_json(js)) for row_id, js in rows)
+        return [found[row_id] for row_id in ids if row_id in found]
 
     def responsibility_rows(self, agency: str | None = None
                             ) -> list[tuple[str, str, str, str | None, str | None, str | None, str, str]]:

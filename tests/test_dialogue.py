@@ -338,8 +338,8 @@ def test_several_provinces_of_the_thread_and_one_named_beside_them() -> None:
 
 
 def test_a_whole_question_after_con_is_asked_as_written() -> None:
-    history = ["Nhiệm kỳ của Hội đồng quản trị hợp tác xã tối đa là bao lâu?"]
-    message = "Còn vốn điều lệ tối thiểu của quỹ theo Nghị định 45 so với mức Lâm Đồng đặt ra thì sao?"
+    history = ["Một nhiệm kỳ của Hội đồng quản trị được kéo dài tới bao lâu?"]
+    message = "Còn thời hạn cho vay dài nhất của quỹ theo Nghị định 45 so với kế hoạch cho vay Lâm Đồng đưa ra thì sao?"
     resolution, asked = converse(history, message)
     assert resolution.rule == "new" and not resolution.follow_up
     assert "nhiệm kỳ" not in resolution.question.lower()  # not put into the previous question

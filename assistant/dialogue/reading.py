@@ -110,8 +110,8 @@ class Reading:
         return [" ".join(s.text for s in run) for run in runs if run]
 
     def states_its_own_question(self) -> bool:
-        """Whether the topic words form several runs outside document names ("vốn điều lệ tối thiểu của quỹ cấp
-        tỉnh … so với mục tiêu vốn quỹ …"): a whole question, not one thing put in the place of another."""
+        """Whether the topic words form several runs outside document names ("thời hạn góp vốn của thành viên …
+        so với thời hạn hoàn trả vốn …"): a whole question, not one thing put in the place of another."""
         runs = 0
         inside = False
         for s in self.syllables:

@@ -126,7 +126,7 @@ def _last_joiner(reading: Reading, between: list[Syllable]) -> tuple[int, int] |
 
 def _head(first: str, part: str) -> str:
     """The words of the first part that a later part leaves out: those before the first word the later part
-    starts with ("Số thành viên tối thiểu" for "… của Hội đồng quản trị …" after "Số thành viên tối thiểu của …");
+    starts with ("Nhiệm kỳ tối đa" for "… của Ban kiểm soát …" after "Nhiệm kỳ tối đa của …");
     nothing when the later part starts as the first does or with a word the first lacks."""
     from ingest.lexicon import fold
 
