@@ -1,6 +1,6 @@
 """Fit the candidate ranker (`make fit-ranker`): features of retrieved candidates -> "states the answer".
 
-Training questions: `eval/qa.jsonl` (single-turn items) and `eval/blind/train.jsonl`. A candidate is positive
+Training questions: `eval/qa.jsonl` (single-turn items), `eval/blind/train.jsonl` and `eval/blind/train-extra.jsonl`. A candidate is positive
 when its clause is a gold clause of an answerable question (its id, or it contains a gold support span);
 every candidate of an unanswerable question is negative. The model is a standardised logistic regression.
 
@@ -35,7 +35,7 @@ from eval.gold import QAItem, load_qa
 log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent
-TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl")
+TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl", EVAL_DIR / "blind" / "train-extra.jsonl")
 DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
 WRONG_ANSWER_COST = 2.0
 THRESHOLD_FOLDS = 5
