@@ -21,7 +21,7 @@ class Filters(BaseModel):
 
 
 AnswerType = Literal[
-    "percentage", "money", "duration", "date", "count", "quantity", "agency", "yes_no", "list", "other"
+    "percentage", "money", "duration", "date", "count", "quantity", "number", "agency", "yes_no", "list", "other"
 ]
 
 

@@ -22,23 +22,41 @@ if TYPE_CHECKING:
     from assistant.models import QueryAnalysis
 
 AnswerType = Literal[
-    "percentage", "money", "duration", "date", "count", "quantity", "agency", "yes_no", "list", "other"
+    "percentage", "money", "duration", "date", "count", "quantity", "number", "agency", "yes_no", "list", "other"
 ]
 
 # Types whose answer is one short span: a clause without such a span cannot answer the question.
-SPAN_TYPES: frozenset[str] = frozenset({"percentage", "money", "duration", "date", "count", "quantity", "agency"})
+SPAN_TYPES: frozenset[str] = frozenset(
+    {"percentage", "money", "duration", "date", "count", "quantity", "number", "agency"})
 _QUANTITY_KINDS = ("percentage", "money", "count", "duration")
+_NUMBER_KINDS = ("percentage", "money", "count")  # a number of things is not a length of time
 
 
 def asked_unit(question: str) -> str | None:
-    """The count unit named right after the quantity cue ("bao nhiêu thành viên" -> "thanh vien"), if any."""
+    """The count unit named right after the quantity cue ("bao nhiêu thành viên" -> "thanh vien"), or else the
+    unit of time ("trong mấy ngày" -> "ngay"), if any."""
     folded = fold_words(question)
     units = "|".join(re.escape(u) for u in lexicon().answers.units["count"])
     cues = "|".join(re.escape(c.strip()) for c in lexicon().answers.cues["count"])
     m = re.search(rf"(?<![a-z0-9])(?:{cues})\s+(?:(?:la|co|duoc|phai|can)\s+)?({units})(?![a-z0-9])", folded)
     # Or named before its bound: "số thành viên tối thiểu", "số lượng HTX tối đa".
     m = m or re.search(rf"(?<![a-z0-9])so(?:\s+luong)?\s+({units})\s+(?:{cues})(?![a-z0-9])", folded)
+    return m.group(1) if m else _asked_time_unit(folded)
+
+
+def _asked_time_unit(folded: str) -> str | None:
+    time_units = "|".join(re.escape(u) for u in lexicon().answers.units["duration"])
+    m = re.search(rf"(?<![a-z0-9])(?:bao nhieu|may)\s+({time_units})(?![a-z0-9])", folded)
     return m.group(1) if m else None
+
+
+def _asks_other_noun(folded: str) -> bool:
+    """Whether the quantity cue is followed by a noun that is not a unit of time ("bao nhiêu Phó Giám đốc"): a
+    duration does not answer it, though a bare "tối đa bao nhiêu?" may be answered by any figure."""
+    m = re.search(r"(?<![a-z0-9])(?:bao nhieu|may)\s+([a-z]+)", folded)
+    if m is None or m.group(1) in lexicon().answers.quantity_followers:
+        return False
+    return _asked_time_unit(folded) is None
 
 
 def units_named(question: str) -> list[str]:
@@ -105,7 +123,7 @@ def expected_answer_type(question: str) -> AnswerType:
         if measured is not None:
             return measured
     if found == "count" and asked_unit(question) is None:
-        return "quantity"
+        return "number" if _asks_other_noun(folded) else "quantity"
     return found
 
 
@@ -253,6 +271,10 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
     `unit` ("thanh vien"), only counts of that unit, or shares of it ("một phần ba tổng số thành viên")."""
     if answer_type == "quantity":
         spans = [s for kind in _QUANTITY_KINDS for s in find_spans(text, kind)]
+    elif answer_type == "number":
+        spans = [s for kind in _NUMBER_KINDS for s in find_spans(text, kind)]
+    elif answer_type == "duration" and unit:
+        spans = [s for s in find_spans(text, "duration") if contains_phrase(fold(s.text), unit)]
     elif answer_type == "count" and unit:
         folded = fold(text)
         spans = [s for s in find_spans(text, "count") if _same_unit(unit, s.text)]

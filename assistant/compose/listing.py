@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.compose.builder import AnswerBuilder, group_by_document, shorten
 from assistant.compose.corpus import Corpus, Evidence
+from assistant.compose.typed import lead_in
 from assistant.labels import citation_label
 from assistant.models import Answer, QueryAnalysis
 from ingest.lexicon import lexicon
@@ -26,6 +27,11 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
     sentences = []
     for doc, items in group_by_document(chosen):
         lead = f"Theo {citation_label(doc, items[0].clause)}:"
+        completed = lead_in(items[0].clause)
+        if completed and all(completed not in ev.clause.text for ev in items):
+            # Points read with the lead-in they complete ("Các khoản thu không được hạch toán vào doanh thu,
+            # gồm:"): without it a point does not say what it is a case of.
+            lead += f" “{shorten(completed, 300)}”"
         parts = [f"{shorten(ev.clause.text, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
         sentences.append(lead + " " + "; ".join(parts) + ".")
     facts = [f for ev in chosen for f in ev.facts]

@@ -37,7 +37,11 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
             builder.cite(evidence_of(candidate))  # the point the question is about, under that lead-in
         first = span.text[0].upper() + span.text[1:]
         quote = quoted_from(carrier.text, sentence)
-        lines = [f"{first} [{n}].", f"Theo {citation_label(candidate.document, carrier)}: “{quote}” [{n}]"]
+        lead = lead_in(carrier)
+        shown = quote
+        if lead and lead not in quote:
+            shown = f"{shorten(lead, 240).removesuffix('…').rstrip()} … {quote}"
+        lines = [f"{first} [{n}].", f"Theo {citation_label(candidate.document, carrier)}: “{shown}” [{n}]"]
         if candidate.children and sentence in candidate.clause.text:
             # The figure is in a lead-in ("… theo 06 tiêu chí:"): its points are the rest of the answer.
             lines += [f"{child.text} [{builder.cite(evidence_of(candidate, child))}]"
@@ -45,7 +49,7 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         same_article = [c for c in relevant if c is not candidate and c.clause.headings[:1] == candidate.clause.headings[:1]
                         and c.document.id == candidate.document.id]
         lines += further_parts(corpus, analysis, [candidate, *same_article], builder, quote)
-        others = [c for c in relevant if c is not candidate][:2]
+        others = [c for c in relevant if c is not candidate and c.clause.text.strip() != lead][:2]
         for other in others:
             m = builder.cite(evidence_of(other))
             lines.append(f"Ngoài ra, {citation_label(other.document, other.clause)}: "
@@ -78,6 +82,15 @@ def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Cand
                              f"({citation_label(candidate.document, carrier)}) [{n}]")
             break
     return lines
+
+
+def lead_in(clause: Clause) -> str | None:
+    """The lead-in a point completes ("Thu nhập … được trích lập … không thấp hơn:" before "a) 5% …"): a point
+    quoted without it does not say what its figure is for."""
+    if clause.kind not in {"paragraph", "bullet"} or not clause.headings:
+        return None
+    lead = clause.headings[-1].strip()
+    return lead if lead.endswith(":") else None
 
 
 def quoted_from(clause_text: str, sentence: str) -> str:

@@ -98,6 +98,7 @@ class AnswerTypes:
     question_bounds: dict[str, tuple[str, ...]]  # "min" / "max" -> cues in a question
     span_bounds: dict[str, tuple[str, ...]]  # "min" / "max" -> words opening a span
     unit_equivalents: dict[str, tuple[str, ...]]  # a count unit -> other units that count the same thing
+    quantity_followers: frozenset[str]  # words after "bao nhiêu" that do not name what is counted
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 question_bounds={k: tuple(v) for k, v in answers["bounds"]["question"].items()},
                 span_bounds={k: tuple(v) for k, v in answers["bounds"]["span"].items()},
                 unit_equivalents={k: tuple(v) for k, v in answers.get("unit_equivalents", {}).items()},
+                quantity_followers=frozenset(answers["quantity_followers"]),
             ),
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
             documents=DocumentTypes(
