@@ -26,6 +26,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "title_coverage",  # syllable coverage of headings + document title only
     "fused_position",  # 1 / (1 + position in the fused ranking)
     "dense_position",  # 1 / (1 + dense rank), 0 if the dense retriever did not return it
+    "dense_off",  # no candidate has a dense rank (a question typed without diacritics is not embedded)
     "lexical_position",  # 1 / (1 + BM25 rank), 0 if absent
     "needs_span",  # the question asks for a figure, date or agency
     "has_span",  # the candidate holds a span of the asked type
@@ -151,6 +152,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     needs_span = analysis.answer_type in SPAN_TYPES
     legal = set(lexicon().documents.legal)
     coverages: list[float] = []
+    dense_off = 0.0 if any(c.hit.dense_rank for c in candidates) else 1.0
     for c in candidates:
         title = " ".join([c.document.title or "", *c.clause.headings])
         full = " ".join([title, c.context])
@@ -178,6 +180,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "title_coverage": weights.coverage(q_terms, title),
             "fused_position": 1.0 / (1 + c.position),
             "dense_position": 1.0 / (1 + c.hit.dense_rank) if c.hit.dense_rank else 0.0,
+            "dense_off": dense_off,
             "lexical_position": 1.0 / (1 + c.hit.lexical_rank) if c.hit.lexical_rank else 0.0,
             "needs_span": 1.0 if needs_span else 0.0,
             "has_span": 1.0 if spans else 0.0,

@@ -164,7 +164,7 @@ _NUMBER_WORDS = (
 )
 _QUANTITY = rf"(?:{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?|{_NUMBER_WORDS})"
 _BOUND = (r"(?:(?:tối thiểu|tối đa|ít nhất|không quá|không vượt quá|không dưới|không ít hơn|chưa quá|hơn|trên|dưới|"
-          r"đến|từ|khoảng|bằng)\s+(?:là\s+)?)?")
+          r"đến|từ|khoảng|bằng)\s+(?:(?:là|bằng)\s+)?)?")
 
 _PERCENT_RE = re.compile(
     rf"{_BOUND}{_QUANTITY}\s*(?:%|phần trăm)(?:\s+(?:tổng\s+)?(?:số\s+)?[^\s,.;:]+(?:\s+[^\s,.;:]+){{0,6}}?(?=[,.;:]|$))?",
