@@ -344,8 +344,11 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
         return core, core
     context: list[str] = []
     overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
+    # A topic that is only a part of the previous one ("cho vay" after "hợp tác xã cho thành viên vay") adds
+    # nothing of its own: the previous topic is what it is about, for this turn and the next.
+    part_of = overlaps and set(reading.topic_words) < set(previous.topic_words)
     agencies = [] if own.agencies else slots.agencies
-    if rule != "swap" and previous.topic and not overlaps and not reading.has("reference"):
+    if rule != "swap" and previous.topic and (not overlaps or part_of) and not reading.has("reference"):
         context.append(slot_phrase("topic", [lower_first_word(previous.topic)]))
         agencies = [a for a in agencies if a not in previous.topic_agencies]  # the topic names them
     for kind, values in (("place", [] if core_slots.places else slots.places),
@@ -356,7 +359,8 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     context.extend(extra)
     if not context:
         return core, core
-    return sentence(f"{', '.join(context)}: {lower_first_word(core)}"), core
+    question = sentence(f"{', '.join(context)}: {lower_first_word(core)}")
+    return question, question if part_of else core
 
 
 def _document_noun(reference: str) -> bool:

@@ -59,6 +59,11 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
     state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
+    if resolution.follow_up and previous is not None and not answer.found and previous.found:
+        # An unanswered follow-up leaves the thread where it was: the next message continues from the evidence
+        # that last answered, not from nothing.
+        state = state.model_copy(update={"clause_ids": previous.clause_ids, "fact_ids": previous.fact_ids,
+                                         "document_ids": previous.document_ids, "found": True})
     return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
 
 
