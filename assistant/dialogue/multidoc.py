@@ -19,6 +19,7 @@ from assistant.models import Answer, Citation, QueryAnalysis
 from ingest.lexicon import contains_phrase, lexicon
 
 if TYPE_CHECKING:
+    from assistant.dialogue.reading import Reading
     from assistant.dialogue.source import AnswerSource
     from assistant.query import Catalog
 
@@ -94,14 +95,35 @@ def _only_of_their_type(analysis: QueryAnalysis, catalog: Catalog) -> list[str]:
     when the corpus holds exactly one document of that type."""
     from assistant.dialogue.reading import read
 
-    reading = read(analysis)
-    free = " ".join(s.folded for s in reading.syllables if not s.document)
     found = []
-    for word, kind in lexicon().documents.type_words.items():
+    for _word, kind, _, _ in type_word_mentions(read(analysis)):
         of_type = [d.id for d in catalog.documents if d.type == kind]
-        if len(word) > 2 and len(of_type) == 1 and contains_phrase(free, word):
+        if len(of_type) == 1:
             found.append(of_type[0])
     return list(dict.fromkeys(found))
+
+
+def type_word_mentions(reading: Reading) -> list[tuple[str, str, int, int]]:
+    """A document's type word standing for a document ("theo luật", "luật và nghị định"), outside a document's
+    full name, as (word, type, first syllable, end syllable): at the start of the question or after a document
+    preposition, a joiner or a comparison; elsewhere the word is a verb or a noun of the topic ("tổ hợp tác thì
+    thông báo ở đâu")."""
+    words = lexicon().dialogue
+    leads = {*words.document_prepositions, *words.joiners}
+    syllables = [s for s in reading.syllables if s.role != "punct"]
+    out: list[tuple[str, str, int, int]] = []
+    for word, kind in lexicon().documents.type_words.items():
+        size = len(word.split())
+        if len(word) <= 2:
+            continue
+        for i in range(len(syllables) - size + 1):
+            window = syllables[i:i + size]
+            if any(s.document for s in window) or " ".join(s.folded for s in window) != word:
+                continue
+            before = syllables[i - 1].folded if i else ""
+            if not before or before in leads or any(p.split()[-1] == before for p in words.compare):
+                out.append((word, kind, i, i + size))
+    return out
 
 
 def _in_order(analysis: QueryAnalysis) -> list[str]:
