@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from assistant.answering.spans import SPAN_TYPES
+from assistant.dialogue.figures import fitting_figures
 from assistant.dialogue.narrow import names_the_topic, states_asked_kind
-from assistant.models import Answer, Citation, QueryAnalysis
+from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from ingest.lexicon import contains_phrase, lexicon
 
 if TYPE_CHECKING:
@@ -173,16 +174,18 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     confidences: list[float] = []
     for row in scope.rows:
         row_analysis = row_question(assistant, analysis, row, scope)
-        answer = _answer_row(assistant, row_analysis)
+        answer, hits = _answer_row(assistant, row_analysis)
         if not answer.found and row_analysis.years and len(scope.rows) > 1:
             # A year may belong to one of the places named ("Hòa Bình, Lâm Đồng (năm 2019)"):
             # another row is asked without it, and its answer states its own year.
-            answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
+            row_analysis = row_analysis.model_copy(update={"years": []})
+            answer, hits = _answer_row(assistant, row_analysis)
+        answer, wholly = fitting_figures(assistant, row_analysis, answer, hits)
         body, row_sources = _split(answer)
-        # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone; a
-        # descriptive row must name the question's topic.
+        # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone, and so
+        # does a plan's target of the very measure asked; a descriptive row must name the question's topic.
         addressed = answer.found and states_asked_kind(row_analysis, answer) and (
-            row_analysis.answer_type in SPAN_TYPES or names_the_topic(assistant, row_analysis, answer))
+            wholly or row_analysis.answer_type in SPAN_TYPES or names_the_topic(assistant, row_analysis, answer))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
         own = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
         kept = _shortest(own, answer.citations, ROW_CITATIONS) if addressed else []
@@ -215,12 +218,13 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
 
 
-def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer:
-    """One row's answer; a row about an agency is not answered by clauses about other agencies only."""
+def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> tuple[Answer, list[Hit]]:
+    """One row's answer and the clauses it was chosen from; a row about an agency is not answered by clauses
+    about other agencies only."""
     from assistant.dialogue.narrow import about_asked_agencies
 
     hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
-    return assistant.answer(analysis, hits)
+    return assistant.answer(analysis, hits), hits
 
 
 def _shortest(lines: list[str], citations: list[Citation], limit: int) -> list[str]:
