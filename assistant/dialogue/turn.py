@@ -58,6 +58,10 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
         if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
+    if previous is not None and not _sure_enough(assistant, asked, answer):
+        # Read from a conversation, the question is less sure than one asked whole: an answer the ranker barely
+        # accepts is more often a wrong fact than a right one; say nothing was found.
+        answer = assistant.answer(asked, [])
     state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
     if resolution.follow_up and previous is not None and not answer.found and previous.found:
         # An unanswered follow-up leaves the thread where it was: the next message continues from the evidence
@@ -65,6 +69,17 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         state = state.model_copy(update={"clause_ids": previous.clause_ids, "fact_ids": previous.fact_ids,
                                          "document_ids": previous.document_ids, "found": True})
     return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
+
+
+def _sure_enough(assistant: AnswerSource, asked: QueryAnalysis, answer: Answer) -> bool:
+    """Whether a found answer's ranker probability clears the found threshold by the follow-up margin. Grouped
+    answers (each row checked on its own) and answers about a document's own details are not ranked so."""
+    from assistant.answering.ranker import default_ranker
+    from assistant.dialogue.multidoc import scope_of
+
+    if not answer.found or asked.asks_about or scope_of(asked, assistant.catalog) is not None:
+        return True
+    return answer.confidence >= default_ranker().threshold + assistant.settings.follow_up_confidence_margin
 
 
 def _core(assistant: AnswerSource, asked: QueryAnalysis, resolution: Resolution,
