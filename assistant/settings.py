@@ -40,9 +40,9 @@ class Settings(BaseSettings):
         "previous turn and this many units after them"
     )
     follow_up_confidence_margin: float = Field(
-        0.12, description="A chat turn after the first states an answer only when the answer ranker's probability "
-        "exceeds its found / not-found threshold by this much (a question read from a conversation is less sure "
-        "than one asked whole); below it the turn says it found nothing"
+        0.12, description="A chat follow-up (a message read into the conversation's thread) states an answer only "
+        "when the answer ranker's probability exceeds its found / not-found threshold by this much: the question "
+        "is less sure than one asked whole; below it the turn says it found nothing"
     )
     answer_cache_size: int = Field(
         1024, description="Answers kept per process, keyed by question, filters and index version; 0 disables"

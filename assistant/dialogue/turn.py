@@ -58,9 +58,9 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
         if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
-    if previous is not None and not _sure_enough(assistant, asked, answer):
-        # Read from a conversation, the question is less sure than one asked whole: an answer the ranker barely
-        # accepts is more often a wrong fact than a right one; say nothing was found.
+    if resolution.follow_up and not _sure_enough(assistant, asked, answer):
+        # Read into the thread, the question is less sure than one asked whole (the dialogue wrote part of it):
+        # an answer the ranker barely accepts is more often a wrong fact than a right one; say nothing was found.
         answer = assistant.answer(asked, [])
     state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
     if resolution.follow_up and previous is not None and not answer.found and previous.found:
