@@ -368,3 +368,59 @@ def test_a_document_referred_to_is_the_one_that_answered() -> None:
     # Another reference ("việc này") stands for the thread's topic, not its document.
     other = resolve(analyze("Việc này phối hợp với ai?", catalog), state, document_names=names)
     assert other.slots.document_ids == [] and "Sở Tài chính" in other.question
+
+
+# ---- a type word that is a verb, a place that is the subject -------------------------------------------------------
+
+
+CATALOG_WITH_NOTICE = Catalog(documents=[
+    *CATALOG.documents,
+    Document(id="tb", type="Thông báo", source_file="tb.txt", sha256="0"),
+])
+
+
+@pytest.mark.parametrize(
+    ("question", "rows"),
+    [
+        # "thông báo" here is what the cooperative does, not the corpus' one notice
+        ("Theo luật và Nghị định 45, hợp tác xã phải thông báo cho cơ quan nào khi đổi tên?",
+         [("document", "nd"), ("document", "luat")]),
+        # named by its type after a preposition, the notice is a row
+        ("Theo Nghị định 45 và theo thông báo, ai lo việc tập huấn?", [("document", "nd"), ("document", "tb")]),
+    ],
+)
+def test_a_type_word_is_a_row_only_where_it_names_a_document(question: str, rows: list[tuple[str, str]]) -> None:
+    scope = scope_of(analyze(question, CATALOG_WITH_NOTICE), CATALOG_WITH_NOTICE)
+    assert scope is not None
+    assert sorted((r.kind, r.value) for r in scope.rows) == sorted(rows)
+
+
+@pytest.mark.parametrize(
+    ("message", "written"),
+    [
+        ("Tỉnh có mấy quỹ tín dụng nhân dân?", "Lâm Đồng có mấy quỹ tín dụng nhân dân"),
+        ("tỉnh dành bao nhiêu tiền?", "Lâm Đồng dành bao nhiêu tiền"),
+        ("Ở tỉnh đó có mấy quỹ tín dụng nhân dân?", "ở Lâm Đồng có mấy quỹ"),  # not "Ở ở Lâm Đồng"
+    ],
+)
+def test_a_bare_province_word_opening_a_message_is_the_thread_s_province(message: str, written: str) -> None:
+    resolution, asked = converse(["Lâm Đồng muốn lập thêm bao nhiêu hợp tác xã mỗi năm?"], message)
+    assert resolution.follow_up and asked.provinces == ["Lâm Đồng"]
+    assert written in resolution.question
+    assert_clean(resolution.question)
+
+
+def test_a_province_word_before_a_name_is_no_reference() -> None:
+    roles = {s.text: s.role for s in read(analyze("Tỉnh Quảng Ninh có mấy quỹ tín dụng?", CATALOG)).syllables}
+    assert roles["Tỉnh"] != "place_reference"
+    resolution, asked = converse(["Lâm Đồng muốn lập thêm bao nhiêu hợp tác xã mỗi năm?"],
+                                 "Tỉnh Quảng Ninh có mấy quỹ tín dụng?")
+    assert asked.provinces == ["Quảng Ninh"]
+
+
+def test_a_topic_that_is_part_of_the_previous_one_keeps_its_context() -> None:
+    resolution, _ = converse(["Hợp tác xã được phép cho thành viên chính thức vay tiền hay không?"],
+                             "Cho vay tối đa bao lâu?")
+    assert resolution.follow_up and "thành viên chính thức vay tiền" in resolution.question
+    assert resolution.core == resolution.question  # the next follow-up continues the whole topic
+    assert_clean(resolution.question)
