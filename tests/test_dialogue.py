@@ -424,3 +424,23 @@ def test_a_topic_that_is_part_of_the_previous_one_keeps_its_context() -> None:
     assert resolution.follow_up and "thành viên chính thức vay tiền" in resolution.question
     assert resolution.core == resolution.question  # the next follow-up continues the whole topic
     assert_clean(resolution.question)
+
+
+def test_a_figure_of_another_unit_does_not_answer_a_question_about_money() -> None:
+    from assistant.dialogue.narrow import states_asked_kind
+    from assistant.models import Answer, Citation
+    from ingest.models import Fact
+
+    analysis = analyze("Tỉnh dành tổng cộng bao nhiêu tỷ đồng cho kế hoạch?", CATALOG)
+
+    def answer(figure: str, unit: str) -> Answer:
+        row = f"Kinh phí năm nay: {figure} (Đơn vị: {unit})"
+        cited = Citation(n=1, clause_id="kh:T1.r1", document_id="kh", document_title=None, document_number=None,
+                         path="T1.r1", headings=[], text=row, line_start=1, line_end=1, score=0.0)
+        fact = Fact(id="f1", kind="target", document_id="kh", clause_id="kh:T1.r1", value_text=figure, unit=unit)
+        return Answer(question=analysis.question, answer=f"{figure} {unit} [1].", found=True, intent="target",
+                      citations=[cited],
+                      facts=[fact])
+
+    assert not states_asked_kind(analysis, answer("3", "HTX"))
+    assert states_asked_kind(analysis, answer("2,5", "tỷ đồng"))
