@@ -232,10 +232,10 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
             continue
         if piece.kind == "place_reference" and slots.places:
             # "Tỉnh" as the subject becomes the province's name ("Lâm Đồng dành …"), "ở đó" its phrase ("ở Lâm Đồng").
-            words = lexicon().dialogue
-            subject = fold_words(piece.text) in {fold_words(p) for p in words.subject_places}
+            vocabulary = lexicon().dialogue
+            subject = fold_words(piece.text) in {fold_words(p) for p in vocabulary.subject_places}
             before = fold_words(parts[-1]).split()[-1:] if parts else []
-            named = subject or bool(before) and before[0] in words.place_prepositions  # "Ở tỉnh đó" -> "Ở Lâm Đồng"
+            named = subject or bool(before) and before[0] in vocabulary.place_prepositions  # "Ở tỉnh đó" -> "Ở Lâm Đồng"
             parts.append(join(slots.places) if named else slot_phrase("place", slots.places))
             placed.add("place")
             continue
