@@ -444,3 +444,13 @@ def test_a_figure_of_another_unit_does_not_answer_a_question_about_money() -> No
 
     assert not states_asked_kind(analysis, answer("3", "HTX"))
     assert states_asked_kind(analysis, answer("2,5", "tỷ đồng"))
+
+
+def test_an_agency_asked_its_tasks_after_a_figure_is_a_question_of_its_own() -> None:
+    # The previous question asked an amount for a year; the message asks what an agency must do, in two
+    # provinces: nothing of the amount or the year is carried into it.
+    resolution, asked = converse(
+        ["Sở Tài chính Lâm Đồng phải bảo đảm vốn điều lệ của quỹ đạt bao nhiêu vào năm 2020?"],
+        "Còn ở Hòa Bình và Quảng Ninh, Sở Tài chính được giao việc gì?")
+    assert not resolution.follow_up and asked.years == [] and asked.intent == "tasks"
+    assert sorted(asked.provinces) == ["Hòa Bình", "Quảng Ninh"]

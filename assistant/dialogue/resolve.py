@@ -75,7 +75,7 @@ def inherit(previous: Slots, own: Slots) -> Slots:
 
 
 def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> Rule:
-    if reading.has("opener", "closer") and not reading.states_its_own_question():
+    if reading.has("opener", "closer") and not reading.states_its_own_question() and not _asks_anew(reading, previous):
         return "swap"
     if reading.has("narrow"):
         return "narrow"
@@ -85,13 +85,21 @@ def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection
         return "reference"
     if not reading.has_topic:
         analysis = reading.analysis
-        names_own = bool(set(analysis.agencies) - set(previous.slots.agencies)) or bool(analysis.document_ids)
+        names_own = bool(set(analysis.agencies) - set(previous.slots.agencies)) or bool(analysis.document_ids) or (
+            _asks_anew(reading, previous))
         if names_own and reading.has("ask"):
             return "new"  # a whole question about an agency or a document of its own ("Sở Tài chính làm gì?")
         return "ask" if reading.has("ask") else "swap"
     if follow_ask_in(reading) and leans_on_thread(reading, previous, thread_words):
         return "refine"
     return "new"
+
+
+def _asks_anew(reading: Reading, previous: DialogueState) -> bool:
+    """"Còn <agency> ở <places> được giao việc gì?" after a question of another kind: a question form and the
+    agency it is asked of make a whole question, asked as written (nothing swapped into the previous one, whose
+    year or figure it does not ask about)."""
+    return bool(reading.analysis.agencies) and reading.has("ask") and not _same_question(reading, previous)
 
 
 def leans_on_thread(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> bool:
