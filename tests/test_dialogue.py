@@ -454,3 +454,11 @@ def test_an_agency_asked_its_tasks_after_a_figure_is_a_question_of_its_own() -> 
         "Còn ở Hòa Bình và Quảng Ninh, Sở Tài chính được giao việc gì?")
     assert not resolution.follow_up and asked.years == [] and asked.intent == "tasks"
     assert sorted(asked.provinces) == ["Hòa Bình", "Quảng Ninh"]
+
+
+@pytest.mark.parametrize("frame", ["có vai trò gì", "lấy từ nguồn nào", "trước đây"])
+def test_words_that_frame_a_question_are_not_its_topic(frame: str) -> None:
+    question = f"Theo kế hoạch, Sở Tài chính {frame} trong việc lập quỹ hỗ trợ hợp tác xã?"
+    topic = read(analyze(question, CATALOG)).topic_words
+    assert not set(fold_words(frame).split()) & set(topic), topic
+    assert {"lap", "quy"} <= set(topic)

@@ -188,3 +188,10 @@ def test_an_unanswered_follow_up_keeps_the_thread_where_it_was(assistant: Assist
     unanswered = answer_turn(strict, "Gửi hồ sơ đó ở đâu?", first.state)
     assert first.state.found and not unanswered.answer.found
     assert unanswered.state.clause_ids == first.state.clause_ids and unanswered.state.found
+
+
+def test_a_role_asked_of_an_agency_in_two_provinces_gets_the_province_that_states_it(assistant: Assistant) -> None:
+    # "có vai trò gì" frames the question: the row is judged on what it is about (training the managers).
+    answer = assistant.ask("Ở Quảng Ninh và Hòa Bình, Liên minh Hợp tác xã tỉnh có vai trò gì trong việc bồi dưỡng cán bộ?")
+    rows = _rows(answer)
+    assert "Quảng Ninh" in rows and "bồi dưỡng" in rows["Quảng Ninh"], answer.answer

@@ -172,6 +172,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     facts = []
     silent: list[str] = []
     confidences: list[float] = []
+    vocabulary = scope_words(assistant, scope)
     for row in scope.rows:
         row_analysis = row_question(assistant, analysis, row, scope)
         answer, hits = _answer_row(assistant, row_analysis)
@@ -185,7 +186,8 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
         # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone, and so
         # does a plan's target of the very measure asked; a descriptive row must name the question's topic.
         addressed = answer.found and states_asked_kind(row_analysis, answer) and (
-            wholly or row_analysis.answer_type in SPAN_TYPES or names_the_topic(assistant, row_analysis, answer))
+            wholly or row_analysis.answer_type in SPAN_TYPES
+            or names_the_topic(assistant, row_analysis, answer, vocabulary))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
         own = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
         kept = _shortest(own, answer.citations, ROW_CITATIONS) if addressed else []
@@ -216,6 +218,17 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     # As sure as its least sure row: each row is an answer of its own.
     return Answer(question=analysis.question, answer=text, found=bool(lines), intent=analysis.intent,
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
+
+
+def scope_words(assistant: AnswerSource, scope: Scope) -> frozenset[str]:
+    """Every word of the documents a grouped question is asked of (a province's documents, or the document)."""
+    from assistant.relevance import term_set
+
+    documents = {row.value for row in scope.rows if row.kind == "document"} | {
+        d.id for d in assistant.catalog.documents for row in scope.rows
+        if row.kind == "province" and d.province == row.value}
+    return frozenset().union(*(term_set(" ".join([*c.headings, c.text]))
+                               for d in sorted(documents) for c in assistant.store.clauses_of(d)))
 
 
 def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> tuple[Answer, list[Hit]]:
