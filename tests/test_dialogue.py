@@ -464,3 +464,10 @@ def test_words_that_frame_a_question_are_not_its_topic(frame: str) -> None:
     framing = [s for s in reading.syllables if start <= s.start and s.end <= start + len(frame)]
     assert framing and all(s.role != "topic" for s in framing), [(s.text, s.role) for s in framing]
     assert {"lap", "quy"} <= set(reading.topic_words)
+
+
+def test_that_district_stands_for_the_thread_s_place() -> None:
+    resolution, asked = converse(["Năm 2017 huyện Kỳ Sơn ở Hòa Bình phải lập mấy hợp tác xã?"],
+                                 "Huyện đó có bao nhiêu hợp tác xã nông nghiệp?")
+    assert resolution.follow_up and asked.provinces == ["Hòa Bình"]
+    assert_clean(resolution.question)

@@ -195,3 +195,15 @@ def test_a_role_asked_of_an_agency_in_two_provinces_gets_the_province_that_state
     answer = assistant.ask("Ở Quảng Ninh và Hòa Bình, Liên minh Hợp tác xã tỉnh có vai trò gì trong việc bồi dưỡng cán bộ?")
     rows = _rows(answer)
     assert "Quảng Ninh" in rows and "bồi dưỡng" in rows["Quảng Ninh"], answer.answer
+
+
+def test_a_year_from_the_thread_that_answers_nothing_is_left_out(assistant: Assistant) -> None:
+    _, later, districts = converse(assistant, [
+        "Hòa Bình năm 2017 đặt chỉ tiêu thành lập mới bao nhiêu hợp tác xã?",
+        "Chỉ tiêu năm 2018 thì sao?",
+        "Những huyện nào phải bàn giao công trình thủy lợi cho hợp tác xã, hạn chót là khi nào?",
+    ])
+    assert not later.answer.found  # the plan is for 2017 only
+    assert districts.follow_up and "Hòa Bình" in districts.resolved_question
+    assert "2018" not in districts.resolved_question
+    assert districts.answer.found and districts.answer.citations[0].document_id == "hoa-binh_kh-bcd-ktt-2017"

@@ -58,6 +58,14 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
         if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
+    if not answer.found and previous is not None and previous.slots.years and not analysis.years:
+        # Read in the thread, the message takes its year, and with it nothing answers ("những huyện nào phải giao
+        # công trình …" after a question about a year the plan does not cover): it is asked in the thread without it.
+        yearless = previous.model_copy(update={"slots": previous.slots.model_copy(update={"years": []})})
+        retry = resolve(analysis, yearless, words, names, force_follow_up=True)
+        retry_asked, retry_answer = _ask(assistant, analysis, retry, yearless, filters)
+        if retry.follow_up and retry_answer is not None and retry_answer.found:
+            resolution, asked, answer = retry, retry_asked, retry_answer
     if resolution.follow_up and not _sure_enough(assistant, asked, answer):
         # Read into the thread, the question is less sure than one asked whole (the dialogue wrote part of it):
         # an answer the ranker barely accepts is more often a wrong fact than a right one; say nothing was found.
