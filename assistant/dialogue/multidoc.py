@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 ROW_LINES = 2  # content lines of a row's own answer kept in the grouped answer
 ROW_CITATIONS = 3  # clauses a row quotes at most: a grouped answer is a short list, each row's source shown
 _MARK_RE = re.compile(r"\[(\d+)\]")
+_OPENING_RE = re.compile(r"p\d+")  # a paragraph before the document's first heading or article
 _SOURCES = "\n\nCăn cứ:\n"
 
 
@@ -190,7 +191,10 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             or names_the_topic(assistant, row_analysis, answer, vocabulary))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
         own = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
-        kept = _shortest(own, answer.citations, ROW_CITATIONS) if addressed else []
+        # The document's opening (its legal bases, who issues it) says what the document is, not what it says
+        # about the question: a row citing nothing else does not address it.
+        usable = [c for c in answer.citations if not _OPENING_RE.fullmatch(c.path)]
+        kept = _shortest(own, usable, ROW_CITATIONS) if addressed and (usable or not answer.citations) else []
         if not kept:
             documents = _documents_of(assistant, row)
             label = _row_label(assistant, row)
