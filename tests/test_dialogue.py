@@ -444,6 +444,7 @@ def test_a_figure_of_another_unit_does_not_answer_a_question_about_money() -> No
 
     assert not states_asked_kind(analysis, answer("3", "HTX"))
     assert states_asked_kind(analysis, answer("2,5", "tỷ đồng"))
+    assert states_asked_kind(analysis, answer("5-6", "%"))  # "tăng bao nhiêu" may be a rate
 
 
 def test_an_agency_asked_its_tasks_after_a_figure_is_a_question_of_its_own() -> None:

@@ -40,6 +40,12 @@ def _targets(facts: list[Fact]) -> list[Fact]:
     return [f for f in facts if f.kind == "target" and f.value_text]
 
 
+def states_the_measure_asked(analysis: QueryAnalysis, answer: Answer) -> bool:
+    """Whether the answer states a plan target every word of whose measure the question uses."""
+    asked = asked_words(analysis)
+    return any(measure_fit(asked, f)[0] >= 1.0 for f in _targets(answer.facts))
+
+
 def fitting_figures(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer,
                     hits: list[Hit]) -> tuple[Answer, bool]:
     """The row's answer (another clause's, when that states a figure of the very measure asked and the

@@ -47,18 +47,21 @@ def states_asked_kind(analysis: QueryAnalysis, answer: Answer) -> bool:
     duration for "khi nào", "bao lâu"; for "bao nhiêu" a figure, from a target extracted at ingest or in a cited
     clause (the asked unit may be in a table's header, and "tăng bao nhiêu" may be a share, not an amount).
     An answer quoting clauses without any claims what its sources do not say. Other questions pass."""
-    from assistant.answering.spans import answer_holder
+    from assistant.answering.spans import answer_holder, find_spans
 
     holds = answer_holder(analysis)
     if holds is None or not answer.found:
         return True
     if analysis.answer_type in ("date", "duration"):
         return any(holds(c.text) for c in answer.citations)
-    # A figure of the asked kind: an amount of money for "bao nhiêu tỷ", a share for "bao nhiêu phần trăm", a
-    # count of the asked unit; "3 HTX" does not answer "bao nhiêu tỷ". A table row's unit is in its header,
-    # which its fact carries.
-    return (any(f.value_text and holds(f"{f.value_text} {f.unit or ''}") for f in answer.facts)
-            or any(holds(c.text) for c in answer.citations))
+    # A figure of the asked kind: an amount of money for "bao nhiêu tỷ", a count of the asked unit, or a share
+    # ("giá trị sản xuất tăng bao nhiêu" may be a growth rate); "3 HTX" does not answer "bao nhiêu tỷ". A table
+    # row's unit is in its header, which its fact carries.
+    def states(text: str) -> bool:
+        return holds(text) or bool(find_spans(text, "percentage"))
+
+    return (any(f.value_text and states(f"{f.value_text} {f.unit or ''}") for f in answer.facts)
+            or any(states(c.text) for c in answer.citations))
 
 
 def names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer,

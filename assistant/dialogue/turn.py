@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from assistant.dialogue.figures import states_the_measure_asked
 from assistant.dialogue.multidoc import document_name
 from assistant.dialogue.reading import read
 from assistant.dialogue.resolve import Resolution, apply_slots, leans_on_thread, resolve
@@ -87,6 +88,8 @@ def _sure_enough(assistant: AnswerSource, asked: QueryAnalysis, answer: Answer) 
 
     if not answer.found or asked.asks_about or scope_of(asked, assistant.catalog) is not None:
         return True
+    if states_the_measure_asked(asked, answer):
+        return True  # a plan's target whose measure is all words of the question: the figure itself fits
     return answer.confidence >= default_ranker().threshold + assistant.settings.follow_up_confidence_margin
 
 
