@@ -368,3 +368,107 @@ def test_a_document_referred_to_is_the_one_that_answered() -> None:
     # Another reference ("việc này") stands for the thread's topic, not its document.
     other = resolve(analyze("Việc này phối hợp với ai?", catalog), state, document_names=names)
     assert other.slots.document_ids == [] and "Sở Tài chính" in other.question
+
+
+# ---- a type word that is a verb, a place that is the subject -------------------------------------------------------
+
+
+CATALOG_WITH_NOTICE = Catalog(documents=[
+    *CATALOG.documents,
+    Document(id="tb", type="Thông báo", source_file="tb.txt", sha256="0"),
+])
+
+
+@pytest.mark.parametrize(
+    ("question", "rows"),
+    [
+        # "thông báo" here is what the cooperative does, not the corpus' one notice
+        ("Theo luật và Nghị định 45, hợp tác xã phải thông báo cho cơ quan nào khi đổi tên?",
+         [("document", "nd"), ("document", "luat")]),
+        # named by its type after a preposition, the notice is a row
+        ("Theo Nghị định 45 và theo thông báo, ai lo việc tập huấn?", [("document", "nd"), ("document", "tb")]),
+    ],
+)
+def test_a_type_word_is_a_row_only_where_it_names_a_document(question: str, rows: list[tuple[str, str]]) -> None:
+    scope = scope_of(analyze(question, CATALOG_WITH_NOTICE), CATALOG_WITH_NOTICE)
+    assert scope is not None
+    assert sorted((r.kind, r.value) for r in scope.rows) == sorted(rows)
+
+
+@pytest.mark.parametrize(
+    ("message", "written"),
+    [
+        ("Tỉnh có mấy quỹ tín dụng nhân dân?", "Lâm Đồng có mấy quỹ tín dụng nhân dân"),
+        ("tỉnh dành bao nhiêu tiền?", "Lâm Đồng dành bao nhiêu tiền"),
+        ("Ở tỉnh đó có mấy quỹ tín dụng nhân dân?", "ở Lâm Đồng có mấy quỹ"),  # not "Ở ở Lâm Đồng"
+    ],
+)
+def test_a_bare_province_word_opening_a_message_is_the_thread_s_province(message: str, written: str) -> None:
+    resolution, asked = converse(["Lâm Đồng muốn lập thêm bao nhiêu hợp tác xã mỗi năm?"], message)
+    assert resolution.follow_up and asked.provinces == ["Lâm Đồng"]
+    assert written in resolution.question
+    assert_clean(resolution.question)
+
+
+def test_a_province_word_before_a_name_is_no_reference() -> None:
+    roles = {s.text: s.role for s in read(analyze("Tỉnh Quảng Ninh có mấy quỹ tín dụng?", CATALOG)).syllables}
+    assert roles["Tỉnh"] != "place_reference"
+    resolution, asked = converse(["Lâm Đồng muốn lập thêm bao nhiêu hợp tác xã mỗi năm?"],
+                                 "Tỉnh Quảng Ninh có mấy quỹ tín dụng?")
+    assert asked.provinces == ["Quảng Ninh"]
+
+
+def test_a_topic_that_is_part_of_the_previous_one_keeps_its_context() -> None:
+    resolution, _ = converse(["Hợp tác xã được phép cho thành viên chính thức vay tiền hay không?"],
+                             "Cho vay tối đa bao lâu?")
+    assert resolution.follow_up and "thành viên chính thức vay tiền" in resolution.question
+    assert resolution.core == resolution.question  # the next follow-up continues the whole topic
+    assert_clean(resolution.question)
+
+
+def test_a_figure_of_another_unit_does_not_answer_a_question_about_money() -> None:
+    from assistant.dialogue.narrow import states_asked_kind
+    from assistant.models import Answer, Citation
+    from ingest.models import Fact
+
+    analysis = analyze("Tỉnh dành tổng cộng bao nhiêu tỷ đồng cho kế hoạch?", CATALOG)
+
+    def answer(figure: str, unit: str) -> Answer:
+        row = f"Kinh phí năm nay: {figure} (Đơn vị: {unit})"
+        cited = Citation(n=1, clause_id="kh:T1.r1", document_id="kh", document_title=None, document_number=None,
+                         path="T1.r1", headings=[], text=row, line_start=1, line_end=1, score=0.0)
+        fact = Fact(id="f1", kind="target", document_id="kh", clause_id="kh:T1.r1", value_text=figure, unit=unit)
+        return Answer(question=analysis.question, answer=f"{figure} {unit} [1].", found=True, intent="target",
+                      citations=[cited],
+                      facts=[fact])
+
+    assert not states_asked_kind(analysis, answer("3", "HTX"))
+    assert states_asked_kind(analysis, answer("2,5", "tỷ đồng"))
+    assert states_asked_kind(analysis, answer("5-6", "%"))  # "tăng bao nhiêu" may be a rate
+
+
+def test_an_agency_asked_its_tasks_after_a_figure_is_a_question_of_its_own() -> None:
+    # The previous question asked an amount for a year; the message asks what an agency must do, in two
+    # provinces: nothing of the amount or the year is carried into it.
+    resolution, asked = converse(
+        ["Sở Tài chính Lâm Đồng phải bảo đảm vốn điều lệ của quỹ đạt bao nhiêu vào năm 2020?"],
+        "Còn ở Hòa Bình và Quảng Ninh, Sở Tài chính được giao việc gì?")
+    assert not resolution.follow_up and asked.years == [] and asked.intent == "tasks"
+    assert sorted(asked.provinces) == ["Hòa Bình", "Quảng Ninh"]
+
+
+@pytest.mark.parametrize("frame", ["có vai trò gì", "lấy từ nguồn nào", "trước đây"])
+def test_words_that_frame_a_question_are_not_its_topic(frame: str) -> None:
+    question = f"Theo kế hoạch, Sở Tài chính {frame} trong việc lập quỹ hỗ trợ hợp tác xã?"
+    reading = read(analyze(question, CATALOG))
+    start = question.index(frame)
+    framing = [s for s in reading.syllables if start <= s.start and s.end <= start + len(frame)]
+    assert framing and all(s.role != "topic" for s in framing), [(s.text, s.role) for s in framing]
+    assert {"lap", "quy"} <= set(reading.topic_words)
+
+
+def test_that_district_stands_for_the_thread_s_place() -> None:
+    resolution, asked = converse(["Năm 2017 huyện Kỳ Sơn ở Hòa Bình phải lập mấy hợp tác xã?"],
+                                 "Huyện đó có bao nhiêu hợp tác xã nông nghiệp?")
+    assert resolution.follow_up and asked.provinces == ["Hòa Bình"]
+    assert_clean(resolution.question)

@@ -159,3 +159,51 @@ def test_a_law_and_a_plan_named_together_get_a_row_each(assistant: Assistant) ->
     # Each document is a row of its own or is said not to address it; neither is answered for the other.
     assert "Luật số 17/2023/QH15" in answer.answer and "Kế hoạch số 31/KH-UBND" in answer.answer, answer.answer
     assert answer.filters["document_id"] == "luat-htx-2023_17-2023-qh15, quang-ninh_kh-31-2017-phat-trien-htx"
+
+
+def test_a_target_row_states_the_figure_of_the_measure_asked(assistant: Assistant) -> None:
+    # The clause ranked first for one province states other targets (a share of good cooperatives, a growth
+    # rate); the row gives the count of cooperatives its plan sets, from the clause that states it.
+    answer = assistant.ask("Mục tiêu tổng số hợp tác xã năm 2020 ở Lâm Đồng, Quảng Ninh?")
+    rows = _rows(answer)
+    assert set(rows) == {"Lâm Đồng", "Quảng Ninh"}, answer.answer
+    assert "300 HTX" in rows["Lâm Đồng"] and "%" not in rows["Lâm Đồng"]
+    assert "542 HTX" in rows["Quảng Ninh"]
+
+
+def test_a_follow_up_the_ranker_is_not_sure_enough_of_says_nothing_was_found(assistant: Assistant) -> None:
+    strict = Assistant(assistant.settings.model_copy(update={"follow_up_confidence_margin": 1.0})).load()
+    first, where = converse(strict, ["Thành lập hợp tác xã thì hồ sơ đăng ký cần những giấy tờ nào?",
+                                     "Gửi hồ sơ đó ở đâu?"])
+    assert first.answer.found  # a question asked whole keeps the found threshold
+    assert where.follow_up and not where.answer.found and where.answer.citations == []
+    assert where.answer.answer.startswith("Không tìm thấy")
+
+
+def test_an_unanswered_follow_up_keeps_the_thread_where_it_was(assistant: Assistant) -> None:
+    from assistant.dialogue.turn import answer_turn
+
+    strict = Assistant(assistant.settings.model_copy(update={"follow_up_confidence_margin": 1.0})).load()
+    first = answer_turn(strict, "Thành lập hợp tác xã thì hồ sơ đăng ký cần những giấy tờ nào?", None)
+    unanswered = answer_turn(strict, "Gửi hồ sơ đó ở đâu?", first.state)
+    assert first.state.found and not unanswered.answer.found
+    assert unanswered.state.clause_ids == first.state.clause_ids and unanswered.state.found
+
+
+def test_a_role_asked_of_an_agency_in_two_provinces_gets_the_province_that_states_it(assistant: Assistant) -> None:
+    # "có vai trò gì" frames the question: the row is judged on what it is about (training the managers).
+    answer = assistant.ask("Ở Quảng Ninh và Hòa Bình, Liên minh Hợp tác xã tỉnh có vai trò gì trong việc bồi dưỡng cán bộ?")
+    rows = _rows(answer)
+    assert "Quảng Ninh" in rows and "bồi dưỡng" in rows["Quảng Ninh"], answer.answer
+
+
+def test_a_year_from_the_thread_that_answers_nothing_is_left_out(assistant: Assistant) -> None:
+    _, later, districts = converse(assistant, [
+        "Hòa Bình năm 2017 đặt chỉ tiêu thành lập mới bao nhiêu hợp tác xã?",
+        "Chỉ tiêu năm 2018 thì sao?",
+        "Những huyện nào phải bàn giao công trình thủy lợi cho hợp tác xã, hạn chót là khi nào?",
+    ])
+    assert not later.answer.found  # the plan is for 2017 only
+    assert districts.follow_up and "Hòa Bình" in districts.resolved_question
+    assert "2018" not in districts.resolved_question
+    assert districts.answer.found and districts.answer.citations[0].document_id == "hoa-binh_kh-bcd-ktt-2017"

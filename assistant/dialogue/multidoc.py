@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from assistant.answering.spans import SPAN_TYPES
+from assistant.dialogue.figures import fitting_figures
 from assistant.dialogue.narrow import names_the_topic, states_asked_kind
-from assistant.models import Answer, Citation, QueryAnalysis
+from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from ingest.lexicon import contains_phrase, lexicon
 
 if TYPE_CHECKING:
+    from assistant.dialogue.reading import Reading
     from assistant.dialogue.source import AnswerSource
     from assistant.query import Catalog
 
 ROW_LINES = 2  # content lines of a row's own answer kept in the grouped answer
 ROW_CITATIONS = 3  # clauses a row quotes at most: a grouped answer is a short list, each row's source shown
 _MARK_RE = re.compile(r"\[(\d+)\]")
+_OPENING_RE = re.compile(r"p\d+")  # a paragraph before the document's first heading or article
 _SOURCES = "\n\nCăn cứ:\n"
 
 
@@ -94,14 +97,35 @@ def _only_of_their_type(analysis: QueryAnalysis, catalog: Catalog) -> list[str]:
     when the corpus holds exactly one document of that type."""
     from assistant.dialogue.reading import read
 
-    reading = read(analysis)
-    free = " ".join(s.folded for s in reading.syllables if not s.document)
     found = []
-    for word, kind in lexicon().documents.type_words.items():
+    for _word, kind, _, _ in type_word_mentions(read(analysis)):
         of_type = [d.id for d in catalog.documents if d.type == kind]
-        if len(word) > 2 and len(of_type) == 1 and contains_phrase(free, word):
+        if len(of_type) == 1:
             found.append(of_type[0])
     return list(dict.fromkeys(found))
+
+
+def type_word_mentions(reading: Reading) -> list[tuple[str, str, int, int]]:
+    """A document's type word standing for a document ("theo luật", "luật và nghị định"), outside a document's
+    full name, as (word, type, first syllable, end syllable): at the start of the question or after a document
+    preposition, a joiner or a comparison; elsewhere the word is a verb or a noun of the topic ("tổ hợp tác thì
+    thông báo ở đâu")."""
+    words = lexicon().dialogue
+    leads = {*words.document_prepositions, *words.joiners}
+    syllables = [s for s in reading.syllables if s.role != "punct"]
+    out: list[tuple[str, str, int, int]] = []
+    for word, kind in lexicon().documents.type_words.items():
+        size = len(word.split())
+        if len(word) <= 2:
+            continue
+        for i in range(len(syllables) - size + 1):
+            window = syllables[i:i + size]
+            if any(s.document for s in window) or " ".join(s.folded for s in window) != word:
+                continue
+            before = syllables[i - 1].folded if i else ""
+            if not before or before in leads or any(p.split()[-1] == before for p in words.compare):
+                out.append((word, kind, i, i + size))
+    return out
 
 
 def _in_order(analysis: QueryAnalysis) -> list[str]:
@@ -149,21 +173,28 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     facts = []
     silent: list[str] = []
     confidences: list[float] = []
+    vocabulary = scope_words(assistant, scope)
     for row in scope.rows:
         row_analysis = row_question(assistant, analysis, row, scope)
-        answer = _answer_row(assistant, row_analysis)
+        answer, hits = _answer_row(assistant, row_analysis)
         if not answer.found and row_analysis.years and len(scope.rows) > 1:
             # A year may belong to one of the places named ("Hòa Bình, Lâm Đồng (năm 2019)"):
             # another row is asked without it, and its answer states its own year.
-            answer = _answer_row(assistant, row_analysis.model_copy(update={"years": []}))
+            row_analysis = row_analysis.model_copy(update={"years": []})
+            answer, hits = _answer_row(assistant, row_analysis)
+        answer, wholly = fitting_figures(assistant, row_analysis, answer, hits)
         body, row_sources = _split(answer)
-        # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone; a
-        # descriptive row must name the question's topic.
+        # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone, and so
+        # does a plan's target of the very measure asked; a descriptive row must name the question's topic.
         addressed = answer.found and states_asked_kind(row_analysis, answer) and (
-            row_analysis.answer_type in SPAN_TYPES or names_the_topic(assistant, row_analysis, answer))
+            wholly or row_analysis.answer_type in SPAN_TYPES
+            or names_the_topic(assistant, row_analysis, answer, vocabulary))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
         own = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
-        kept = _shortest(own, answer.citations, ROW_CITATIONS) if addressed else []
+        # The document's opening (its legal bases, who issues it) says what the document is, not what it says
+        # about the question: a row citing nothing else does not address it.
+        usable = [c for c in answer.citations if not _OPENING_RE.fullmatch(c.path)]
+        kept = _shortest(own, usable, ROW_CITATIONS) if addressed and (usable or not answer.citations) else []
         if not kept:
             documents = _documents_of(assistant, row)
             label = _row_label(assistant, row)
@@ -193,12 +224,24 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
 
 
-def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer:
-    """One row's answer; a row about an agency is not answered by clauses about other agencies only."""
+def scope_words(assistant: AnswerSource, scope: Scope) -> frozenset[str]:
+    """Every word of the documents a grouped question is asked of (a province's documents, or the document)."""
+    from assistant.relevance import term_set
+
+    documents = {row.value for row in scope.rows if row.kind == "document"} | {
+        d.id for d in assistant.catalog.documents for row in scope.rows
+        if row.kind == "province" and d.province == row.value}
+    return frozenset().union(*(term_set(" ".join([*c.headings, c.text]))
+                               for d in sorted(documents) for c in assistant.store.clauses_of(d)))
+
+
+def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> tuple[Answer, list[Hit]]:
+    """One row's answer and the clauses it was chosen from; a row about an agency is not answered by clauses
+    about other agencies only."""
     from assistant.dialogue.narrow import about_asked_agencies
 
     hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
-    return assistant.answer(analysis, hits)
+    return assistant.answer(analysis, hits), hits
 
 
 def _shortest(lines: list[str], citations: list[Citation], limit: int) -> list[str]:

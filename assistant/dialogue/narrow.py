@@ -4,6 +4,7 @@ and by the rows of grouped answers (multidoc.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from assistant.models import Answer, Hit, QueryAnalysis
@@ -53,18 +54,29 @@ def states_asked_kind(analysis: QueryAnalysis, answer: Answer) -> bool:
         return True
     if analysis.answer_type in ("date", "duration"):
         return any(holds(c.text) for c in answer.citations)
-    return any(f.value_text for f in answer.facts) or any(find_spans(c.text, "quantity") for c in answer.citations)
+    # A figure of the asked kind: an amount of money for "bao nhiêu tỷ", a count of the asked unit, or a share
+    # ("giá trị sản xuất tăng bao nhiêu" may be a growth rate); "3 HTX" does not answer "bao nhiêu tỷ". A table
+    # row's unit is in its header, which its fact carries.
+    def states(text: str) -> bool:
+        return holds(text) or bool(find_spans(text, "percentage"))
+
+    return (any(f.value_text and states(f"{f.value_text} {f.unit or ''}") for f in answer.facts)
+            or any(states(c.text) for c in answer.citations))
 
 
-def names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
+def names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer,
+                    vocabulary: Collection[str] | None = None) -> bool:
     """Whether the clauses an answer cites name the question's rarest topic word ("du lịch", "nước sạch"): an
-    answer from clauses that do not claims what the documents do not say about it."""
+    answer from clauses that do not claims what the documents do not say about it. With `vocabulary` (the
+    words of the documents a grouped question is asked of), only topic words some of them use count: a word
+    none of them uses frames the question ("có vai trò gì", "trước đây") rather than names what it is about."""
     from assistant.dialogue.reading import read
     from assistant.relevance import term_set
 
     if not answer.found:
         return True
-    topic = [t for t in read(analysis).topic_words if not any(ch.isdigit() for ch in t)]  # "77/2019" names a document
+    topic = [t for t in read(analysis).topic_words if not any(ch.isdigit() for ch in t)  # "77/2019" names a document
+             and (vocabulary is None or t in vocabulary)]
     if not topic:
         return True
     rarest = max(topic, key=assistant.term_weights.idf)

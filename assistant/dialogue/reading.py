@@ -423,10 +423,26 @@ def _mark_references(syllables: list[Syllable]) -> None:
     words = lexicon().dialogue
     places = _phrases(tuple(_lower(p) for p in words.place_references))
     _mark_phrases(syllables, places, "place_reference", key="lower")
+    _mark_subject_place(syllables)
     nouns = [_lower(n) for n in words.topic_nouns]
     demonstratives = [_lower(d) for d in words.demonstratives]
     references = tuple(f"{n} {d}" for n in nouns for d in demonstratives) + ("nêu trên",)
     _mark_phrases(syllables, _phrases(references), "reference", key="lower")
+
+
+def _mark_subject_place(syllables: list[Syllable]) -> None:
+    """A place kind word opening the message with no place named after it ("Tỉnh bố trí bao nhiêu …?") is the
+    message's subject: the place the thread is about."""
+    first, _ = _content_bounds(syllables)
+    if first >= len(syllables) or any(s.role in {"place", "place_reference"} for s in syllables):
+        return
+    for phrase in _phrases(tuple(_lower(p) for p in lexicon().dialogue.subject_places)):
+        if _match_at(syllables, first, phrase, "lower") and _whole_words(syllables, first, len(phrase)):
+            rest = syllables[first + len(phrase):]
+            if rest and rest[0].role == "topic" and not rest[0].text[:1].isupper():
+                for s in syllables[first:first + len(phrase)]:
+                    s.role = "place_reference"
+            return
 
 
 def read(analysis: QueryAnalysis) -> Reading:

@@ -75,7 +75,7 @@ def inherit(previous: Slots, own: Slots) -> Slots:
 
 
 def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> Rule:
-    if reading.has("opener", "closer") and not reading.states_its_own_question():
+    if reading.has("opener", "closer") and not reading.states_its_own_question() and not _asks_anew(reading, previous):
         return "swap"
     if reading.has("narrow"):
         return "narrow"
@@ -85,13 +85,21 @@ def rule_for(reading: Reading, previous: DialogueState, thread_words: Collection
         return "reference"
     if not reading.has_topic:
         analysis = reading.analysis
-        names_own = bool(set(analysis.agencies) - set(previous.slots.agencies)) or bool(analysis.document_ids)
+        names_own = bool(set(analysis.agencies) - set(previous.slots.agencies)) or bool(analysis.document_ids) or (
+            _asks_anew(reading, previous))
         if names_own and reading.has("ask"):
             return "new"  # a whole question about an agency or a document of its own ("Sở Tài chính làm gì?")
         return "ask" if reading.has("ask") else "swap"
     if follow_ask_in(reading) and leans_on_thread(reading, previous, thread_words):
         return "refine"
     return "new"
+
+
+def _asks_anew(reading: Reading, previous: DialogueState) -> bool:
+    """"Còn <agency> ở <places> được giao việc gì?" after a question of another kind: a question form and the
+    agency it is asked of make a whole question, asked as written (nothing swapped into the previous one, whose
+    year or figure it does not ask about)."""
+    return bool(reading.analysis.agencies) and reading.has("ask") and not _same_question(reading, previous)
 
 
 def leans_on_thread(reading: Reading, previous: DialogueState, thread_words: Collection[str]) -> bool:
@@ -344,8 +352,11 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
         return core, core
     context: list[str] = []
     overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
+    # A topic that is only a part of the previous one ("cho vay" after "hợp tác xã cho thành viên vay") adds
+    # nothing of its own: the previous topic is what it is about, for this turn and the next.
+    part_of = overlaps and set(reading.topic_words) < set(previous.topic_words)
     agencies = [] if own.agencies else slots.agencies
-    if rule != "swap" and previous.topic and not overlaps and not reading.has("reference"):
+    if rule != "swap" and previous.topic and (not overlaps or part_of) and not reading.has("reference"):
         context.append(slot_phrase("topic", [lower_first_word(previous.topic)]))
         agencies = [a for a in agencies if a not in previous.topic_agencies]  # the topic names them
     for kind, values in (("place", [] if core_slots.places else slots.places),
@@ -356,7 +367,8 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     context.extend(extra)
     if not context:
         return core, core
-    return sentence(f"{', '.join(context)}: {lower_first_word(core)}"), core
+    question = sentence(f"{', '.join(context)}: {lower_first_word(core)}")
+    return question, question if part_of else core
 
 
 def _document_noun(reference: str) -> bool:

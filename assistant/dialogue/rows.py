@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from assistant.dialogue.reading import Reading, Syllable, cut, read, tidy
 from assistant.models import QueryAnalysis
-from ingest.lexicon import contains_phrase, lexicon
+from ingest.lexicon import lexicon
 
 if TYPE_CHECKING:
     from assistant.dialogue.multidoc import Row, Scope
@@ -143,7 +143,7 @@ def _head(first: str, part: str) -> str:
 
 def _mentions(assistant: AnswerSource, reading: Reading, scope: Scope) -> list[Mention]:
     """Where the question names each row: a province's name, a document's name, or a document's type alone."""
-    from assistant.dialogue.multidoc import Row
+    from assistant.dialogue.multidoc import Row, type_word_mentions
 
     rows = set(scope.rows)
     found: list[Mention] = []
@@ -156,13 +156,9 @@ def _mentions(assistant: AnswerSource, reading: Reading, scope: Scope) -> list[M
         named = assistant.analyze(reading.question[start:end]).document_ids
         found.extend(Mention(start, end, Row("document", d)) for d in named[:1] if Row("document", d) in rows)
     catalog = assistant.catalog
-    for word, kind in lexicon().documents.type_words.items():
+    words = [s for s in syllables if s.role != "punct"]
+    for _, kind, first, end in type_word_mentions(reading):
         of_type = [d.id for d in catalog.documents if d.type == kind]
-        if len(word) <= 2 or len(of_type) != 1 or Row("document", of_type[0]) not in rows:
-            continue
-        size = len(word.split())
-        for i in range(len(syllables) - size + 1):
-            window = syllables[i:i + size]
-            if not any(s.document for s in window) and contains_phrase(" ".join(s.folded for s in window), word):
-                found.append(Mention(window[0].start, window[-1].end, Row("document", of_type[0])))
+        if len(of_type) == 1 and Row("document", of_type[0]) in rows:
+            found.append(Mention(words[first].start, words[end - 1].end, Row("document", of_type[0])))
     return sorted(found, key=lambda m: m.start)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.dialogue.reading import SLOT_ROLES, Reading, Syllable, sentence, tidy
 from assistant.models import Answer, AnswerType, Intent
-from ingest.lexicon import lexicon
+from ingest.lexicon import fold_words, lexicon
 
 PieceKind = Literal["text", "place", "year", "agency", "tail", "reference", "place_reference"]
 SLOT_KINDS: tuple[str, ...] = ("place", "year", "agency")
@@ -231,7 +231,12 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
             topic_placed = True
             continue
         if piece.kind == "place_reference" and slots.places:
-            parts.append(slot_phrase("place", slots.places))
+            # "Tỉnh" as the subject becomes the province's name ("Lâm Đồng dành …"), "ở đó" its phrase ("ở Lâm Đồng").
+            vocabulary = lexicon().dialogue
+            subject = fold_words(piece.text) in {fold_words(p) for p in vocabulary.subject_places}
+            before = fold_words(parts[-1]).split()[-1:] if parts else []
+            named = subject or bool(before) and before[0] in vocabulary.place_prepositions  # "Ở tỉnh đó" -> "Ở Lâm Đồng"
+            parts.append(join(slots.places) if named else slot_phrase("place", slots.places))
             placed.add("place")
             continue
         if piece.kind == "tail":
@@ -254,6 +259,9 @@ def lower_first_word(text: str) -> str:
     names ("Sở Tài chính", "Hòa Bình") and acronyms ("HTX") keep their capitals."""
     stripped = text.lstrip()
     words = stripped.split()
+    vocabulary = lexicon().dialogue
+    if words and fold_words(words[0]) in {*vocabulary.place_prepositions, *vocabulary.document_prepositions}:
+        return text[: len(text) - len(stripped)] + stripped[0].lower() + stripped[1:]  # "Ở Lâm Đồng" -> "ở Lâm Đồng"
     if not words or len(words[0]) < 2 or not words[0][0].isupper() or words[0][1].isupper():
         return text
     if len(words) > 1 and words[1][:1].isupper():

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from assistant.dialogue.figures import states_the_measure_asked
 from assistant.dialogue.multidoc import document_name
 from assistant.dialogue.reading import read
 from assistant.dialogue.resolve import Resolution, apply_slots, leans_on_thread, resolve
@@ -58,8 +59,38 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
         if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
+    if not answer.found and previous is not None and previous.slots.years and not analysis.years:
+        # Read in the thread, the message takes its year, and with it nothing answers ("những huyện nào phải giao
+        # công trình …" after a question about a year the plan does not cover): it is asked in the thread without it.
+        yearless = previous.model_copy(update={"slots": previous.slots.model_copy(update={"years": []})})
+        retry = resolve(analysis, yearless, words, names, force_follow_up=True)
+        retry_asked, retry_answer = _ask(assistant, analysis, retry, yearless, filters)
+        if retry.follow_up and retry_answer is not None and retry_answer.found:
+            resolution, asked, answer = retry, retry_asked, retry_answer
+    if resolution.follow_up and not _sure_enough(assistant, asked, answer):
+        # Read into the thread, the question is less sure than one asked whole (the dialogue wrote part of it):
+        # an answer the ranker barely accepts is more often a wrong fact than a right one; say nothing was found.
+        answer = assistant.answer(asked, [])
     state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
+    if resolution.follow_up and previous is not None and not answer.found and previous.found:
+        # An unanswered follow-up leaves the thread where it was: the next message continues from the evidence
+        # that last answered, not from nothing.
+        state = state.model_copy(update={"clause_ids": previous.clause_ids, "fact_ids": previous.fact_ids,
+                                         "document_ids": previous.document_ids, "found": True})
     return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
+
+
+def _sure_enough(assistant: AnswerSource, asked: QueryAnalysis, answer: Answer) -> bool:
+    """Whether a found answer's ranker probability clears the found threshold by the follow-up margin. Grouped
+    answers (each row checked on its own) and answers about a document's own details are not ranked so."""
+    from assistant.answering.ranker import default_ranker
+    from assistant.dialogue.multidoc import scope_of
+
+    if not answer.found or asked.asks_about or scope_of(asked, assistant.catalog) is not None:
+        return True
+    if states_the_measure_asked(asked, answer):
+        return True  # a plan's target whose measure is all words of the question: the figure itself fits
+    return answer.confidence >= default_ranker().threshold + assistant.settings.follow_up_confidence_margin
 
 
 def _core(assistant: AnswerSource, asked: QueryAnalysis, resolution: Resolution,

@@ -137,6 +137,7 @@ class DialogueWords:
     topic_nouns: tuple[str, ...]
     demonstratives: tuple[str, ...]
     place_references: tuple[str, ...]
+    subject_places: tuple[str, ...]
     all_provinces: tuple[str, ...]
     all_documents: tuple[str, ...]
     compare: tuple[str, ...]
@@ -159,6 +160,7 @@ def _dialogue(table: dict) -> DialogueWords:
         topic_nouns=tuple(references["topic_nouns"]),
         demonstratives=tuple(references["demonstratives"]),
         place_references=tuple(references["places"]),
+        subject_places=tuple(references["subject_places"]),
         all_provinces=tuple(fold_words(p) for p in multidoc["all_provinces"]),
         all_documents=tuple(fold_words(p) for p in multidoc["all_documents"]),
         compare=tuple(fold_words(p) for p in multidoc["compare"]),
