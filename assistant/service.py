@@ -39,6 +39,7 @@ from assistant.settings import Settings
 from ingest.models import Fact, FactKind
 
 if TYPE_CHECKING:
+    from assistant.answering.ranker import Ranker
     from assistant.index import IndexHandle
     from assistant.retrieval import HybridSearch
 
@@ -117,6 +118,20 @@ class Assistant:
         self._phraser: Phraser | None = (
             OpenAICompatiblePhraser(settings.generator_url, settings.generator_model) if settings.generator_url else None
         )
+
+    @property
+    def ranker(self) -> Ranker:
+        """The fitted answer ranker the composer reads (assistant/answering/ranker.json unless replaced)."""
+        self.load()
+        assert self._composer is not None
+        return self._composer.ranker
+
+    def use_ranker(self, ranker: Ranker) -> None:
+        """Answer with another fitted ranker from now on (fitting and cross-validation); cached answers go."""
+        self.load()
+        assert self._composer is not None
+        self._composer._ranker = ranker  # noqa: SLF001 - the composer's one replaceable part
+        self._answers = AnswerCache(self.settings.answer_cache_size)
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def load(self) -> Assistant:

@@ -39,11 +39,6 @@ class Settings(BaseSettings):
         2, description="A follow-up is first answered from the units (Điều, plan section) that answered the "
         "previous turn and this many units after them"
     )
-    follow_up_confidence_margin: float = Field(
-        0.12, description="A chat follow-up (a message read into the conversation's thread) states an answer only "
-        "when the answer ranker's probability exceeds its found / not-found threshold by this much: the question "
-        "is less sure than one asked whole; below it the turn says it found nothing"
-    )
     answer_cache_size: int = Field(
         1024, description="Answers kept per process, keyed by question, filters and index version; 0 disables"
     )

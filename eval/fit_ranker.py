@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 EVAL_DIR = Path(__file__).resolve().parent
 TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl", EVAL_DIR / "blind" / "train-extra.jsonl")
 DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
+CONVERSATION_FILES = (EVAL_DIR / "blind" / "conversations-train.jsonl",
+                      EVAL_DIR / "blind" / "conversations-train-extra.jsonl")
+# Follow-up thresholds tried, as steps above the found threshold.
+FOLLOW_UP_STEPS = (0.0, 0.04, 0.08, 0.12, 0.16, 0.2, 0.24, 0.28, 0.32)
 WRONG_ANSWER_COST = 2.0
 THRESHOLD_FOLDS = 5
 THRESHOLD_WINDOW = 0.04
@@ -157,9 +161,36 @@ def out_of_fold_outcomes(assistant, questions: list[QuestionCandidates], folds: 
     for fold in range(folds):
         held_out = [q.item for q, f in zip(questions, fold_of, strict=True) if f == fold]
         ranker, _ = fitted_ranker([q for q, f in zip(questions, fold_of, strict=True) if f != fold])
-        assistant._composer._ranker = ranker  # noqa: SLF001
+        assistant.use_ranker(ranker)
         outcomes += end_to_end_outcomes(assistant, held_out)
     return outcomes
+
+
+def choose_follow_up_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - Assistant
+    """The threshold a chat follow-up's answer must clear: every training conversation's scored turns answered
+    end to end through the chat layer at each step above the found threshold, valued as the found threshold is
+    (right answers + right refusals - WRONG_ANSWER_COST x wrong answers); the lowest best step wins."""
+    from eval.baselines import AssistantSystem
+    from eval.harness import item_question, score_item
+
+    items = [item for path in CONVERSATION_FILES for item in load_qa(path)]
+    best: tuple[float, float] | None = None
+    for step in FOLLOW_UP_STEPS:
+        candidate = dataclasses.replace(ranker, follow_up_threshold=ranker.threshold + step)
+        assistant.use_ranker(candidate)
+        system = AssistantSystem(assistant)
+        right = wrong = 0
+        for item in items:
+            score = score_item(item, system.name, system.run(item_question(item)))
+            right += int(bool(score.correct))
+            wrong += int(bool(score.found) and not score.correct)
+        value = right - WRONG_ANSWER_COST * wrong
+        log.info("fit-ranker: follow-up threshold %.2f: %d right, %d wrong of %d", ranker.threshold + step,
+                 right, wrong, len(items))
+        if best is None or value > best[0]:
+            best = (value, ranker.threshold + step)
+    assert best is not None
+    return round(best[1], 2)
 
 
 def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str = "1") -> Ranker:
@@ -175,11 +206,12 @@ def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str =
     ranker, model = fitted_ranker(train, version)
     assistant._answers.size = 0  # noqa: SLF001 - every model answers for itself
     outcomes = out_of_fold_outcomes(assistant, train)
-    assistant._composer._ranker = ranker  # answer with the new model, threshold off  # noqa: SLF001
+    assistant.use_ranker(ranker)  # answer with the new model, threshold off
     outcomes += end_to_end_outcomes(assistant, dev_items)
     threshold, stats = choose_threshold(outcomes)
     log.info("fit-ranker: threshold %.2f (%s)", threshold, stats)
     ranker = dataclasses.replace(ranker, threshold=threshold)
+    ranker = dataclasses.replace(ranker, follow_up_threshold=choose_follow_up_threshold(assistant, ranker))
     out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")
     for name, coef in sorted(zip(FEATURE_NAMES, model.coef_[0], strict=True), key=lambda t: -abs(t[1])):
         log.info("  %-20s %+.3f", name, coef)

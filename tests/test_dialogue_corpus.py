@@ -8,6 +8,7 @@ collect or compare across provinces and documents.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -171,8 +172,15 @@ def test_a_target_row_states_the_figure_of_the_measure_asked(assistant: Assistan
     assert "542 HTX" in rows["Quảng Ninh"]
 
 
+def _strict_about_follow_ups(assistant: Assistant) -> Assistant:
+    """An assistant whose ranker accepts no follow-up answer (a fitted follow-up threshold of 1)."""
+    strict = Assistant(assistant.settings).load()
+    strict.use_ranker(dataclasses.replace(strict.ranker, follow_up_threshold=1.0))
+    return strict
+
+
 def test_a_follow_up_the_ranker_is_not_sure_enough_of_says_nothing_was_found(assistant: Assistant) -> None:
-    strict = Assistant(assistant.settings.model_copy(update={"follow_up_confidence_margin": 1.0})).load()
+    strict = _strict_about_follow_ups(assistant)
     first, where = converse(strict, ["Thành lập hợp tác xã thì hồ sơ đăng ký cần những giấy tờ nào?",
                                      "Gửi hồ sơ đó ở đâu?"])
     assert first.answer.found  # a question asked whole keeps the found threshold
@@ -183,7 +191,7 @@ def test_a_follow_up_the_ranker_is_not_sure_enough_of_says_nothing_was_found(ass
 def test_an_unanswered_follow_up_keeps_the_thread_where_it_was(assistant: Assistant) -> None:
     from assistant.dialogue.turn import answer_turn
 
-    strict = Assistant(assistant.settings.model_copy(update={"follow_up_confidence_margin": 1.0})).load()
+    strict = _strict_about_follow_ups(assistant)
     first = answer_turn(strict, "Thành lập hợp tác xã thì hồ sơ đăng ký cần những giấy tờ nào?", None)
     unanswered = answer_turn(strict, "Gửi hồ sơ đó ở đâu?", first.state)
     assert first.state.found and not unanswered.answer.found

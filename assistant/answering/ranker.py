@@ -29,6 +29,13 @@ class Ranker:
     coefficients: tuple[float, ...]
     intercept: float
     threshold: float  # smallest probability for a candidate to answer (the best) or to be kept as evidence
+    # A chat message read into its conversation's thread states an answer only from this probability up: the
+    # dialogue wrote part of the question, so it is fitted on the training conversations (None: `threshold`).
+    follow_up_threshold: float | None = None
+
+    @property
+    def follow_up_bar(self) -> float:
+        return self.threshold if self.follow_up_threshold is None else max(self.threshold, self.follow_up_threshold)
 
     def probability(self, candidate: Candidate) -> float:
         z = self.intercept
@@ -41,7 +48,7 @@ class Ranker:
             {
                 "version": self.version, "feature_names": list(self.feature_names), "mean": list(self.mean),
                 "scale": list(self.scale), "coefficients": list(self.coefficients), "intercept": self.intercept,
-                "threshold": self.threshold,
+                "threshold": self.threshold, "follow_up_threshold": self.follow_up_threshold,
             },
             indent=2,
         )
@@ -54,6 +61,7 @@ def load_ranker(path: Path = DEFAULT_RANKER_PATH) -> Ranker:
             version=str(data["version"]), feature_names=tuple(data["feature_names"]), mean=tuple(data["mean"]),
             scale=tuple(data["scale"]), coefficients=tuple(data["coefficients"]), intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
+            follow_up_threshold=None if data.get("follow_up_threshold") is None else float(data["follow_up_threshold"]),
         )
     except FileNotFoundError as exc:
         raise RankerFileError(str(path), "missing") from exc

@@ -25,6 +25,9 @@ class AnswerSource(Protocol):
     def catalog(self) -> Catalog: ...
 
     @property
+    def ranker(self) -> Any: ...  # assistant.answering.ranker.Ranker
+
+    @property
     def term_weights(self) -> TermWeights: ...
 
     def analyze(self, question: str, filters: Filters | None = None) -> QueryAnalysis: ...

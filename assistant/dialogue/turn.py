@@ -81,16 +81,15 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
 
 
 def _sure_enough(assistant: AnswerSource, asked: QueryAnalysis, answer: Answer) -> bool:
-    """Whether a found answer's ranker probability clears the found threshold by the follow-up margin. Grouped
-    answers (each row checked on its own) and answers about a document's own details are not ranked so."""
-    from assistant.answering.ranker import default_ranker
+    """Whether a found answer's ranker probability clears the ranker's follow-up threshold. Grouped answers
+    (each row checked on its own) and answers about a document's own details are not ranked so."""
     from assistant.dialogue.multidoc import scope_of
 
     if not answer.found or asked.asks_about or scope_of(asked, assistant.catalog) is not None:
         return True
     if states_the_measure_asked(asked, answer):
         return True  # a plan's target whose measure is all words of the question: the figure itself fits
-    return answer.confidence >= default_ranker().threshold + assistant.settings.follow_up_confidence_margin
+    return answer.confidence >= assistant.ranker.follow_up_bar
 
 
 def _core(assistant: AnswerSource, asked: QueryAnalysis, resolution: Resolution,
