@@ -193,8 +193,14 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         years=question_years(question),
         document_ids=list(dict.fromkeys(document_ids)),
         agencies=agencies,
-        asks_about=detect_metadata_question(question),
+        asks_about=detect_metadata_question(question) if (
+            document_ids or provinces or unknown or _points_at_a_document(folded)) else None,
     )
+
+
+def _points_at_a_document(folded: str) -> bool:
+    return any(_contains_phrase(folded, f"{word} {pointer}") for word in _DOCUMENT_WORDS
+               for pointer in _QUESTION_WORDS.document_pointers)
 
 
 def retrieval_filters(analysis: QueryAnalysis) -> RetrievalFilters:

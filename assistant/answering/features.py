@@ -142,6 +142,16 @@ def _year_feature(analysis: QueryAnalysis, text: str) -> float:
     return -1.0
 
 
+def _span_unit(clause: Clause, sentence: str) -> str:
+    """The sentence holding a span, read with the other half of its point-under-lead-in pair: "Trong thời hạn
+    07 ngày làm việc …, người đại diện … có trách nhiệm:" states the time, its point "a) Gửi nghị quyết …" what
+    must be done in it; neither alone covers a question that asks both."""
+    lead = clause.headings[-1] if clause.headings else ""
+    if not lead.rstrip().endswith(":") or lead == clause.text:
+        return sentence
+    return f"{lead} {clause.text}" if sentence in lead or sentence in clause.text else sentence
+
+
 def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weights: TermWeights) -> None:
     q_terms = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.unknown_places,
                                                       *(str(y) for y in analysis.years)])
@@ -165,7 +175,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         # in a sentence on a fund's charter capital does not answer a question on a member's contribution.
         best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound)
                 if spans else None)
-        span_sentence = word_coverage(words, _folded(best[1]), weights) if best else 0.0
+        span_sentence = word_coverage(words, _folded(_span_unit(c.clause, best[1])), weights) if best else 0.0
         agencies_named = set(analysis.agencies)
         if agencies_named:
             present = _agencies_in(" ".join([*c.clause.headings, c.context]))

@@ -84,6 +84,7 @@ class QuestionWords:
     intent_cues: dict[str, tuple[str, ...]]
     metadata_cues: dict[str, tuple[str, ...]]
     document_words: tuple[str, ...]
+    document_pointers: tuple[str, ...]
     stop_words: frozenset[str]
     stop_phrases: tuple[str, ...]
 
@@ -222,6 +223,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 intent_cues={k: tuple(v) for k, v in question["intent_cues"].items()},
                 metadata_cues={k: tuple(v) for k, v in question["metadata_cues"].items()},
                 document_words=tuple(question["words"]["document_words"]),
+                document_pointers=tuple(question["words"]["document_pointers"]),
                 stop_words=frozenset(question["words"]["stop_words"]),
                 stop_phrases=tuple(question["words"]["stop_phrases"]),
             ),
