@@ -293,9 +293,10 @@ class Assistant:
                filters.document_id if filters else None)
         return self._answers.get_or_compute(key, lambda: self.answer(self.analyze(question, filters)))
 
-    def answer(self, analysis: QueryAnalysis, hits: list[Hit] | None = None) -> Answer:
+    def answer(self, analysis: QueryAnalysis, hits: list[Hit] | None = None, threshold: float | None = None) -> Answer:
         """Answer an analysed question from `hits`, or from a search of the whole corpus when None (then a
-        question that compares or collects across documents or provinces gets one grouped answer)."""
+        question that compares or collects across documents or provinces gets one grouped answer). `threshold`
+        replaces the ranker's found threshold (a row of a grouped answer)."""
         if hits is None:
             from assistant.dialogue.multidoc import grouped_answer
 
@@ -305,7 +306,7 @@ class Assistant:
             hits = [] if analysis.unknown_places else self.retrieve(analysis)
         self.load()
         assert self._composer is not None
-        answer = rephrase_checked(self._composer.compose(analysis, hits), self._phraser)
+        answer = rephrase_checked(self._composer.compose(analysis, hits, threshold), self._phraser)
         return self._with_filters(answer, analysis)
 
     @staticmethod

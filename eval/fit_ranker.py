@@ -39,6 +39,8 @@ TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl", EVAL_D
 DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
 CONVERSATION_FILES = (EVAL_DIR / "blind" / "conversations-train.jsonl",
                       EVAL_DIR / "blind" / "conversations-train-extra.jsonl")
+# Row thresholds tried (a row of a grouped answer), as steps from the found threshold.
+ROW_STEPS = (-0.24, -0.2, -0.16, -0.12, -0.08, -0.04, 0.0, 0.04)
 # Follow-up thresholds tried, as steps above the found threshold.
 FOLLOW_UP_STEPS = (0.0, 0.04, 0.08, 0.12, 0.16, 0.2, 0.24, 0.28, 0.32)
 WRONG_ANSWER_COST = 2.0
@@ -166,25 +168,46 @@ def out_of_fold_outcomes(assistant, questions: list[QuestionCandidates], folds: 
     return outcomes
 
 
+def _value(assistant, items: list[QAItem]) -> tuple[float, int, int]:  # noqa: ANN001 - Assistant
+    """Right answers and right refusals - WRONG_ANSWER_COST x wrong answers, each item answered end to end."""
+    from eval.baselines import AssistantSystem
+    from eval.harness import item_question, score_item
+
+    system = AssistantSystem(assistant)
+    right = wrong = 0
+    for item in items:
+        score = score_item(item, system.name, system.run(item_question(item)))
+        right += int(bool(score.correct))
+        wrong += int(bool(score.found) and not score.correct)
+    return right - WRONG_ANSWER_COST * wrong, right, wrong
+
+
+def choose_row_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - Assistant
+    """The threshold one row of a grouped answer must clear, chosen as the follow-up threshold is, on every
+    training question across documents (single questions and conversation turns)."""
+    items = [item for path in (*TRAIN_FILES, *CONVERSATION_FILES) for item in load_qa(path)
+             if item.category == "multi_doc"]
+    best: tuple[float, float] | None = None
+    for step in ROW_STEPS:
+        row = max(0.02, ranker.threshold + step)
+        assistant.use_ranker(dataclasses.replace(ranker, row_threshold=row))
+        value, right, wrong = _value(assistant, items)
+        log.info("fit-ranker: row threshold %.2f: %d right, %d wrong of %d", row, right, wrong, len(items))
+        if best is None or value > best[0]:
+            best = (value, row)
+    assert best is not None
+    return round(best[1], 2)
+
+
 def choose_follow_up_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - Assistant
     """The threshold a chat follow-up's answer must clear: every training conversation's scored turns answered
     end to end through the chat layer at each step above the found threshold, valued as the found threshold is
     (right answers + right refusals - WRONG_ANSWER_COST x wrong answers); the lowest best step wins."""
-    from eval.baselines import AssistantSystem
-    from eval.harness import item_question, score_item
-
     items = [item for path in CONVERSATION_FILES for item in load_qa(path)]
     best: tuple[float, float] | None = None
     for step in FOLLOW_UP_STEPS:
-        candidate = dataclasses.replace(ranker, follow_up_threshold=ranker.threshold + step)
-        assistant.use_ranker(candidate)
-        system = AssistantSystem(assistant)
-        right = wrong = 0
-        for item in items:
-            score = score_item(item, system.name, system.run(item_question(item)))
-            right += int(bool(score.correct))
-            wrong += int(bool(score.found) and not score.correct)
-        value = right - WRONG_ANSWER_COST * wrong
+        assistant.use_ranker(dataclasses.replace(ranker, follow_up_threshold=ranker.threshold + step))
+        value, right, wrong = _value(assistant, items)
         log.info("fit-ranker: follow-up threshold %.2f: %d right, %d wrong of %d", ranker.threshold + step,
                  right, wrong, len(items))
         if best is None or value > best[0]:
@@ -210,7 +233,8 @@ def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str =
     outcomes += end_to_end_outcomes(assistant, dev_items)
     threshold, stats = choose_threshold(outcomes)
     log.info("fit-ranker: threshold %.2f (%s)", threshold, stats)
-    ranker = dataclasses.replace(ranker, threshold=threshold)
+    ranker = dataclasses.replace(ranker, threshold=round(threshold, 2))
+    ranker = dataclasses.replace(ranker, row_threshold=choose_row_threshold(assistant, ranker))
     ranker = dataclasses.replace(ranker, follow_up_threshold=choose_follow_up_threshold(assistant, ranker))
     out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")
     for name, coef in sorted(zip(FEATURE_NAMES, model.coef_[0], strict=True), key=lambda t: -abs(t[1])):

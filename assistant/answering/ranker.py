@@ -32,6 +32,13 @@ class Ranker:
     # A chat message read into its conversation's thread states an answer only from this probability up: the
     # dialogue wrote part of the question, so it is fitted on the training conversations (None: `threshold`).
     follow_up_threshold: float | None = None
+    # One row of a grouped answer (one province's plan, one named document) states a fact from this probability
+    # up: the question named that document, so it is fitted on the training questions across documents.
+    row_threshold: float | None = None
+
+    @property
+    def row_bar(self) -> float:
+        return self.threshold if self.row_threshold is None else self.row_threshold
 
     @property
     def follow_up_bar(self) -> float:
@@ -49,6 +56,7 @@ class Ranker:
                 "version": self.version, "feature_names": list(self.feature_names), "mean": list(self.mean),
                 "scale": list(self.scale), "coefficients": list(self.coefficients), "intercept": self.intercept,
                 "threshold": self.threshold, "follow_up_threshold": self.follow_up_threshold,
+                "row_threshold": self.row_threshold,
             },
             indent=2,
         )
@@ -62,6 +70,7 @@ def load_ranker(path: Path = DEFAULT_RANKER_PATH) -> Ranker:
             scale=tuple(data["scale"]), coefficients=tuple(data["coefficients"]), intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
             follow_up_threshold=None if data.get("follow_up_threshold") is None else float(data["follow_up_threshold"]),
+            row_threshold=None if data.get("row_threshold") is None else float(data["row_threshold"]),
         )
     except FileNotFoundError as exc:
         raise RankerFileError(str(path), "missing") from exc

@@ -57,7 +57,10 @@ class Composer:
             candidate.probability = self.ranker.probability(candidate)
         return sorted(candidates, key=lambda c: (-c.probability, c.position))
 
-    def compose(self, analysis: QueryAnalysis, hits: list[Hit]) -> Answer:
+    def compose(self, analysis: QueryAnalysis, hits: list[Hit], threshold: float | None = None) -> Answer:
+        """`threshold`: the probability the best clause needs to answer, the ranker's found threshold unless
+        given (a row of a grouped answer has its own)."""
+        threshold = self.ranker.threshold if threshold is None else threshold
         if analysis.unknown_places:
             places = ", ".join(analysis.unknown_places)
             return not_found(self.corpus, analysis,
@@ -73,7 +76,7 @@ class Composer:
             answer = tasks(self.corpus, analysis, evidence[:EVIDENCE_CANDIDATES], evidence)
             answer.confidence = 1.0 if answer.found else confidence
             return answer
-        relevant = evidence[:EVIDENCE_CANDIDATES] if confidence >= self.ranker.threshold else []
+        relevant = evidence[:EVIDENCE_CANDIDATES] if confidence >= threshold else []
         if analysis.years and relevant:
             relevant = [e for e in relevant if mentions_year(self.corpus.store, e, analysis.years)]
             if not relevant:

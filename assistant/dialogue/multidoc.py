@@ -241,7 +241,7 @@ def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> tuple[Answe
     from assistant.dialogue.narrow import about_asked_agencies
 
     hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
-    return assistant.answer(analysis, hits), hits
+    return assistant.answer(analysis, hits, assistant.ranker.row_bar), hits
 
 
 def _shortest(lines: list[str], citations: list[Citation], limit: int) -> list[str]:
