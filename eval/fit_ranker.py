@@ -40,9 +40,9 @@ DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
 CONVERSATION_FILES = (EVAL_DIR / "blind" / "conversations-train.jsonl",
                       EVAL_DIR / "blind" / "conversations-train-extra.jsonl")
 # Row thresholds tried (a row of a grouped answer), as steps from the found threshold.
-ROW_STEPS = (-0.24, -0.2, -0.16, -0.12, -0.08, -0.04, 0.0, 0.04)
-# Follow-up thresholds tried, as steps above the found threshold.
-FOLLOW_UP_STEPS = (0.0, 0.04, 0.08, 0.12, 0.16, 0.2, 0.24, 0.28, 0.32)
+ROW_STEPS = (-0.24, -0.18, -0.12, -0.06, 0.0, 0.06)
+# Follow-up thresholds tried, as steps from the found threshold.
+FOLLOW_UP_STEPS = (-0.24, -0.16, -0.08, 0.0, 0.08, 0.16, 0.24, 0.32)
 WRONG_ANSWER_COST = 2.0
 THRESHOLD_FOLDS = 5
 THRESHOLD_WINDOW = 0.04
@@ -201,17 +201,17 @@ def choose_row_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - 
 
 def choose_follow_up_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - Assistant
     """The threshold a chat follow-up's answer must clear: every training conversation's scored turns answered
-    end to end through the chat layer at each step above the found threshold, valued as the found threshold is
+    end to end through the chat layer at each step from the found threshold, valued as the found threshold is
     (right answers + right refusals - WRONG_ANSWER_COST x wrong answers); the lowest best step wins."""
     items = [item for path in CONVERSATION_FILES for item in load_qa(path)]
     best: tuple[float, float] | None = None
     for step in FOLLOW_UP_STEPS:
-        assistant.use_ranker(dataclasses.replace(ranker, follow_up_threshold=ranker.threshold + step))
+        assistant.use_ranker(dataclasses.replace(ranker, follow_up_threshold=max(0.02, ranker.threshold + step)))
         value, right, wrong = _value(assistant, items)
         log.info("fit-ranker: follow-up threshold %.2f: %d right, %d wrong of %d", ranker.threshold + step,
                  right, wrong, len(items))
         if best is None or value > best[0]:
-            best = (value, ranker.threshold + step)
+            best = (value, max(0.02, ranker.threshold + step))
     assert best is not None
     return round(best[1], 2)
 

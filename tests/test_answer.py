@@ -136,3 +136,22 @@ def test_an_agency_with_tasks_in_many_plans_gets_a_readable_list(tmp_path: Path)
     rows = [line for line in answer.answer.splitlines() if line.startswith("• ")]
     assert answer.found and len(rows) == MAX_DOCUMENTS_LISTED
     assert re.search(r"Còn \d+ văn bản khác giao nhiệm vụ cho Sở Tài chính", answer.answer)
+
+
+def test_a_figure_in_a_point_is_quoted_with_the_lead_in_it_completes(assistant: Assistant) -> None:
+    # The share is stated in point a); what it is a share of is said only by the khoản's lead-in.
+    answer = assistant.ask("Phần thu nhập còn lại từ giao dịch nội bộ được chia cho thành viên chính thức theo "
+                           "mức độ sử dụng dịch vụ tối thiểu bao nhiêu phần trăm?")
+    assert answer.found and answer.answer.startswith("Tối thiểu 51%"), answer.answer
+    assert "Thu nhập còn lại của hợp tác xã" in answer.answer and "a) Đối với thu nhập" in answer.answer
+    assert answer.citations[0].clause_id.endswith("D86.3.a")
+
+
+def test_the_lead_in_of_a_point_is_found_from_its_headings(assistant: Assistant) -> None:
+    from assistant.compose.typed import lead_in
+
+    point = assistant.store.get_clause("luat-htx-2023_17-2023-qh15:D30.2.b")
+    khoan = assistant.store.get_clause("luat-htx-2023_17-2023-qh15:D30.2")
+    assert point is not None and khoan is not None
+    assert lead_in(point) == khoan.text.strip() and khoan.text.rstrip().endswith(":")
+    assert lead_in(khoan) is None  # a khoản's heading is its Điều's title, not a lead-in

@@ -39,6 +39,9 @@ from assistant.answering.spans import (
         ("Lãi suất tiền gửi tối thiểu bao nhiêu?", "percentage"),
         ("Lai suat cho vay von toi da la bao nhieu", "percentage"),
         ("Thời hạn vay tối đa bao nhiêu?", "duration"),
+        # "bao nhiêu" followed by a thing counted that has no unit in the lexicon: a number, not a time.
+        ("Ban kiểm soát được có nhiều nhất bao nhiêu kiểm soát viên?", "number"),
+        ("Mỗi quỹ có thể có tối đa bao nhiêu phó giám đốc?", "number"),
     ],
 )
 def test_expected_answer_type(question: str, expected: str) -> None:
@@ -167,3 +170,28 @@ def test_further_parts_of_a_question() -> None:
     assert [kind for _, kind, _, _ in parts] == ["duration"]
     assert parts[0][0].endswith("biên bản gửi cơ quan đăng ký trong bao lâu")
     assert asked_parts("Vốn góp tối đa của một thành viên là bao nhiêu phần trăm vốn điều lệ?") == []
+
+
+def test_a_time_unit_asked_must_be_the_spans() -> None:
+    from assistant.answering.spans import asked_unit
+
+    text = "Trong thời hạn 06 tháng kể từ ngày nhận hồ sơ; trong thời hạn 10 ngày làm việc phải gửi thông báo."
+    assert asked_unit("Phải gửi thông báo trong vòng mấy ngày?") == "ngay"
+    assert [s.text for s in find_spans(text, "duration", "ngay")] == ["10 ngày làm việc"]
+    assert [s.text for s in find_spans(text, "duration", "thang")] == ["06 tháng"]
+    assert len(find_spans(text, "duration")) == 2
+
+
+def test_a_number_of_things_is_not_answered_by_a_duration() -> None:
+    text = "Nhiệm kỳ của Trưởng ban tối đa là 05 năm; số người giúp việc không quá 03 người."
+    assert [s.text for s in find_spans(text, "number")] == ["không quá 03 người"]
+    assert len(find_spans(text, "quantity")) == 2
+
+
+def test_a_bound_is_read_past_bang_and_la() -> None:
+    from assistant.answering.spans import span_bound
+
+    text = "Được xếp loại khá khi đạt cao hơn chỉ tiêu nhưng tối đa bằng 120% chỉ tiêu."
+    [span] = find_spans(text, "percentage")
+    assert span.text == "tối đa bằng 120%" and span_bound(span) == "max"
+    assert find_spans(text, "percentage", bound="min") == []

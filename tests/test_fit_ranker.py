@@ -31,3 +31,18 @@ def test_a_broad_plateau_beats_a_narrow_spike() -> None:
     threshold, stats = choose_threshold([*right, *wrong])
     assert 0.35 < threshold <= 0.90
     assert stats["right"] == 3 and stats["wrong"] == 0
+
+
+def test_the_row_and_follow_up_thresholds_are_kept_in_the_ranker_file(tmp_path) -> None:  # noqa: ANN001
+    import dataclasses
+
+    from assistant.answering.ranker import default_ranker, load_ranker
+
+    shipped = default_ranker()
+    assert shipped.row_threshold is not None and shipped.follow_up_threshold is not None  # fitted, not defaults
+    path = tmp_path / "ranker.json"
+    path.write_text(dataclasses.replace(shipped, row_threshold=0.2, follow_up_threshold=0.6).to_json())
+    loaded = load_ranker(path)
+    assert (loaded.row_bar, loaded.follow_up_bar) == (0.2, 0.6)
+    unfitted = dataclasses.replace(loaded, row_threshold=None, follow_up_threshold=None)
+    assert unfitted.row_bar == unfitted.follow_up_bar == unfitted.threshold

@@ -138,3 +138,19 @@ def test_a_law_named_by_topic_beside_a_numbered_decree_counts_as_named() -> None
                  sha256="3"),
     ])
     assert catalog.document_ids_named("so sanh nghi dinh 77 voi luat htx ve thanh vien") == ["decree", "law"]
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_about"),
+    [
+        # "ai ký" about a named or pointed-at document asks for its signer ...
+        ("Thông tư 52/2022 do ai ký?", "signer"),
+        ("Văn bản này ai ký vậy?", "signer"),
+        # ... but about a decision the documents describe, it asks a rule of theirs.
+        ("Muốn lập quỹ ở cấp tỉnh thì ai ký quyết định thành lập?", None),
+        ("Quyết định giải thể hợp tác xã do ai ký?", None),
+    ],
+)
+def test_who_signs_asks_about_a_document_only_when_the_question_points_at_one(question: str,
+                                                                             asks_about: str | None) -> None:
+    assert analyze(question, LEGAL_CATALOG).asks_about == asks_about

@@ -29,8 +29,9 @@ class Ranker:
     coefficients: tuple[float, ...]
     intercept: float
     threshold: float  # smallest probability for a candidate to answer (the best) or to be kept as evidence
-    # A chat message read into its conversation's thread states an answer only from this probability up: the
-    # dialogue wrote part of the question, so it is fitted on the training conversations (None: `threshold`).
+    # A chat message read into its conversation's thread states an answer from this probability up: the
+    # dialogue wrote part of the question and the thread narrows where the answer is, so the bar differs from a
+    # question asked whole; fitted on the training conversations (None: `threshold`).
     follow_up_threshold: float | None = None
     # One row of a grouped answer (one province's plan, one named document) states a fact from this probability
     # up: the question named that document, so it is fitted on the training questions across documents.
@@ -42,7 +43,7 @@ class Ranker:
 
     @property
     def follow_up_bar(self) -> float:
-        return self.threshold if self.follow_up_threshold is None else max(self.threshold, self.follow_up_threshold)
+        return self.threshold if self.follow_up_threshold is None else self.follow_up_threshold
 
     def probability(self, candidate: Candidate) -> float:
         z = self.intercept

@@ -94,6 +94,7 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
     if scope_of(analysis, assistant.catalog) is not None or analysis.unknown_places or analysis.asks_about:
         return assistant.answer(analysis)
     documents = thread_documents(state, analysis, assistant)
+    bar = assistant.ranker.follow_up_bar
     if documents:
         # The document the previous answer led with first: its next step is the likeliest continuation.
         tiers = [near_clause_ids(assistant, state.clause_ids, documents[:1]),
@@ -106,12 +107,12 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
             hits = assistant.retrieve_among(asked, list(pool))
             hits = prefer_answer_type(assistant, asked, about_asked_agencies(assistant, asked, hits))
             if hits:
-                answer = assistant.answer(asked, hits)
+                answer = assistant.answer(asked, hits, bar)
                 if answer.found and states_asked_kind(asked, answer):
                     return answer
     if not whole_corpus:
         return None
-    answer = assistant.answer(analysis)
+    answer = assistant.answer(analysis, None, bar)
     if not states_asked_kind(analysis, answer):
         # The thread's reading of the message asked for a figure no cited clause states: say so rather than
         # quote clauses that do not answer.

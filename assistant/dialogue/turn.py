@@ -68,8 +68,8 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         if retry.follow_up and retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
     if resolution.follow_up and not _sure_enough(assistant, asked, answer):
-        # Read into the thread, the question is less sure than one asked whole (the dialogue wrote part of it):
-        # an answer the ranker barely accepts is more often a wrong fact than a right one; say nothing was found.
+        # Read into the thread, the question is partly written by the dialogue: it answers only from the ranker's
+        # follow-up threshold (fitted on training conversations), otherwise it says nothing was found.
         answer = assistant.answer(asked, [])
     state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
     if resolution.follow_up and previous is not None and not answer.found and previous.found:
