@@ -193,9 +193,17 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         years=question_years(question),
         document_ids=list(dict.fromkeys(document_ids)),
         agencies=agencies,
-        asks_about=detect_metadata_question(question) if (
-            document_ids or provinces or unknown or _points_at_a_document(folded)) else None,
+        asks_about=_asks_about(question, folded, bool(document_ids or provinces or unknown)),
     )
+
+
+def _asks_about(question: str, folded: str, names_a_document: bool) -> str | None:
+    """The document detail asked. "Ai ký" asks for a signer only of a document the question names or points
+    at: "ai ký quyết định thành lập Quỹ?" asks a rule the documents state."""
+    field = detect_metadata_question(question)
+    if field == "signer" and not (names_a_document or _points_at_a_document(folded)):
+        return None
+    return field
 
 
 def _points_at_a_document(folded: str) -> bool:

@@ -46,6 +46,9 @@ FOLLOW_UP_STEPS = (-0.24, -0.16, -0.08, 0.0, 0.08, 0.16, 0.24, 0.32)
 WRONG_ANSWER_COST = 2.0
 THRESHOLD_FOLDS = 5
 THRESHOLD_WINDOW = 0.04
+# Values within this share of the questions of the best are a tie (a single fold's questions move the value more):
+# among tied thresholds the lowest wins, so that a question is not refused for a difference nobody can measure.
+TIE_SHARE = 0.01
 REGULARISATION_C = 1.0
 
 
@@ -110,7 +113,8 @@ class Outcome(NamedTuple):
 def choose_threshold(outcomes: list[Outcome]) -> tuple[float, dict[str, float]]:
     """The confidence threshold that maximises right answers + right refusals - WRONG_ANSWER_COST x wrong
     answers, averaged over the thresholds within THRESHOLD_WINDOW of it: on a few hundred questions the value
-    has narrow spikes, and a threshold on a broad plateau moves less when the questions change. A question the
+    has narrow spikes, and a threshold on a broad plateau moves less when the questions change. On a flat
+    plateau the lowest threshold tied with the best (TIE_SHARE) is taken. A question the
     composer refuses even with the threshold off stays refused at every threshold."""
     grid = np.linspace(0.02, 0.98, 97)
     values, stats = [], []
@@ -123,8 +127,14 @@ def choose_threshold(outcomes: list[Outcome]) -> tuple[float, dict[str, float]]:
         stats.append({"right": right, "refused_right": refused_right, "wrong": wrong, "n": len(outcomes)})
     steps = int(round(THRESHOLD_WINDOW / (grid[1] - grid[0])))
     smoothed = [np.mean(values[max(0, i - steps):i + steps + 1]) for i in range(len(grid))]
-    best = int(np.argmax(smoothed))
+    best = _lowest_tied(smoothed, len(outcomes))
     return float(grid[best]), stats[best]
+
+
+def _lowest_tied(values: list[float], n_questions: int) -> int:
+    """The first (lowest-threshold) index whose value is within TIE_SHARE x n_questions of the best."""
+    top = max(values)
+    return next(i for i, v in enumerate(values) if v >= top - TIE_SHARE * n_questions)
 
 
 def end_to_end_outcomes(assistant, items: list[QAItem]) -> list[Outcome]:  # noqa: ANN001
@@ -187,33 +197,32 @@ def choose_row_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - 
     training question across documents (single questions and conversation turns)."""
     items = [item for path in (*TRAIN_FILES, *CONVERSATION_FILES) for item in load_qa(path)
              if item.category == "multi_doc"]
-    best: tuple[float, float] | None = None
+    rows, values = [], []
     for step in ROW_STEPS:
         row = max(0.02, ranker.threshold + step)
         assistant.use_ranker(dataclasses.replace(ranker, row_threshold=row))
         value, right, wrong = _value(assistant, items)
         log.info("fit-ranker: row threshold %.2f: %d right, %d wrong of %d", row, right, wrong, len(items))
-        if best is None or value > best[0]:
-            best = (value, row)
-    assert best is not None
-    return round(best[1], 2)
+        rows.append(row)
+        values.append(value)
+    return round(rows[_lowest_tied(values, len(items))], 2)
 
 
 def choose_follow_up_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - Assistant
     """The threshold a chat follow-up's answer must clear: every training conversation's scored turns answered
     end to end through the chat layer at each step from the found threshold, valued as the found threshold is
-    (right answers + right refusals - WRONG_ANSWER_COST x wrong answers); the lowest best step wins."""
+    (right answers + right refusals - WRONG_ANSWER_COST x wrong answers); the lowest of the tied best wins."""
     items = [item for path in CONVERSATION_FILES for item in load_qa(path)]
-    best: tuple[float, float] | None = None
+    thresholds, values = [], []
     for step in FOLLOW_UP_STEPS:
-        assistant.use_ranker(dataclasses.replace(ranker, follow_up_threshold=max(0.02, ranker.threshold + step)))
+        threshold = max(0.02, ranker.threshold + step)
+        assistant.use_ranker(dataclasses.replace(ranker, follow_up_threshold=threshold))
         value, right, wrong = _value(assistant, items)
-        log.info("fit-ranker: follow-up threshold %.2f: %d right, %d wrong of %d", ranker.threshold + step,
-                 right, wrong, len(items))
-        if best is None or value > best[0]:
-            best = (value, max(0.02, ranker.threshold + step))
-    assert best is not None
-    return round(best[1], 2)
+        log.info("fit-ranker: follow-up threshold %.2f: %d right, %d wrong of %d", threshold, right, wrong,
+                 len(items))
+        thresholds.append(threshold)
+        values.append(value)
+    return round(thresholds[_lowest_tied(values, len(items))], 2)
 
 
 def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str = "1") -> Ranker:
