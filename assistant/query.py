@@ -199,7 +199,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
 
 def _asks_about(question: str, folded: str, names_a_document: bool) -> str | None:
     """The document detail asked. "Ai ký" asks for a signer only of a document the question names or points
-    at: "ai ký quyết định thành lập Quỹ?" asks a rule the documents state."""
+    at: "ai ký quyết định cho vay?" asks a rule the documents state."""
     field = detect_metadata_question(question)
     if field == "signer" and not (names_a_document or _points_at_a_document(folded)):
         return None

@@ -139,12 +139,12 @@ def test_an_agency_with_tasks_in_many_plans_gets_a_readable_list(tmp_path: Path)
 
 
 def test_a_figure_in_a_point_is_quoted_with_the_lead_in_it_completes(assistant: Assistant) -> None:
-    # The share is stated in point a); what it is a share of is said only by the khoản's lead-in.
-    answer = assistant.ask("Phần thu nhập còn lại từ giao dịch nội bộ được chia cho thành viên chính thức theo "
-                           "mức độ sử dụng dịch vụ tối thiểu bao nhiêu phần trăm?")
-    assert answer.found and answer.answer.startswith("Tối thiểu 51%"), answer.answer
-    assert "Thu nhập còn lại của hợp tác xã" in answer.answer and "a) Đối với thu nhập" in answer.answer
-    assert answer.citations[0].clause_id.endswith("D86.3.a")
+    # The time limit is stated in point b); which procedure it belongs to is said only by the khoản's lead-in.
+    answer = assistant.ask("Hợp tác xã muốn tách ra một phần thì nghị quyết tách phải gửi đến chủ nợ trong bao "
+                           "nhiêu ngày?")
+    assert answer.found and answer.answer.startswith("15 ngày"), answer.answer
+    assert "Thủ tục tách hợp tác xã" in answer.answer and "b) Nghị quyết tách" in answer.answer
+    assert answer.citations[0].clause_id.endswith("D93.2.b")
 
 
 def test_the_lead_in_of_a_point_is_found_from_its_headings(assistant: Assistant) -> None:

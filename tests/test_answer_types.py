@@ -41,7 +41,7 @@ from assistant.answering.spans import (
         ("Thời hạn vay tối đa bao nhiêu?", "duration"),
         # "bao nhiêu" followed by a thing counted that has no unit in the lexicon: a number, not a time.
         ("Ban kiểm soát được có nhiều nhất bao nhiêu kiểm soát viên?", "number"),
-        ("Mỗi quỹ có thể có tối đa bao nhiêu phó giám đốc?", "number"),
+        ("Một tổ hợp tác được cử nhiều nhất mấy tổ phó?", "number"),
     ],
 )
 def test_expected_answer_type(question: str, expected: str) -> None:

@@ -147,7 +147,7 @@ def test_a_law_named_by_topic_beside_a_numbered_decree_counts_as_named() -> None
         ("Thông tư 52/2022 do ai ký?", "signer"),
         ("Văn bản này ai ký vậy?", "signer"),
         # ... but about a decision the documents describe, it asks a rule of theirs.
-        ("Muốn lập quỹ ở cấp tỉnh thì ai ký quyết định thành lập?", None),
+        ("Khoản vay của thành viên thì ai ký quyết định cho vay?", None),
         ("Quyết định giải thể hợp tác xã do ai ký?", None),
     ],
 )

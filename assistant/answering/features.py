@@ -143,9 +143,9 @@ def _year_feature(analysis: QueryAnalysis, text: str) -> float:
 
 
 def _span_unit(clause: Clause, sentence: str) -> str:
-    """The sentence holding a span, read with the other half of its point-under-lead-in pair: "Trong thời hạn
-    07 ngày làm việc …, người đại diện … có trách nhiệm:" states the time, its point "a) Gửi nghị quyết …" what
-    must be done in it; neither alone covers a question that asks both."""
+    """The sentence holding a span, read with the other half of its point-under-lead-in pair: a lead-in "Thủ
+    tục tách hợp tác xã … như sau:" names the procedure, its point "b) … trong thời hạn 15 ngày …" the time;
+    neither alone covers a question that asks both."""
     lead = clause.headings[-1] if clause.headings else ""
     if not lead.rstrip().endswith(":") or lead == clause.text:
         return sentence

@@ -51,7 +51,7 @@ def _asked_time_unit(folded: str) -> str | None:
 
 
 def _asks_other_noun(folded: str) -> bool:
-    """Whether the quantity cue is followed by a noun that is not a unit of time ("bao nhiêu Phó Giám đốc"): a
+    """Whether the quantity cue is followed by a noun that is not a unit of time ("bao nhiêu tổ phó"): a
     duration does not answer it, though a bare "tối đa bao nhiêu?" may be answered by any figure."""
     m = re.search(r"(?<![a-z0-9])(?:bao nhieu|may)\s+([a-z]+)", folded)
     if m is None or m.group(1) in lexicon().answers.quantity_followers:

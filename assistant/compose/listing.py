@@ -29,8 +29,8 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
         lead = f"Theo {citation_label(doc, items[0].clause)}:"
         completed = lead_in(items[0].clause)
         if completed and all(completed not in ev.clause.text for ev in items):
-            # Points read with the lead-in they complete ("Các khoản thu không được hạch toán vào doanh thu,
-            # gồm:"): without it a point does not say what it is a case of.
+            # Points read with the lead-in they complete ("Các trường hợp sau đây bị thu hồi Giấy chứng nhận:"):
+            # without it a point does not say what it is a case of.
             lead += f" “{shorten(completed, 300)}”"
         parts = [f"{shorten(ev.clause.text, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
         sentences.append(lead + " " + "; ".join(parts) + ".")

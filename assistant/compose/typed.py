@@ -85,8 +85,8 @@ def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Cand
 
 
 def lead_in(clause: Clause) -> str | None:
-    """The lead-in a point completes ("Thu nhập … được trích lập … không thấp hơn:" before "a) 5% …"): a point
-    quoted without it does not say what its figure is for."""
+    """The lead-in a point completes ("Thủ tục tách hợp tác xã … như sau:" before "b) … trong thời hạn 15 ngày"):
+    a point quoted without it does not say what its figure is for."""
     if clause.kind not in {"paragraph", "bullet"} or not clause.headings:
         return None
     lead = clause.headings[-1].strip()
