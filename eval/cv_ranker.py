@@ -44,6 +44,8 @@ class _Boosted:
 
     model: object
     threshold: float = 0.0
+    row_bar: float = 0.0  # grouped-answer rows and follow-ups answer at the found threshold, as an unfitted ranker
+    follow_up_bar: float = 0.0
 
     def probability(self, candidate) -> float:  # noqa: ANN001
         from assistant.answering.features import vector
@@ -86,7 +88,7 @@ def cross_validate(settings: Settings, folds: int = 5, seed: int = 0,
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for fold in range(folds):
         train = [q for q, f in zip(collected, fold_of, strict=True) if f != fold]
-        assistant._composer._ranker = _ranker(train, kind)  # noqa: SLF001 - threshold off
+        assistant.use_ranker(_ranker(train, kind))  # threshold off
         outcomes = end_to_end_outcomes(assistant, [item for _, item in items])
         threshold, _ = choose_threshold([o for o, f, (name, _) in zip(outcomes, fold_of, items, strict=True)
                                          if f != fold and (THRESHOLD_FILES is None or name in THRESHOLD_FILES)])

@@ -193,33 +193,31 @@ def _value(assistant, items: list[QAItem]) -> tuple[float, int, int]:  # noqa: A
 
 
 def choose_row_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - Assistant
-    """The threshold one row of a grouped answer must clear, chosen as the follow-up threshold is, on every
-    training question across documents (single questions and conversation turns)."""
+    """The threshold one row of a grouped answer must clear, on every training question across documents
+    (single questions and conversation turns)."""
     items = [item for path in (*TRAIN_FILES, *CONVERSATION_FILES) for item in load_qa(path)
              if item.category == "multi_doc"]
-    rows, values = [], []
-    for step in ROW_STEPS:
-        row = max(0.02, ranker.threshold + step)
-        assistant.use_ranker(dataclasses.replace(ranker, row_threshold=row))
-        value, right, wrong = _value(assistant, items)
-        log.info("fit-ranker: row threshold %.2f: %d right, %d wrong of %d", row, right, wrong, len(items))
-        rows.append(row)
-        values.append(value)
-    return round(rows[_lowest_tied(values, len(items))], 2)
+    return _choose_threshold_field(assistant, ranker, "row_threshold", ROW_STEPS, items)
 
 
 def choose_follow_up_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - Assistant
-    """The threshold a chat follow-up's answer must clear: every training conversation's scored turns answered
-    end to end through the chat layer at each step from the found threshold, valued as the found threshold is
-    (right answers + right refusals - WRONG_ANSWER_COST x wrong answers); the lowest of the tied best wins."""
+    """The threshold a chat follow-up's answer must clear, on every training conversation's scored turns
+    answered end to end through the chat layer."""
     items = [item for path in CONVERSATION_FILES for item in load_qa(path)]
+    return _choose_threshold_field(assistant, ranker, "follow_up_threshold", FOLLOW_UP_STEPS, items)
+
+
+def _choose_threshold_field(assistant, ranker: Ranker, field: str, steps: tuple[float, ...],  # noqa: ANN001
+                            items: list[QAItem]) -> float:
+    """The value of one of the ranker's own thresholds (`field`), tried at each step from the found threshold
+    and valued as the found threshold is (right answers + right refusals - WRONG_ANSWER_COST x wrong answers);
+    the lowest of the tied best wins."""
     thresholds, values = [], []
-    for step in FOLLOW_UP_STEPS:
+    for step in steps:
         threshold = max(0.02, ranker.threshold + step)
-        assistant.use_ranker(dataclasses.replace(ranker, follow_up_threshold=threshold))
+        assistant.use_ranker(dataclasses.replace(ranker, **{field: threshold}))
         value, right, wrong = _value(assistant, items)
-        log.info("fit-ranker: follow-up threshold %.2f: %d right, %d wrong of %d", threshold, right, wrong,
-                 len(items))
+        log.info("fit-ranker: %s %.2f: %d right, %d wrong of %d", field, threshold, right, wrong, len(items))
         thresholds.append(threshold)
         values.append(value)
     return round(thresholds[_lowest_tied(values, len(items))], 2)

@@ -40,7 +40,7 @@ _VERBS += r"|đảm bảo|bảo đảm|mỗi|toàn tỉnh|lựa chọn|(?:đến
 _SENTENCE = re.compile(r";|\.\s+|\.{2,}|…|\btrong đó\b,?", re.IGNORECASE)
 # A colon may end a label ("Doanh thu bình quân của 1 HTX đạt: 2.800 triệu đồng"): crossed only when needed.
 _COLON = re.compile(r":\s*")
-# A comma or "và" before a verb starts a new clause ("không còn HTX hình thức, nâng tỷ lệ HTX khá, giỏi lên 70%").
+# A comma or "và" before a verb starts a new clause ("không còn tổ chức yếu kém, nâng tỷ lệ cán bộ qua đào tạo lên 60%").
 _CLAUSE_BREAK = re.compile(rf"(?:,\s+|\svà\s+)(?={_VERBS}(?![\wÀ-ỹ]))", re.IGNORECASE)
 _YEAR_PHRASE = r"(?:(?:đến|trong|vào|tới|cuối|đầu|từ)\s+)?năm\s+\d{4}"
 _LEADING = re.compile(
@@ -189,7 +189,7 @@ def _name_one(text: str, figure: _Figure, start: int, limit: int, previous: Meas
     if colons:
         label = _clean(window[: colons[-1].start()])
         # "Kinh phí bồi dưỡng: Mỗi năm bố trí 1,0 tỷ đồng": the label names the amount, unless the wording after
-        # the colon names a measure itself ("…: Tỷ lệ HTX khá, giỏi đạt 70%").
+        # the colon names a measure itself ("…: Tỷ lệ cán bộ qua đào tạo đạt 60%").
         if _meaningful(label) and (not _meaningful(phrase) or (not counting and not _MEASURE_NOUN.match(phrase))):
             phrase = label
     if earlier is not None and not earlier.from_unit and (spliced := _splice(phrase, earlier.text)):

@@ -1,10 +1,10 @@
 """The figure a row of a grouped answer states about plan targets: the one whose measure the question asks.
 
-A plan's clause states several targets at once ("… tổng giá trị sản xuất chiếm 1,5-2% GRDP; tỷ lệ HTX khá, giỏi
-trên 70%"), and the clause the ranker puts first for "tổng số HTX của Lâm Đồng" may state every target but the
-one asked. So when a clause retrieved for the row states a figure of the very measure asked ("Số HTX": all its
-words asked) and the row's answer does not, that figure answers the row; and a row stating a figure of the very
-measure asked addresses the question even when its clause words the topic otherwise.
+A plan's clause states several targets at once ("… doanh thu bình quân tăng X%; tỷ lệ cán bộ qua đào tạo đạt
+Y%"), and the clause the ranker puts first for a question about one measure of a province may state every target
+but the one asked. So when a clause retrieved for the row states a figure of the very measure asked (a measure
+whose words are all asked) and the row's answer does not, that figure answers the row; and a row stating a
+figure of the very measure asked addresses the question even when its clause words the topic otherwise.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def fitting_figures(assistant: AnswerSource, analysis: QueryAnalysis, answer: An
 
     def wholly(fact: Fact) -> bool:
         # Every word of the measure is asked, and they are at least half the question's words: "Số HTX" is
-        # the measure of "tổng số HTX … năm 2020", not of "thu nhập của người lao động HTX".
+        # the measure of a question on how many cooperatives, not of one on their members' earnings.
         share, shared = measure_fit(asked, fact)
         return share >= 1.0 and 2 * shared >= len(asked)
 
@@ -81,19 +81,16 @@ def fitting_figures(assistant: AnswerSource, analysis: QueryAnalysis, answer: An
 
 def figure_answer(assistant: AnswerSource, analysis: QueryAnalysis, fact: Fact, confidence: float) -> Answer:
     """A one-line answer stating one extracted target, citing its clause (as the target writer words it)."""
-    from assistant.labels import human_labels
-    from assistant.models import Citation
+    from assistant.compose.builder import citation
+    from assistant.compose.corpus import Evidence
 
     clause = assistant.store.get_clause(fact.clause_id)
     doc = assistant.store.get_document(fact.document_id)
     if clause is None or doc is None:
         return Answer(question=analysis.question, answer="", found=False, intent=analysis.intent)
-    labels = human_labels(doc, clause)
-    cited = Citation(n=1, clause_id=clause.id, document_id=doc.id, document_title=doc.title,
-                     document_number=doc.number, path=clause.path, headings=clause.headings, text=clause.text,
-                     line_start=clause.line_start, line_end=clause.line_end, score=0.0, **labels)
+    cited = citation(1, Evidence(clause, doc, 0.0, 0.0))
     when = f", năm {fact.year}" if fact.year else (f", {fact.period}" if fact.period else "")
     scope = f" ({fact.scope})" if fact.scope else ""
-    line = f"Theo {labels['label']}: {fact.measure}{scope}: {fact.value_text}{when} [1]."
+    line = f"Theo {cited.label}: {fact.measure}{scope}: {fact.value_text}{when} [1]."
     return Answer(question=analysis.question, answer=line, found=True, intent=analysis.intent, citations=[cited],
                   facts=[fact], confidence=confidence)
