@@ -195,3 +195,10 @@ def test_a_bound_is_read_past_bang_and_la() -> None:
     [span] = find_spans(text, "percentage")
     assert span.text == "tối đa bằng 120%" and span_bound(span) == "max"
     assert find_spans(text, "percentage", bound="min") == []
+
+
+def test_a_number_word_inside_another_word_is_not_a_figure() -> None:
+    # "khai", "thai" and "kéo" end or start like number words; only whole words are figures.
+    text = "Sở triển khai đồng thời hai việc; tiến độ khai năm học mới và kéo dài ba năm."
+    assert [s.text for s in find_spans(text, "money")] == []
+    assert [s.text for s in find_spans(text, "duration")] == ["ba năm"]

@@ -163,7 +163,8 @@ _NUMBER_WORDS = (
     rf"(?:(?:(?:hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+mươi|mười)(?:\s+{_DIGIT_WORDS})?|{_DIGIT_WORDS}|một trăm)"
 )
 _QUANTITY = rf"(?:{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?|{_NUMBER_WORDS})"
-_BOUND = (r"(?:(?:tối thiểu|tối đa|ít nhất|không quá|không vượt quá|không dưới|không ít hơn|chưa quá|hơn|trên|dưới|"
+# A figure starts a word: "triển khai đồng bộ" holds no "hai đồng", "khai năm" no "hai năm".
+_BOUND = (r"(?<!\w)(?:(?:tối thiểu|tối đa|ít nhất|không quá|không vượt quá|không dưới|không ít hơn|chưa quá|hơn|trên|dưới|"
           r"đến|từ|khoảng|bằng)\s+(?:(?:là|bằng)\s+)?)?")
 
 _PERCENT_RE = re.compile(
