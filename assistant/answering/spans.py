@@ -330,20 +330,22 @@ def sentence_with(text: str, offset: int) -> str:
     return text.strip()
 
 
+def sentence_overlap(sentence: str, question_words: list[str]) -> int:
+    """How many of the question's words (folded, multi-syllable words as phrases) the sentence uses."""
+    folded = fold_words(sentence)
+    return sum(1 for w in question_words if contains_phrase(folded, w))
+
+
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
               unit: str | None = None, bound: str | None = None) -> tuple[Span, str] | None:
     """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
     its structural context; among those, the span whose sentence shares most question words."""
-    def overlap(sentence: str) -> int:
-        folded = fold_words(sentence)
-        return sum(1 for w in question_words if contains_phrase(folded, w))
-
     options: list[tuple[int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
         for span in find_spans(text, answer_type, unit, bound):
             sentence = sentence_with(text, span.start)
-            options.append((priority, -overlap(sentence), span, sentence))
+            options.append((priority, -sentence_overlap(sentence, question_words), span, sentence))
         if options:
             break
     if not options:

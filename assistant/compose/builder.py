@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.compose.corpus import Evidence
 from assistant.labels import human_labels
 from assistant.models import Answer, Citation, QueryAnalysis
@@ -50,6 +52,48 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut + " …"
+
+
+_ITEM_NUMBER_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-–+•])\s+")
+
+
+def excerpt(text: str, question_words: list[str], limit: int) -> str:
+    """The clause cut to `limit` around the sentence that shares most of the question's words. A long clause
+    often states its general rule first and the case asked about last ("Đối với <chức danh> thì …"): cut from
+    the start, the quote would drop the very sentence that answers."""
+    from assistant.answering.spans import sentence_overlap, sentences
+
+    text = " ".join(text.split())
+    if len(text) <= limit or not question_words:
+        return shorten(text, limit)
+    number = _ITEM_NUMBER_RE.match(text)
+    if number:  # "1. …", "b) …": the clause's number heads the quote, whichever sentences it keeps
+        return number.group(0) + excerpt(text[number.end():], question_words, limit - number.end())
+    bounds = sentences(text)
+    # Each sentence runs to the next one's start, so its own full stop or semicolon stays with it.
+    parts = [text[a:(bounds[i + 1][0] if i + 1 < len(bounds) else len(text))].strip() for i, (a, _) in enumerate(bounds)]
+    overlaps = [sentence_overlap(p, question_words) for p in parts]
+    best = max(range(len(parts)), key=lambda i: (overlaps[i], -i))
+    if best == 0 or overlaps[best] <= overlaps[0]:
+        return shorten(text, limit)
+    if len(parts[best]) >= limit:
+        return "… " + shorten(parts[best], limit)
+    kept = {best}
+    used = len(parts[best])
+    # Then the clause's opening sentence (what the clause is about), then the neighbours of the best one.
+    for i in [0, best - 1, best + 1, best + 2]:
+        if 0 <= i < len(parts) and i not in kept and used + len(parts[i]) + 3 <= limit:
+            kept.add(i)
+            used += len(parts[i]) + 3
+    out, previous = [], -1
+    for i in sorted(kept):
+        if i != previous + 1:
+            out.append("…")
+        out.append(parts[i])
+        previous = i
+    if previous != len(parts) - 1:
+        out.append("…")
+    return " ".join(out)
 
 
 def group_by_document(items: list[Evidence]) -> list[tuple[Document, list[Evidence]]]:

@@ -3,7 +3,8 @@ intent whose expected form (an agency, a deadline, a figure) the relevant clause
 
 from __future__ import annotations
 
-from assistant.compose.builder import AnswerBuilder, group_by_document, shorten
+from assistant.answering.features import question_words
+from assistant.compose.builder import AnswerBuilder, excerpt, group_by_document, shorten
 from assistant.compose.corpus import Corpus, Evidence
 from assistant.compose.typed import lead_in
 from assistant.labels import citation_label
@@ -23,6 +24,7 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
     list (a support programme, a task list)."""
     chosen = _chosen(corpus, analysis, relevant)
     top = relevant[0]
+    words = question_words(analysis)
     builder = AnswerBuilder()
     sentences = []
     for doc, items in group_by_document(chosen):
@@ -32,7 +34,7 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
             # Points read with the lead-in they complete ("Các trường hợp sau đây bị thu hồi Giấy chứng nhận:"):
             # without it a point does not say what it is a case of.
             lead += f" “{shorten(completed, 300)}”"
-        parts = [f"{shorten(ev.clause.text, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
+        parts = [f"{excerpt(ev.clause.text, words, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
         sentences.append(lead + " " + "; ".join(parts) + ".")
     facts = [f for ev in chosen for f in ev.facts]
     return builder.answer(analysis, sentences, found=True, facts=facts)
