@@ -295,12 +295,16 @@ class Assistant:
 
     def answer(self, analysis: QueryAnalysis, hits: list[Hit] | None = None, threshold: float | None = None) -> Answer:
         """Answer an analysed question from `hits`, or from a search of the whole corpus when None (then a
-        question that compares or collects across documents or provinces gets one grouped answer). `threshold`
-        replaces the ranker's found threshold (a row of a grouped answer)."""
+        question that compares or collects across documents or provinces gets one grouped answer, and one that
+        asks several things an answer per part). `threshold` replaces the ranker's found threshold (a row of a
+        grouped answer)."""
         if hits is None:
             from assistant.dialogue.multidoc import grouped_answer
+            from assistant.dialogue.parts import multi_part_answer
 
             grouped = grouped_answer(self, analysis)
+            if grouped is None and not analysis.unknown_places and not analysis.asks_about:
+                grouped = multi_part_answer(self, analysis)
             if grouped is not None:
                 return self._with_filters(grouped, analysis)
             hits = [] if analysis.unknown_places else self.retrieve(analysis)

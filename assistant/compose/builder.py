@@ -17,21 +17,25 @@ class AnswerBuilder:
 
     def __init__(self) -> None:
         self.citations: list[Citation] = []
+        self.quoted: set[int] = set()
 
-    def cite(self, ev: Evidence) -> int:
-        for c in self.citations:
-            if c.clause_id == ev.clause.id:
-                return c.n
-        cited = citation(len(self.citations) + 1, ev)
-        self.citations.append(cited)
-        return cited.n
+    def cite(self, ev: Evidence, quoted: bool = False) -> int:
+        """`quoted`: the sentences quote the clause (an excerpt of it), so it is not quoted again below."""
+        n = next((c.n for c in self.citations if c.clause_id == ev.clause.id), 0)
+        if not n:
+            cited = citation(len(self.citations) + 1, ev)
+            self.citations.append(cited)
+            n = cited.n
+        if quoted:
+            self.quoted.add(n)
+        return n
 
     def answer(self, analysis: QueryAnalysis, sentences: list[str], found: bool, facts: list[Fact]) -> Answer:
         body = "\n".join(sentences)
         # Clauses the sentences name but do not quote are quoted once, briefly, so the answer can be checked
         # without opening them; the list of sources itself is shown by the page (and printed by the CLI).
         quoted = "\n".join(f"[{c.n}] “{shorten(c.text, EXCERPT_CHARS)}”" for c in self.citations
-                           if shorten(c.text, EXCERPT_CHARS).rstrip(" …") not in body)
+                           if c.n not in self.quoted and shorten(c.text, EXCERPT_CHARS).rstrip(" …") not in body)
         text = body + ("\n\nTrích dẫn:\n" + quoted if quoted else "")
         return Answer(question=analysis.question, answer=text, found=found, intent=analysis.intent,
                       citations=self.citations, facts=facts)

@@ -20,28 +20,38 @@ UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
 
 
 def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], evidence: list[Evidence]) -> Answer:
-    """The best clauses, widened to their siblings under a shared heading when the best clause is one item of a
-    list (a support programme, a task list)."""
-    chosen = _chosen(corpus, analysis, relevant)
+    """The best clause, widened to its siblings under a shared heading when it is one item of a list (a support
+    programme, a task list), one item a line; the other relevant clauses follow under "Xem thêm", briefly, so
+    the answer reads as the clause that answers rather than a wall of neighbouring quotes."""
+    answering, further = _chosen(corpus, analysis, relevant)
     top = relevant[0]
     words = question_words(analysis)
     builder = AnswerBuilder()
     sentences = []
-    for doc, items in group_by_document(chosen):
+    for doc, items in group_by_document(answering):
         lead = f"Theo {citation_label(doc, items[0].clause)}:"
         completed = lead_in(items[0].clause)
         if completed and all(completed not in ev.clause.text for ev in items):
             # Points read with the lead-in they complete ("Các trường hợp sau đây bị thu hồi Giấy chứng nhận:"):
             # without it a point does not say what it is a case of.
             lead += f" “{shorten(completed, 300)}”"
-        parts = [f"{excerpt(ev.clause.text, words, 500 if ev is top else 220)} [{builder.cite(ev)}]" for ev in items]
-        sentences.append(lead + " " + "; ".join(parts) + ".")
-    facts = [f for ev in chosen for f in ev.facts]
+        parts = [f"{excerpt(ev.clause.text, words, 500 if ev is top else 220)} [{builder.cite(ev, quoted=True)}]"
+                 for ev in items]
+        if len(parts) == 1:
+            sentences.append(f"{lead} {parts[0]}.")
+        else:
+            sentences.append("\n".join([lead, *(f"• {part}" for part in parts)]))
+    if further:
+        sentences.append("\nXem thêm:")
+        sentences += [f"• {citation_label(ev.document, ev.clause)}: {excerpt(ev.clause.text, words, 220)} "
+                      f"[{builder.cite(ev, quoted=True)}]" for ev in further]
+    facts = [f for ev in [*answering, *further] for f in ev.facts]
     return builder.answer(analysis, sentences, found=True, facts=facts)
 
 
-def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -> list[Evidence]:
-    """The best clause, its siblings (or its items, for a heading), then the other relevant clauses."""
+def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -> tuple[list[Evidence], list[Evidence]]:
+    """The clauses that answer (the best clause, its siblings or its items, and for several provinces the best
+    clause of each other document), then the other relevant clauses."""
     top = relevant[0]
     chosen: list[Evidence] = [top]
     if top.clause.kind == "heading" or top.clause.text.rstrip().endswith(":"):
@@ -60,9 +70,10 @@ def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -
         for ev in relevant[1:]:
             if all(ev.document.id != c.document.id for c in chosen):
                 chosen.append(ev)
+    further: list[Evidence] = []
     for ev in relevant[1:]:
-        if len(chosen) >= max(MAX_CITATIONS, limit):
+        if len(chosen) + len(further) >= max(MAX_CITATIONS, limit):
             break
-        if all(ev.clause.id != c.clause.id for c in chosen):
-            chosen.append(ev)
-    return chosen
+        if all(ev.clause.id != c.clause.id for c in [*chosen, *further]):
+            further.append(ev)
+    return chosen, further

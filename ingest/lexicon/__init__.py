@@ -87,6 +87,8 @@ class QuestionWords:
     document_pointers: tuple[str, ...]
     stop_words: frozenset[str]
     stop_phrases: tuple[str, ...]
+    interrogatives: tuple[str, ...]  # words (with diacritics) that make a stretch of a question ask something
+    yes_no_endings_of_parts: tuple[str, ...]  # the same, only where they end the stretch
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 document_pointers=tuple(question["words"]["document_pointers"]),
                 stop_words=frozenset(question["words"]["stop_words"]),
                 stop_phrases=tuple(question["words"]["stop_phrases"]),
+                interrogatives=tuple(question["words"]["interrogatives"]),
+                yes_no_endings_of_parts=tuple(question["words"]["yes_no_endings_of_parts"]),
             ),
             answers=AnswerTypes(
                 order=tuple(answers["order"]),

@@ -1,0 +1,148 @@
+"""A question that asks several things at once, answered part by part.
+
+"HTX tăng vốn tới mức nào thì phải đăng ký thay đổi, và gửi hồ sơ trong mấy ngày?" asks a threshold and a time
+limit; "… gửi nghị quyết tới những nơi nào, hạn chót là bao lâu?" a list of bodies and a time limit. One ranked
+clause rarely states both, and an answer that states one part as the whole answer is wrong for the reader who
+asked two. So each part is asked on its own, read with the rest of the question as its context (the second
+part rarely repeats its subject), and the answer lists the parts in order, each with its own citations; a part
+the documents do not answer says so.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split
+from assistant.models import Answer, Citation
+from ingest.lexicon import fold, lexicon
+
+if TYPE_CHECKING:
+    from assistant.dialogue.source import AnswerSource
+    from assistant.models import QueryAnalysis
+
+# A question is cut into stretches at sentence ends, commas and semicolons, and a stretch in two at "và"/"rồi"
+# only where both halves ask something ("ai chủ trì và phối hợp với những ai?", not "đã trả hết nợ và …").
+_STRETCH_BREAK_RE = re.compile(r"[?;,]\s*|\.\s+", re.IGNORECASE)
+_AND_RE = re.compile(r"\s+(?:và|rồi|va|roi)\s+", re.IGNORECASE)
+_LEADING_AND_RE = re.compile(r"^(?:và|rồi|còn|va|roi|con)\s+", re.IGNORECASE)
+# A stretch this short is an item of a list the question names ("các chữ F, J, Z, W không?"): it belongs with
+# the stretch before it.
+MIN_PART_WORDS = 3
+# Lines of one part's answer kept in the combined answer: its statement and quote, or a short list.
+PART_LINES = 8
+# A part's answer ends where it turns to other clauses ("Ngoài ra, …", "Xem thêm:").
+_ASIDE_RE = re.compile(r"^(?:Ngoài ra\b|Xem thêm:)")
+_QUOTES = "\n\nTrích dẫn:\n"
+
+
+def _asks(stretch: str, accented: bool) -> bool:
+    words = lexicon().question
+    text = stretch.lower() if accented else fold(stretch)
+    forms = words.interrogatives if accented else tuple(fold(w) for w in words.interrogatives)
+    endings = words.yes_no_endings_of_parts if accented else tuple(fold(w) for w in words.yes_no_endings_of_parts)
+    if any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in forms):
+        return True
+    return any(re.search(rf"(?<!\w){re.escape(ending)}\s*[?.!]?\s*$", text) for ending in endings)
+
+
+def asked_stretches(question: str) -> tuple[list[str], list[str]]:
+    """The stretches of the question that ask something, and all its stretches in order."""
+    accented = fold(question) != question.lower()
+    stretches: list[str] = []
+    for piece in _STRETCH_BREAK_RE.split(question):
+        piece = _LEADING_AND_RE.sub("", piece.strip())
+        if not piece:
+            continue
+        if stretches and len(piece.split()) < MIN_PART_WORDS:
+            stretches[-1] = f"{stretches[-1]}, {piece}"
+            continue
+        halves = [h.strip() for h in _AND_RE.split(piece)]
+        if len(halves) > 1 and all(len(h.split()) >= MIN_PART_WORDS and _asks(h, accented) for h in halves):
+            stretches += halves
+        else:
+            stretches.append(piece)
+    return [s for s in stretches if len(s.split()) >= MIN_PART_WORDS and _asks(s, accented)], stretches
+
+
+def part_question(part: str, parts: list[str], stretches: list[str]) -> str:
+    """The part first (its question words decide the kind of answer), then its context: the stretches that
+    ask nothing ("Khi hợp tác xã giải thể,"), and for a later part the first part, which usually names the
+    subject the later part leaves out. Other later parts are left out: their words would pull the part
+    towards their answer ("… đối với HTX, và bao nhiêu đối với liên hiệp HTX?")."""
+    context = [s for s in stretches if s not in parts or (s == parts[0] and part != parts[0])]
+    return f"{part}? " + ", ".join(context) if context else part
+
+
+def _first_statement(answer: Answer) -> str:
+    line = answer.answer.strip().split("\n", 1)[0]
+    return _MARK_RE.sub("", line).strip()
+
+
+def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer | None:
+    """One answer with a numbered line per part, or None for a question that asks one thing, or one whose parts
+    are not all answered (then it is answered, or refused, whole: a part left unanswered beside a confident
+    other part reads as the whole answer)."""
+    parts, stretches = asked_stretches(analysis.question)
+    if len(parts) < 2:
+        return None
+    lines: list[str] = []
+    citations: list[Citation] = []
+    sources: list[str] = []
+    facts = []
+    confidences: list[float] = []
+    statements: set[str] = set()
+    shown: set[str] = set()
+    for number, part in enumerate(parts, start=1):
+        answer = _answer_part(assistant, analysis, part, parts, stretches, citations, statements)
+        if answer is None:
+            return None
+        statements.add(_first_statement(answer))
+        body, part_sources = _split(answer.model_copy(update={"answer": answer.answer.partition(_QUOTES)[0]}))
+        own: list[str] = []
+        for line in body:
+            if _ASIDE_RE.match(line) or len(own) >= PART_LINES:
+                break
+            own.append(line)
+        used = {int(n) for line in own for n in _MARK_RE.findall(line)}
+        renumber = _merge_citations(answer, citations, part_sources, sources, used)
+        # A quote an earlier part already showed is not shown again: the part's statement cites it.
+        renumbered = [_renumbered(line, renumber) for line in own]
+        text = "\n".join([renumbered[0], *(line for line in renumbered[1:] if line not in shown)])
+        shown.update(renumbered)
+        label = part[0].upper() + part[1:].rstrip(" ?.")
+        lines.append(f"{number}) {label}: {text}")
+        facts.extend(answer.facts)
+        confidences.append(answer.confidence)
+    text = "\n".join([lexicon().dialogue.render["parts"].format(n=len(parts)), *lines])
+    if sources:
+        text += _SOURCES + "\n".join(sources)
+    return Answer(question=analysis.question, answer=text, found=True, intent=analysis.intent,
+                  confidence=min(confidences), citations=citations, facts=facts)
+
+
+def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, parts: list[str],
+                 stretches: list[str], cited: list[Citation], statements: set[str]) -> Answer | None:
+    """A part's answer: from the clauses that answered the earlier parts first (the next figure asked is most
+    often in the same clause or article), then from the whole corpus. An answer repeating an earlier part's
+    statement does not answer this part."""
+    alone = assistant.analyze(part)
+    if part != parts[0] and alone.answer_type == "other" and alone.intent == "general":
+        # "Còn báo cáo kiểm toán thì sao?": a part that names no kind of answer asks what the first part asked.
+        alone = assistant.analyze(parts[0])
+    sub = assistant.analyze(part_question(part, parts, stretches)).model_copy(update={
+        "intent": alone.intent, "answer_type": alone.answer_type, "answer_unit": alone.answer_unit,
+        "answer_bound": alone.answer_bound, "further_parts": [], "provinces": analysis.provinces,
+        "document_ids": analysis.document_ids, "years": analysis.years or alone.years,
+    })
+    searches = []
+    if cited:
+        searches.append(assistant.retrieve_among(sub, [c.clause_id for c in cited]))
+    searches.append(assistant.retrieve(sub))
+    for hits in searches:
+        if not hits:
+            continue
+        answer = assistant.answer(sub, hits)
+        if answer.found and _first_statement(answer) not in statements:
+            return answer
+    return None

@@ -1,0 +1,24 @@
+"""A question of two parts gets a numbered answer per part, each cited (real index of the plans and the law)."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_each_part_is_answered_with_its_own_figure(plans_and_law_assistant) -> None:  # noqa: ANN001
+    answer = plans_and_law_assistant.ask(
+        "Ban kiểm soát hợp tác xã có nhiệm kỳ mấy năm, và có tối đa bao nhiêu người?")
+    assert answer.found
+    lines = answer.answer.split("\n")
+    assert lines[0] == "Câu hỏi có 2 ý:"
+    first = next(line for line in lines if line.startswith("1) "))
+    second = next(line for line in lines if line.startswith("2) "))
+    assert "05 năm" in first and "[1]" in first
+    assert "07" in second and "[" in second
+    assert all(c.label.endswith("Luật Hợp tác xã 2023") for c in answer.citations)
+
+
+def test_a_question_asking_one_thing_is_not_split(plans_and_law_assistant) -> None:  # noqa: ANN001
+    answer = plans_and_law_assistant.ask("Ban kiểm soát hợp tác xã có nhiệm kỳ tối đa mấy năm?")
+    assert not answer.answer.startswith("Câu hỏi có")
+    assert "05 năm" in answer.answer.split("\n")[0]
