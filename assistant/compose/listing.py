@@ -16,6 +16,8 @@ MAX_CITATIONS = 6
 # when the question asks for one ("những điều kiện gì", "hồ sơ gồm những gì").
 LISTED_ITEMS = 5
 LISTED_ITEMS_ASKED = 12
+# A clause under "Xem thêm" is shown by its sentences nearest the question, enough to judge whether it matters.
+FURTHER_CHARS = 320
 UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
 
 
@@ -43,7 +45,7 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
             sentences.append("\n".join([lead, *(f"• {part}" for part in parts)]))
     if further:
         sentences.append("\nXem thêm:")
-        sentences += [f"• {citation_label(ev.document, ev.clause)}: {excerpt(ev.clause.text, words, 220)} "
+        sentences += [f"• {citation_label(ev.document, ev.clause)}: {excerpt(ev.clause.text, words, FURTHER_CHARS)} "
                       f"[{builder.cite(ev, quoted=True)}]" for ev in further]
     facts = [f for ev in [*answering, *further] for f in ev.facts]
     return builder.answer(analysis, sentences, found=True, facts=facts)
