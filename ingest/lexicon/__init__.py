@@ -112,6 +112,8 @@ class DocumentTypes:
     keep_capitals: tuple[str, ...]
     uncitable_kinds: frozenset[str]
     bodies: tuple[str, ...]
+    # Folded titles of the articles that say what a document covers (its scope), not what it rules on.
+    scope_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 keep_capitals=tuple(documents["keep_capitals"]),
                 uncitable_kinds=frozenset(documents["clause_kinds"]["uncitable"]),
                 bodies=tuple(documents["bodies"]["names"]),
+                scope_titles=tuple(fold_words(t) for t in documents["clause_kinds"].get("scope_titles", [])),
             ),
             dialogue=_dialogue(dialogue),
         )
