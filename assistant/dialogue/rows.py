@@ -120,7 +120,11 @@ def _with_the_first_topic(assistant: AnswerSource, parts: dict[Row, str], order:
     """A later part that names no topic of its own ("…, còn theo Nghị định Y thì nộp ở đâu?") asks its question
     of the first part's topic, written as a follow-up about a thread's topic is ("Về <topic>: …")."""
     first = read(assistant.analyze(parts[order[0]]))
-    topic = " ".join(first.question[s.start:s.end] for s in first.syllables if s.role == "topic" and not s.document)
+    topical = [i for i, s in enumerate(first.syllables) if s.role == "topic" and not s.document]
+    # The words from the first topic word to the last, the words between them kept ("quỹ chung không chia"),
+    # the documents' names left out.
+    topic = " ".join(first.question[s.start:s.end] for s in first.syllables[topical[0]:topical[-1] + 1]
+                     if not s.document and s.role != "punct") if topical else ""
     out = dict(parts)
     for row in order[1:]:
         if topic and _thin(assistant, parts[row]):
