@@ -220,3 +220,27 @@ def test_a_part_without_a_topic_of_its_own_asks_of_the_first_parts_topic(assista
     assert asked[TT_31].document_ids == [TT_31]
     # The first part has its own question form: the last part's ("ai tiếp nhận") is not put on it.
     assert "tiếp nhận" not in asked[LAW].question and "xử lý thế nào" in asked[LAW].question
+
+
+def test_a_message_comparing_the_threads_figure_with_another_document_gets_a_row_for_each(
+        assistant: Assistant) -> None:
+    first, compared = converse(assistant, [
+        "Theo Nghị định 45, Giám đốc Quỹ hợp tác xã trung ương có nhiệm kỳ bao lâu?",
+        "So với Luật Hợp tác xã thì thời hạn đó khác gì?",
+    ])
+    assert first.answer.found and "05 năm" in first.answer.answer
+    assert compared.follow_up and "Nghị định 45" in compared.resolved_question
+    assert "Luật Hợp tác xã" in compared.resolved_question and "nhiệm kỳ" in compared.resolved_question
+    cited = row_documents(compared.answer)
+    assert cited == {"Nghị định số 45/2021/NĐ-CP": {DECREE_45}, "Luật số 17/2023/QH15": {LAW}}
+    law = rows(compared.answer)["Luật số 17/2023/QH15"]
+    assert "05 năm" in law and "Giám đốc" in law  # the law's own clause on the director's term
+    assert_clean(compared.resolved_question)
+
+
+def test_pointing_back_at_a_list_of_tasks_is_no_comparison_of_figures(assistant: Assistant) -> None:
+    _, second = converse(assistant, [
+        "Kế hoạch của Hòa Bình giao Liên minh Hợp tác xã tỉnh những việc gì?",
+        "Việc đó so với Nghị định 45 thì thế nào?",
+    ])
+    assert ", so với" not in second.resolved_question

@@ -127,7 +127,11 @@ def _with_the_first_topic(assistant: AnswerSource, parts: dict[Row, str], order:
                      if not s.document and s.role != "punct") if topical else ""
     out = dict(parts)
     for row in order[1:]:
-        if topic and _thin(assistant, parts[row]):
+        reading = read(assistant.analyze(parts[row]))
+        if not reading.has("ask") and not [s for s in reading.syllables if s.role == "topic" and not s.document]:
+            # Only a document or place ("…, so với Luật Y"): the first part's question, asked of this row.
+            out[row] = tidy(cut(first.question, first.document_spans()))
+        elif topic and _thin(assistant, parts[row]):
             out[row] = tidy(f"Về {topic}: {parts[row]}")
     return out
 

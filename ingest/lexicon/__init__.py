@@ -139,6 +139,7 @@ class DialogueWords:
     swappable: tuple[tuple[str, ...], ...]
     topic_nouns: tuple[str, ...]
     demonstratives: tuple[str, ...]
+    pointing_back: tuple[str, ...]
     place_references: tuple[str, ...]
     subject_places: tuple[str, ...]
     all_provinces: tuple[str, ...]
@@ -162,6 +163,7 @@ def _dialogue(table: dict) -> DialogueWords:
         swappable=tuple(tuple(fold_words(p) for p in group) for group in table["swappable"].values()),
         topic_nouns=tuple(references["topic_nouns"]),
         demonstratives=tuple(references["demonstratives"]),
+        pointing_back=tuple(references.get("pointing_back", ())),
         place_references=tuple(references["places"]),
         subject_places=tuple(references["subject_places"]),
         all_provinces=tuple(fold_words(p) for p in multidoc["all_provinces"]),
