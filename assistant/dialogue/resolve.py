@@ -7,6 +7,9 @@ A message fills what it names and inherits the rest:
   "Hạn chót là khi nào?") keeps the thread's topic and document and changes what is asked;
 - "Còn … thì sao?" (and "Thế còn …", "Với … thì …") swaps the named slot into the previous question;
 - "Trong đó …", "Riêng …", "Sau đó …", "việc đó", "ở đó" continue the thread with a more specific question;
+- "Mức đó so với Nghị định Y thì thế nào?" (pointing back at the figure, date or body the thread's answer stated,
+  set against a document or place of its own) asks the thread's question with that one beside it: a grouped
+  answer with a row for each;
 - a message with a topic of its own continues the thread only when it uses a follow-up question form and every
   topic word it adds is already in the thread (its topic or the clauses that answered it); otherwise it
   starts a new thread and inherits nothing. So does a whole question about an agency or document of its own
