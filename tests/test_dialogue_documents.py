@@ -244,3 +244,13 @@ def test_pointing_back_at_a_list_of_tasks_is_no_comparison_of_figures(assistant:
         "Việc đó so với Nghị định 45 thì thế nào?",
     ])
     assert ", so với" not in second.resolved_question
+
+
+def test_a_row_listing_several_clauses_shows_the_sentence_of_each_that_is_asked_about(assistant: Assistant) -> None:
+    answer = assistant.ask("Theo Thông tư 31/2018 và Luật Hợp tác xã, khi hợp tác xã giải thể thì tài sản được ưu tiên "
+                           "bàn giao cho ai?")
+    assert answer.found and TT_31 in row_documents(answer).get("Thông tư số 31/2018/TT-BTC", set())
+    circular = rows(answer)["Thông tư số 31/2018/TT-BTC"]
+    # The khoản opens on why assets are handed over; the part asked about (to whom first) is further on.
+    assert "ưu tiên bàn giao cho các HTX khác" in circular
+    assert "Để sử dụng có hiệu quả" not in circular

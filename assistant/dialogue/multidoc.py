@@ -238,7 +238,8 @@ def row_lines(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer, 
     stated = _MARK_RE.split(lines[0])[0].strip(" .")
     needle = stated if analysis.answer_type in SPAN_TYPES and "“" not in stated and len(stated) < 120 else None
     weights = assistant.term_weights
-    out = [shortened_quotes(line, texts, analysis, weights, needle) for line in lines]
+    out = [_listed_sentences(shortened_quotes(line, texts, analysis, weights, needle), texts, analysis, weights)
+           for line in lines]
     marks = [int(n) for n in _MARK_RE.findall(out[0])]
     statement = _MARK_RE.sub("", out[0])
     if not any("“" in line for line in out) and len(set(marks)) == 1 and len(statement) < _STATEMENT_CHARS \
@@ -248,6 +249,27 @@ def row_lines(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer, 
         if fold_words(sentence) not in fold_words(statement):
             out[0] = f"{out[0].rstrip('.')}: “{sentence}”."
     return out
+
+
+def _listed_sentences(line: str, texts: dict[int, str], analysis: QueryAnalysis, weights) -> str:  # noqa: ANN001
+    """A line listing several clauses ("…: a … [1]; b … [2]") with each long clause shown by its sentence that
+    shares most of the question's words, in place of its opening words."""
+    from assistant.dialogue.quotes import QUOTE_CHARS, best_sentence
+
+    parts = re.split(r"(?<=\]); ", line)
+    if len(parts) < 2:
+        return line
+    out = []
+    for part in parts:
+        marks = _MARK_RE.findall(part)
+        text = " ".join(texts.get(int(marks[-1]), "").split()) if marks else ""
+        opening = text[:30]
+        at = part.find(opening) if opening else -1
+        mark = part.rfind("[")
+        if len(text) > QUOTE_CHARS and 0 <= at < mark:
+            part = f"{part[:at]}{best_sentence(text, analysis, weights)} {part[mark:]}"
+        out.append(part)
+    return "; ".join(out)
 
 
 def scope_words(assistant: AnswerSource, scope: Scope) -> frozenset[str]:
