@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.dialogue.quotes import QUOTE_CHARS, best_sentence, pieces

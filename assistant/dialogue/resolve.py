@@ -27,6 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.answering.spans import SPAN_TYPES
 from assistant.dialogue.reading import Reading, Syllable, follow_ask_in, read, sentence, tidy
 from assistant.dialogue.state import (
     DialogueState,
@@ -38,7 +39,6 @@ from assistant.dialogue.state import (
     render,
     slot_phrase,
 )
-from assistant.answering.spans import SPAN_TYPES
 from assistant.models import QueryAnalysis
 from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 
