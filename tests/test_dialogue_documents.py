@@ -180,3 +180,77 @@ def test_a_new_question_after_a_plan_is_not_read_in_the_plan(assistant: Assistan
     # Answered or not (the ranker may refuse it), it is searched in the whole corpus, not in the plan's thread.
     shown = [*new.answer.citations, *new.answer.related]
     assert shown and all(c.document_id != HOA_BINH for c in shown)
+
+
+# ---- rows: the fact, the sentence that holds it, and no clause that only says what a document covers ------------
+
+
+def test_each_row_states_its_figure_and_quotes_only_the_sentence_that_holds_it(assistant: Assistant) -> None:
+    from assistant.dialogue.quotes import QUOTE_CHARS
+
+    answer = assistant.ask("Theo Luật Hợp tác xã và Nghị định 45, Hội đồng quản trị có nhiệm kỳ tối đa mấy năm?")
+    assert set(row_documents(answer)) == {"Luật số 17/2023/QH15", "Nghị định số 45/2021/NĐ-CP"}
+    for text in rows(answer).values():
+        fact, _, rest = text.partition("[")
+        assert "05 năm" in fact  # the figure comes first, before any quote
+        quotes = re.findall(r"“([^”]*)”", rest)
+        assert quotes and all(len(q) <= QUOTE_CHARS for q in quotes)
+        assert any("05 năm" in q for q in quotes)  # the quoted sentence is the one holding the figure
+
+
+def test_a_documents_scope_article_does_not_answer_its_row(assistant: Assistant) -> None:
+    answer = assistant.ask("Khi hợp tác xã phá sản, tài sản hình thành từ vốn nhà nước hỗ trợ được Thông tư 31/2018 và "
+                           "Luật Hợp tác xã xử lý thế nào?")
+    assert answer.found and TT_31 in {c.document_id for c in answer.citations}
+    # "Điều 1. Phạm vi điều chỉnh" says the circular is about this; it does not say how.
+    assert not [c for c in answer.citations if any("Phạm vi điều chỉnh" in h for h in c.headings)]
+
+
+def test_a_part_without_a_topic_of_its_own_asks_of_the_first_parts_topic(assistant: Assistant) -> None:
+    from assistant.dialogue.multidoc import scope_of
+    from assistant.dialogue.rows import row_question
+
+    analysis = assistant.analyze("Theo Luật Hợp tác xã, hợp tác xã giải thể thì quỹ chung không chia xử lý thế nào, "
+                                 "còn theo Thông tư 31/2018 thì ai tiếp nhận?")
+    scope = scope_of(analysis, assistant.catalog)
+    assert scope is not None
+    asked = {row.value: row_question(assistant, analysis, row, scope) for row in scope.rows}
+    assert set(asked) == {LAW, TT_31}
+    assert "quỹ chung không chia" in asked[TT_31].question and "tiếp nhận" in asked[TT_31].question
+    assert asked[TT_31].document_ids == [TT_31]
+    # The first part has its own question form: the last part's ("ai tiếp nhận") is not put on it.
+    assert "tiếp nhận" not in asked[LAW].question and "xử lý thế nào" in asked[LAW].question
+
+
+def test_a_message_comparing_the_threads_figure_with_another_document_gets_a_row_for_each(
+        assistant: Assistant) -> None:
+    first, compared = converse(assistant, [
+        "Theo Nghị định 45, Giám đốc Quỹ hợp tác xã trung ương có nhiệm kỳ bao lâu?",
+        "So với Luật Hợp tác xã thì thời hạn đó khác gì?",
+    ])
+    assert first.answer.found and "05 năm" in first.answer.answer
+    assert compared.follow_up and "Nghị định 45" in compared.resolved_question
+    assert "Luật Hợp tác xã" in compared.resolved_question and "nhiệm kỳ" in compared.resolved_question
+    cited = row_documents(compared.answer)
+    assert cited == {"Nghị định số 45/2021/NĐ-CP": {DECREE_45}, "Luật số 17/2023/QH15": {LAW}}
+    law = rows(compared.answer)["Luật số 17/2023/QH15"]
+    assert "05 năm" in law and "Giám đốc" in law  # the law's own clause on the director's term
+    assert_clean(compared.resolved_question)
+
+
+def test_pointing_back_at_a_list_of_tasks_is_no_comparison_of_figures(assistant: Assistant) -> None:
+    _, second = converse(assistant, [
+        "Kế hoạch của Hòa Bình giao Liên minh Hợp tác xã tỉnh những việc gì?",
+        "Việc đó so với Nghị định 45 thì thế nào?",
+    ])
+    assert ", so với" not in second.resolved_question
+
+
+def test_a_row_listing_several_clauses_shows_the_sentence_of_each_that_is_asked_about(assistant: Assistant) -> None:
+    answer = assistant.ask("Theo Thông tư 31/2018 và Luật Hợp tác xã, khi hợp tác xã giải thể thì tài sản được ưu tiên "
+                           "bàn giao cho ai?")
+    assert answer.found and TT_31 in row_documents(answer).get("Thông tư số 31/2018/TT-BTC", set())
+    circular = rows(answer)["Thông tư số 31/2018/TT-BTC"]
+    # The khoản opens on why assets are handed over; the part asked about (to whom first) is further on.
+    assert "ưu tiên bàn giao cho các HTX khác" in circular
+    assert "Để sử dụng có hiệu quả" not in circular

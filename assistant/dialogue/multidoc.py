@@ -17,7 +17,7 @@ from assistant.answering.spans import SPAN_TYPES
 from assistant.dialogue.figures import fitting_figures
 from assistant.dialogue.narrow import names_the_topic, states_asked_kind
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
-from ingest.lexicon import contains_phrase, lexicon
+from ingest.lexicon import contains_phrase, fold_words, lexicon
 
 if TYPE_CHECKING:
     from assistant.dialogue.reading import Reading
@@ -29,6 +29,8 @@ ROW_CITATIONS = 3  # clauses a row quotes at most: a grouped answer is a short l
 _MARK_RE = re.compile(r"\[(\d+)\]")
 _OPENING_RE = re.compile(r"p\d+")  # a paragraph before the document's first heading or article
 _SOURCES = "\n\nCăn cứ:\n"
+# A row line shorter than this, without a quote, is a statement read from one clause (an agency, a figure).
+_STATEMENT_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
         # about the question: a row citing nothing else does not address it.
         usable = [c for c in answer.citations if not _OPENING_RE.fullmatch(c.path)]
         kept = _shortest(own, usable, ROW_CITATIONS) if addressed and (usable or not answer.citations) else []
+        kept = row_lines(assistant, row_analysis, answer, kept)
         if not kept:
             documents = _documents_of(assistant, row)
             label = _row_label(assistant, row)
@@ -224,6 +227,51 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
 
 
+def row_lines(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer, lines: list[str]) -> list[str]:
+    """The row's lines, fact first, each quoting only the sentence that holds the fact: a long quote is cut to
+    its sentence, and a one-line statement (an agency, a plan's figure) gets the sentence it was read from."""
+    from assistant.dialogue.quotes import best_sentence, shortened_quotes
+
+    if not lines:
+        return lines
+    texts = {c.n: c.text for c in answer.citations}
+    stated = _MARK_RE.split(lines[0])[0].strip(" .")
+    needle = stated if analysis.answer_type in SPAN_TYPES and "“" not in stated and len(stated) < 120 else None
+    weights = assistant.term_weights
+    out = [_listed_sentences(shortened_quotes(line, texts, analysis, weights, needle), texts, analysis, weights)
+           for line in lines]
+    marks = [int(n) for n in _MARK_RE.findall(out[0])]
+    statement = _MARK_RE.sub("", out[0])
+    if not any("“" in line for line in out) and len(set(marks)) == 1 and len(statement) < _STATEMENT_CHARS \
+            and marks[0] in texts:
+        # A statement read from a clause ("… chủ trì [1]."): the sentence it was read from shows what for.
+        sentence = best_sentence(texts[marks[0]], analysis, weights)
+        if fold_words(sentence) not in fold_words(statement):
+            out[0] = f"{out[0].rstrip('.')}: “{sentence}”."
+    return out
+
+
+def _listed_sentences(line: str, texts: dict[int, str], analysis: QueryAnalysis, weights) -> str:  # noqa: ANN001
+    """A line listing several clauses ("…: a … [1]; b … [2]") with each long clause shown by its sentence that
+    shares most of the question's words, in place of its opening words."""
+    from assistant.dialogue.quotes import QUOTE_CHARS, best_sentence
+
+    parts = re.split(r"(?<=\]); ", line)
+    if len(parts) < 2:
+        return line
+    out = []
+    for part in parts:
+        marks = _MARK_RE.findall(part)
+        text = " ".join(texts.get(int(marks[-1]), "").split()) if marks else ""
+        opening = text[:30]
+        at = part.find(opening) if opening else -1
+        mark = part.rfind("[")
+        if len(text) > QUOTE_CHARS and 0 <= at < mark:
+            part = f"{part[:at]}{best_sentence(text, analysis, weights)} {part[mark:]}"
+        out.append(part)
+    return "; ".join(out)
+
+
 def scope_words(assistant: AnswerSource, scope: Scope) -> frozenset[str]:
     """Every word of the documents a grouped question is asked of (a province's documents, or the document)."""
     from assistant.relevance import term_set
@@ -241,7 +289,24 @@ def _answer_row(assistant: AnswerSource, analysis: QueryAnalysis) -> tuple[Answe
     from assistant.dialogue.narrow import about_asked_agencies
 
     hits = about_asked_agencies(assistant, analysis, assistant.retrieve(analysis))
+    hits = [h for h in hits if not _about_the_document(assistant, h.clause_id)]
     return assistant.answer(analysis, hits, assistant.ranker.row_bar), hits
+
+
+_ATTACHMENT_RE = re.compile(r"\.(?:docx?|pdf|xlsx?)\s*$", re.IGNORECASE)
+
+
+def _about_the_document(assistant: AnswerSource, clause_id: str) -> bool:
+    """Whether a clause says what its document is rather than what it rules: the opening (legal bases, who
+    issues it), the article on its scope ("Phạm vi điều chỉnh"), or a line naming an attached file. Asked of one
+    document, such a clause matches any question on the document's subject and answers none."""
+    clause = assistant.store.get_clause(clause_id)
+    if clause is None:
+        return False
+    if _OPENING_RE.fullmatch(clause.path) or _ATTACHMENT_RE.search(clause.text):
+        return True
+    titles = lexicon().documents.scope_titles
+    return any(contains_phrase(fold_words(h), t) for h in clause.headings[-1:] for t in titles)
 
 
 def _shortest(lines: list[str], citations: list[Citation], limit: int) -> list[str]:

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from assistant.models import Answer, Hit, QueryAnalysis
+from ingest.lexicon import fold_words, lexicon
 
 if TYPE_CHECKING:
     from assistant.dialogue.source import AnswerSource
@@ -75,7 +76,10 @@ def names_the_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: An
 
     if not answer.found:
         return True
-    topic = [t for t in read(analysis).topic_words if not any(ch.isdigit() for ch in t)  # "77/2019" names a document
+    # "77/2019" names a document, and so do the words of a document's kind ("thông báo kết luận", "kế hoạch")
+    # where the question names one it does not recognise by name.
+    kinds = {w for kind in lexicon().documents.all for w in fold_words(kind).split()}
+    topic = [t for t in read(analysis).topic_words if not any(ch.isdigit() for ch in t) and t not in kinds
              and (vocabulary is None or t in vocabulary)]
     if not topic:
         return True

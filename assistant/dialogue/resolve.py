@@ -7,6 +7,9 @@ A message fills what it names and inherits the rest:
   "Hạn chót là khi nào?") keeps the thread's topic and document and changes what is asked;
 - "Còn … thì sao?" (and "Thế còn …", "Với … thì …") swaps the named slot into the previous question;
 - "Trong đó …", "Riêng …", "Sau đó …", "việc đó", "ở đó" continue the thread with a more specific question;
+- "Mức đó so với Nghị định Y thì thế nào?" (pointing back at the figure, date or body the thread's answer stated,
+  set against a document or place of its own) asks the thread's question with that one beside it: a grouped
+  answer with a row for each;
 - a message with a topic of its own continues the thread only when it uses a follow-up question form and every
   topic word it adds is already in the thread (its topic or the clauses that answered it); otherwise it
   starts a new thread and inherits nothing. So does a whole question about an agency or document of its own
@@ -18,12 +21,14 @@ The result is written back as one clean question, shown to the user as "Đã hi�
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.dialogue.reading import Reading, follow_ask_in, read, sentence, tidy
+from assistant.answering.spans import SPAN_TYPES
+from assistant.dialogue.reading import Reading, Syllable, follow_ask_in, read, sentence, tidy
 from assistant.dialogue.state import (
     DialogueState,
     FramePiece,
@@ -125,6 +130,9 @@ def resolve(
     own = own_slots(reading)
     if previous is None:
         return Resolution(question=analysis.question, follow_up=False, rule="first", slots=own)
+    compared = _compared_with_the_thread(reading, previous, own)
+    if compared is not None:
+        return compared
     rule = rule_for(reading, previous, thread_words)
     if rule == "new" and force_follow_up:
         rule = "refine"
@@ -147,6 +155,44 @@ def resolve(
     if documents and any(question.count(_number(names[d])) > 1 for d in slots.document_ids if d in names):
         question, core = _write(reading, previous, rule, own, slots, names, ())
     return Resolution(question=question, follow_up=True, rule=rule, slots=slots, core=core)
+
+
+def _compared_with_the_thread(reading: Reading, previous: DialogueState, own: Slots) -> Resolution | None:
+    """"Mức đó so với Nghị định Y thì thế nào?", "So với tỉnh Z thì con số này ra sao?": a message pointing back at
+    the figure, date or body the thread's answer stated and setting it against a document or place of its own asks
+    the thread's question with that one beside it, so each is answered from its own text (one grouped answer)."""
+    words = lexicon().dialogue
+    new = [p for p in own.places if p not in previous.slots.places] + [
+        d for d in own.document_ids if d not in previous.slots.document_ids]
+    if not previous.found or not (previous.slots.places or previous.slots.document_ids) or not new:
+        return None
+    if previous.answer_type not in SPAN_TYPES and previous.intent != "target":
+        return None  # "mức đó", "thời hạn này" point at a figure, date or body the thread's answer stated
+    spans = sorted(reading.phrase_spans(p for p in (*words.compare, *words.contrasts) if " " in p))
+    pointing = {unicodedata.normalize("NFC", w).lower() for w in words.pointing_back}
+    back = [i for i, s in enumerate(reading.syllables) if s.lower in pointing]
+    if not spans or not back:
+        return None
+    start, end = spans[0]
+    after = [s for s in reading.syllables if s.start >= end]
+    kept: list[Syllable] = []
+    for s in after:
+        if s.role in {"closer", "punct"} or (s.role == "function" and kept and reading.syllables.index(s) < back[0]
+                                             and back[0] > reading.syllables.index(kept[0])):
+            # "So với Nghị định Y thì mức đó …": what is compared ends before the words pointing back.
+            break
+        if s.role != "opener":
+            kept.append(s)
+    while kept and kept[-1].role == "function":
+        kept.pop()
+    if not kept or not any(s.role in {"topic", "place"} for s in kept):
+        return None
+    other = reading.question[kept[0].start:kept[-1].end]
+    question = sentence(words.render["compared"].format(x=previous.question.rstrip(" ?"), y=other))
+    slots = Slots(places=list(dict.fromkeys([*previous.slots.places, *own.places])),
+                  years=own.years or previous.slots.years, agencies=own.agencies or previous.slots.agencies,
+                  document_ids=list(dict.fromkeys([*previous.slots.document_ids, *own.document_ids])))
+    return Resolution(question=question, follow_up=True, rule="reference", slots=slots, core=question)
 
 
 def _write(reading: Reading, previous: DialogueState, rule: Rule, own: Slots, slots: Slots,

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from assistant.dialogue.source import AnswerSource
 
 
+# A part naming no more syllables of a topic than this (one word: "nộp", "đăng ký") has no topic of its own.
+_THIN_SYLLABLES = 2
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -94,13 +98,41 @@ def row_parts(assistant: AnswerSource, reading: Reading, scope: Scope) -> dict[R
     first = parts[0]
     out: dict[Row, str] = {}
     for index, (mention, part) in enumerate(zip(mentions, parts, strict=True)):
-        if index == 0:
-            text = part + ("" if index == len(parts) - 1 else " " + tail)
+        # A part with a question form of its own ("… cần những giấy tờ gì") does not take the last one's.
+        own_tail = "" if index == len(parts) - 1 or read(assistant.analyze(part)).has("ask") else " " + tail
+        if index == 0 or _thin(assistant, part):
+            text = part + own_tail
         else:
-            text = _head(first, part) + " " + part
-            if index < len(parts) - 1:
-                text += " " + tail
+            text = _head(first, part) + " " + part + own_tail
         out[mention.row] = tidy(text)
+    return _with_the_first_topic(assistant, out, [m.row for m in mentions])
+
+
+def _thin(assistant: AnswerSource, part: str) -> bool:
+    """Whether a part names at most one word of a topic of its own besides its document ("còn theo Nghị định Y
+    thì nộp ở đâu", "theo Thông tư Z thì đăng ký ở đâu"): it asks its question of the first part's topic."""
+    reading = read(assistant.analyze(part))
+    own = [s for s in reading.syllables if s.role == "topic" and not s.document]
+    return reading.has("ask") and len(own) <= _THIN_SYLLABLES
+
+
+def _with_the_first_topic(assistant: AnswerSource, parts: dict[Row, str], order: list[Row]) -> dict[Row, str]:
+    """A later part that names no topic of its own ("…, còn theo Nghị định Y thì nộp ở đâu?") asks its question
+    of the first part's topic, written as a follow-up about a thread's topic is ("Về <topic>: …")."""
+    first = read(assistant.analyze(parts[order[0]]))
+    topical = [i for i, s in enumerate(first.syllables) if s.role == "topic" and not s.document]
+    # The words from the first topic word to the last, the words between them kept ("quỹ chung không chia"),
+    # the documents' names left out.
+    topic = " ".join(first.question[s.start:s.end] for s in first.syllables[topical[0]:topical[-1] + 1]
+                     if not s.document and s.role != "punct") if topical else ""
+    out = dict(parts)
+    for row in order[1:]:
+        reading = read(assistant.analyze(parts[row]))
+        if not reading.has("ask") and not [s for s in reading.syllables if s.role == "topic" and not s.document]:
+            # Only a document or place ("…, so với Luật Y"): the first part's question, asked of this row.
+            out[row] = tidy(cut(first.question, first.document_spans()))
+        elif topic and _thin(assistant, parts[row]):
+            out[row] = tidy(f"Về {topic}: {parts[row]}")
     return out
 
 

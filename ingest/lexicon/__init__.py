@@ -114,6 +114,8 @@ class DocumentTypes:
     keep_capitals: tuple[str, ...]
     uncitable_kinds: frozenset[str]
     bodies: tuple[str, ...]
+    # Folded titles of the articles that say what a document covers (its scope), not what it rules on.
+    scope_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class DialogueWords:
     swappable: tuple[tuple[str, ...], ...]
     topic_nouns: tuple[str, ...]
     demonstratives: tuple[str, ...]
+    pointing_back: tuple[str, ...]
     place_references: tuple[str, ...]
     subject_places: tuple[str, ...]
     all_provinces: tuple[str, ...]
@@ -162,6 +165,7 @@ def _dialogue(table: dict) -> DialogueWords:
         swappable=tuple(tuple(fold_words(p) for p in group) for group in table["swappable"].values()),
         topic_nouns=tuple(references["topic_nouns"]),
         demonstratives=tuple(references["demonstratives"]),
+        pointing_back=tuple(references.get("pointing_back", ())),
         place_references=tuple(references["places"]),
         subject_places=tuple(references["subject_places"]),
         all_provinces=tuple(fold_words(p) for p in multidoc["all_provinces"]),
@@ -252,6 +256,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 keep_capitals=tuple(documents["keep_capitals"]),
                 uncitable_kinds=frozenset(documents["clause_kinds"]["uncitable"]),
                 bodies=tuple(documents["bodies"]["names"]),
+                scope_titles=tuple(fold_words(t) for t in documents["clause_kinds"].get("scope_titles", [])),
             ),
             dialogue=_dialogue(dialogue),
         )
