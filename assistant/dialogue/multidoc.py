@@ -192,7 +192,8 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             wholly or row_analysis.answer_type in SPAN_TYPES
             or names_the_topic(assistant, row_analysis, answer, vocabulary))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
-        own = [line for line in body if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
+        own = [line for line in _joined_listing(body)
+               if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
         # The document's opening (its legal bases, who issues it) says what the document is, not what it says
         # about the question: a row citing nothing else does not address it.
         usable = [c for c in answer.citations if not _OPENING_RE.fullmatch(c.path)]
@@ -307,6 +308,20 @@ def _about_the_document(assistant: AnswerSource, clause_id: str) -> bool:
         return True
     titles = lexicon().documents.scope_titles
     return any(contains_phrase(fold_words(h), t) for h in clause.headings[-1:] for t in titles)
+
+
+def _joined_listing(body: list[str]) -> list[str]:
+    """A listing's lines as a row reads them: its items ("• a) …", and the clauses under "Xem thêm:") joined to
+    the line that introduces them, so a row keeps a document's clauses together, whatever its line limit."""
+    out: list[str] = []
+    for line in body:
+        if line == "Xem thêm:":
+            continue
+        if line.startswith("• ") and out:
+            out[-1] = f"{out[-1].rstrip('.')}; {line[2:]}"
+        else:
+            out.append(line)
+    return out
 
 
 def _shortest(lines: list[str], citations: list[Citation], limit: int) -> list[str]:
