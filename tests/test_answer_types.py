@@ -202,3 +202,15 @@ def test_a_number_word_inside_another_word_is_not_a_figure() -> None:
     text = "Sở triển khai đồng thời hai việc; tiến độ khai năm học mới và kéo dài ba năm."
     assert [s.text for s in find_spans(text, "money")] == []
     assert [s.text for s in find_spans(text, "duration")] == ["ba năm"]
+
+
+def test_a_figure_the_question_states_is_not_its_answer() -> None:
+    from assistant.answering.spans import given_figures, is_given
+
+    given = given_figures("Nộp báo cáo trễ quá 45 ngày so với hạn thì bị phạt bao nhiêu tiền?")
+    text = "Báo cáo phải nộp trong thời hạn 45 ngày; sau 10 ngày nữa thì bị nhắc nhở."
+    spans = [s for s in find_spans(text, "duration") if not is_given(s, given)]
+    assert [s.text for s in spans] == ["10 ngày"]
+    # The same number of another kind, or written with a leading zero, is told apart by kind and value.
+    assert is_given(find_spans("trong 045 ngày", "duration")[0], given)
+    assert not is_given(find_spans("tối đa 45%", "percentage")[0], given)

@@ -40,3 +40,8 @@ def test_a_part_is_read_with_the_rest_of_the_question_after_it() -> None:
     parts, stretches = asked_stretches("Khi hợp tác xã ngừng hoạt động, ai phải báo cáo và báo trong mấy ngày?")
     assert part_question(parts[1], parts, stretches) == "báo trong mấy ngày? Khi hợp tác xã ngừng hoạt động, ai phải báo cáo"
     assert part_question(parts[0], parts, stretches) == "ai phải báo cáo? Khi hợp tác xã ngừng hoạt động"
+
+
+def test_a_list_named_in_the_question_stays_in_its_stretch() -> None:
+    parts, stretches = asked_stretches("Tên hợp tác xã có được dùng các chữ Q, X, Y, Z không?")
+    assert parts == ["Tên hợp tác xã có được dùng các chữ Q, X, Y, Z không"]

@@ -22,3 +22,4 @@ def test_a_question_asking_one_thing_is_not_split(plans_and_law_assistant) -> No
     answer = plans_and_law_assistant.ask("Ban kiểm soát hợp tác xã có nhiệm kỳ tối đa mấy năm?")
     assert not answer.answer.startswith("Câu hỏi có")
     assert "05 năm" in answer.answer.split("\n")[0]
+

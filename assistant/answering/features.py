@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from assistant.answering.candidate import Candidate
-from assistant.answering.spans import SPAN_TYPES, best_span, find_spans
+from assistant.answering.spans import SPAN_TYPES, best_span, find_spans, given_figures, is_given
 from assistant.models import QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import fold_words, lexicon
@@ -160,6 +160,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     stop = lexicon().question.stop_words
     q_syllables = [t for t in terms(analysis.question) if t not in stop]
     needs_span = analysis.answer_type in SPAN_TYPES
+    given = given_figures(analysis.question)
     legal = set(lexicon().documents.legal)
     coverages: list[float] = []
     dense_off = 0.0 if any(c.hit.dense_rank for c in candidates) else 1.0
@@ -169,11 +170,11 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         syllable = weights.coverage(q_terms, full)
         coverages.append(syllable)
         folded_context = _folded(full)
-        spans = (find_spans(c.context, analysis.answer_type, analysis.answer_unit, analysis.answer_bound)
-                 if needs_span else [])
+        spans = ([s for s in find_spans(c.context, analysis.answer_type, analysis.answer_unit, analysis.answer_bound)
+                  if not is_given(s, given)] if needs_span else [])
         # A figure of the asked kind answers only if its own sentence is about what was asked: "20 tỷ đồng"
         # in a sentence on a fund's charter capital does not answer a question on a member's contribution.
-        best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound)
+        best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound, given)
                 if spans else None)
         span_sentence = word_coverage(words, _folded(_span_unit(c.clause, best[1])), weights) if best else 0.0
         agencies_named = set(analysis.agencies)

@@ -336,14 +336,43 @@ def sentence_overlap(sentence: str, question_words: list[str]) -> int:
     return sum(1 for w in question_words if contains_phrase(folded, w))
 
 
+_FIGURE_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_GIVEN_KINDS = ("percentage", "money", "duration", "count", "date")
+
+
+def _numbers(text: str) -> tuple[str, ...]:
+    out = []
+    for number in _FIGURE_NUMBER_RE.findall(text):
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):  # "2.000.000": thousands, not a decimal point
+            number = number.replace(".", "")
+        out.append(number.replace(",", ".").lstrip("0") or "0")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def given_figures(question: str) -> frozenset[tuple[str, tuple[str, ...]]]:
+    """The figures the question itself states ("quá thời hạn 90 ngày thì bị phạt bao nhiêu?"), by kind and
+    number: a clause restating them does not answer what the question asks about them."""
+    return frozenset((kind, _numbers(span.text)) for kind in _GIVEN_KINDS
+                     for span in find_spans(question, kind) if _numbers(span.text))
+
+
+def is_given(span: Span, given: frozenset[tuple[str, tuple[str, ...]]]) -> bool:
+    return bool(given) and (span.kind, _numbers(span.text)) in given
+
+
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
-              unit: str | None = None, bound: str | None = None) -> tuple[Span, str] | None:
+              unit: str | None = None, bound: str | None = None,
+              given: frozenset[tuple[str, tuple[str, ...]]] = frozenset()) -> tuple[Span, str] | None:
     """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
-    its structural context; among those, the span whose sentence shares most question words."""
+    its structural context; among those, the span whose sentence shares most question words. A figure the
+    question states itself (`given`) is not an answer."""
     options: list[tuple[int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
         for span in find_spans(text, answer_type, unit, bound):
+            if is_given(span, given):
+                continue
             sentence = sentence_with(text, span.start)
             options.append((priority, -sentence_overlap(sentence, question_words), span, sentence))
         if options:

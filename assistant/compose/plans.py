@@ -147,6 +147,9 @@ def _scored_targets(analysis: QueryAnalysis, relevant: list[Evidence]) -> list[S
 _CHECKED_TARGET_KINDS = frozenset({"percentage", "count"})
 
 
+_MULTIPLE_RE = re.compile(r"\blần\b", re.IGNORECASE)
+
+
 def _of_asked_kind(analysis: QueryAnalysis, fact: Fact) -> bool:
     """A target answers a figure question only with a figure of the asked kind: "bao nhiêu HTX" is not
     answered by a share of HTX rated good, nor "bao nhiêu phần trăm" by a number of cooperatives."""
@@ -154,8 +157,14 @@ def _of_asked_kind(analysis: QueryAnalysis, fact: Fact) -> bool:
         # "số tổ hợp tác, số HTX mới": a count of any unit the question names answers its part.
         return any(find_spans(_figure(fact), "count", unit, analysis.answer_bound)
                    for unit in units_named(analysis.question))
+    figure = _figure(fact)
+    if analysis.answer_type == "money" and not find_spans(figure, "money") and not find_spans(figure, "percentage"):
+        # An amount may be asked as a rate or a multiple, never as a number of things ("35 HTX", "500 lượt").
+        counted = [s for s in find_spans(figure, "count") if not _MULTIPLE_RE.search(s.text)]
+        if counted:
+            return False
     holds = answer_holder(analysis) if analysis.answer_type in _CHECKED_TARGET_KINDS else None
-    return holds is None or holds(_figure(fact))
+    return holds is None or holds(figure)
 
 
 def _figure(fact: Fact) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.answering.candidate import Candidate
 from assistant.answering.features import question_words
-from assistant.answering.spans import best_span
+from assistant.answering.spans import best_span, given_figures
 from assistant.compose.builder import AnswerBuilder, shorten
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, evidence_of
 from assistant.compose.refusal import not_found
@@ -26,7 +26,8 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
     A clause without such a span cannot answer, so none found is a refusal."""
     words = question_words(analysis)
     for candidate in relevant:
-        found = best_span(candidate, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound)
+        found = best_span(candidate, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound,
+                          given_figures(analysis.question))
         if found is None:
             continue
         span, sentence = found
@@ -68,7 +69,8 @@ def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Cand
     lines: list[str] = []
     for part in analysis.further_parts:
         for candidate in candidates:
-            found = best_span(candidate, part.answer_type, words, part.answer_unit, part.answer_bound)
+            found = best_span(candidate, part.answer_type, words, part.answer_unit, part.answer_bound,
+                              given_figures(analysis.question))
             if found is None:
                 continue
             span, sentence = found
