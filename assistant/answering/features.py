@@ -15,7 +15,7 @@ from assistant.answering.candidate import Candidate
 from assistant.answering.spans import SPAN_TYPES, best_span, find_spans, given_figures, is_given
 from assistant.models import QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, term_set, terms
-from ingest.lexicon import fold_words, lexicon
+from ingest.lexicon import contains_phrase, fold_words, lexicon
 from ingest.models import Clause
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -77,6 +77,24 @@ def word_coverage(words: list[str], folded_text: str, weights: TermWeights) -> f
     return sum(m for w, m in zip(words, mass, strict=True) if _word_present(w, folded_text)) / total
 
 
+def synonym_groups_asked(folded_question: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The synonym groups the question uses (lexicon: synonyms): the members it names, and the others."""
+    out = []
+    for group in lexicon().synonyms:
+        named = tuple(p for p in group if contains_phrase(folded_question, p))
+        if named:
+            out.append((named, tuple(p for p in group if p not in named)))
+    return out
+
+
+def with_synonyms_named(text: str, groups: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> str:
+    """`text` with the question's own wording added wherever the text says the same with a synonym ("ít nhất"
+    for "tối thiểu"): syllable coverage then counts the question's words as present, as word coverage does."""
+    folded = _folded(text)
+    added = [" ".join(named) for named, others in groups if any(contains_phrase(folded, p) for p in others)]
+    return f"{text} {' '.join(added)}" if added else text
+
+
 def _pairs(syllables: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(syllables, syllables[1:], strict=False)]
 
@@ -104,12 +122,20 @@ def rarest_missing(question_terms: list[str], text: str, weights: TermWeights) -
     return max(missing) / top if missing and top > 0 else 0.0
 
 
+_DEFINED_TERM_RE = re.compile(r"^\s*(?:\d+\.\s*)?(.{3,80}?)\s+là\s")
+
+
 def subject_missing(clause: Clause, question_terms: set[str], weights: TermWeights) -> float:
     """How much of the nearest heading's rare words the question does not name: a clause under
-    "Điều 65. Hội đồng quản trị" answers questions about the board, not about founding a cooperative."""
+    "Điều 65. Hội đồng quản trị" answers questions about the board, not about founding a cooperative. A clause
+    of a definitions article is about the term it defines."""
     if not clause.headings:
         return 0.0
-    heading_terms = set(content_terms(clause.headings[-1]))
+    subject = clause.headings[-1]
+    if any(contains_phrase(_folded(subject), t) for t in lexicon().documents.definition_titles):
+        defined = _DEFINED_TERM_RE.match(clause.text)
+        subject = defined.group(1) if defined else subject
+    heading_terms = set(content_terms(subject))
     if not heading_terms:
         return 0.0
     total = sum(weights.idf(t) for t in heading_terms)
@@ -164,10 +190,11 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     legal = set(lexicon().documents.legal)
     coverages: list[float] = []
     dense_off = 0.0 if any(c.hit.dense_rank for c in candidates) else 1.0
+    synonyms_asked = synonym_groups_asked(_folded(analysis.question))
     for c in candidates:
         title = " ".join([c.document.title or "", *c.clause.headings])
         full = " ".join([title, c.context])
-        syllable = weights.coverage(q_terms, full)
+        syllable = weights.coverage(q_terms, with_synonyms_named(full, synonyms_asked))
         coverages.append(syllable)
         folded_context = _folded(full)
         spans = ([s for s in find_spans(c.context, analysis.answer_type, analysis.answer_unit, analysis.answer_bound)
@@ -186,7 +213,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         c.features = {
             "syllable_coverage": syllable,
             "word_coverage": word_coverage(words, folded_context, weights),
-            "clause_coverage": weights.coverage(q_terms, c.clause.text),
+            "clause_coverage": weights.coverage(q_terms, with_synonyms_named(c.clause.text, synonyms_asked)),
             "phrase_coverage": phrase_coverage(q_syllables, " ".join(terms(full)), weights),
             "title_coverage": weights.coverage(q_terms, title),
             "fused_position": 1.0 / (1 + c.position),

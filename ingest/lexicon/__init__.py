@@ -116,6 +116,7 @@ class DocumentTypes:
     bodies: tuple[str, ...]
     # Folded titles of the articles that say what a document covers (its scope), not what it rules on.
     scope_titles: tuple[str, ...] = ()
+    definition_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 uncitable_kinds=frozenset(documents["clause_kinds"]["uncitable"]),
                 bodies=tuple(documents["bodies"]["names"]),
                 scope_titles=tuple(fold_words(t) for t in documents["clause_kinds"].get("scope_titles", [])),
+                definition_titles=tuple(fold_words(t) for t in documents["clause_kinds"].get("definition_titles", [])),
             ),
             dialogue=_dialogue(dialogue),
         )
