@@ -41,8 +41,9 @@ CONVERSATION_FILES = (EVAL_DIR / "blind" / "conversations-train.jsonl",
                       EVAL_DIR / "blind" / "conversations-train-extra.jsonl")
 # Row thresholds tried (a row of a grouped answer), as steps from the found threshold.
 ROW_STEPS = (-0.24, -0.18, -0.12, -0.06, 0.0, 0.06)
-# Follow-up thresholds tried, as steps from the found threshold.
-FOLLOW_UP_STEPS = (-0.24, -0.16, -0.08, 0.0, 0.08, 0.16, 0.24, 0.32)
+# Follow-up thresholds tried, as steps from the found threshold: near it in steps of 0.04 (a thread's best clause
+# often sits just there), further out in steps of 0.08.
+FOLLOW_UP_STEPS = (-0.24, -0.16, -0.08, -0.04, 0.0, 0.04, 0.08, 0.16, 0.24, 0.32)
 WRONG_ANSWER_COST = 2.0
 THRESHOLD_FOLDS = 5
 THRESHOLD_WINDOW = 0.04

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.slow
 
 def test_each_part_is_answered_with_its_own_figure(plans_and_law_assistant) -> None:  # noqa: ANN001
     answer = plans_and_law_assistant.ask(
-        "Ban kiểm soát hợp tác xã có nhiệm kỳ mấy năm, và có tối đa bao nhiêu người?")
+        "Ban kiểm soát được bầu cho thời gian tối đa mấy năm, và gồm nhiều nhất bao nhiêu thành viên?")
     assert answer.found
     lines = answer.answer.split("\n")
     assert lines[0] == "Câu hỏi có 2 ý:"
@@ -19,7 +19,7 @@ def test_each_part_is_answered_with_its_own_figure(plans_and_law_assistant) -> N
 
 
 def test_a_question_asking_one_thing_is_not_split(plans_and_law_assistant) -> None:  # noqa: ANN001
-    answer = plans_and_law_assistant.ask("Ban kiểm soát hợp tác xã có nhiệm kỳ tối đa mấy năm?")
+    answer = plans_and_law_assistant.ask("Ban kiểm soát được bầu cho thời gian tối đa mấy năm?")
     assert not answer.answer.startswith("Câu hỏi có")
     assert "05 năm" in answer.answer.split("\n")[0]
 

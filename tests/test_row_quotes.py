@@ -43,7 +43,7 @@ def test_pieces_are_the_clause_text_in_order(start: str) -> None:
     ("1. Hội đồng quản trị là cơ quan quản lý", "Hội đồng quản trị có tối đa bao nhiêu người?", "tối đa là 15 người",
      "tối thiểu là 03 người, tối đa là 15 người"),
     # No figure stated: the sentence sharing most of the question's words.
-    ("6. Người đại diện theo pháp luật của hợp tác xã", "Trước khi nộp hồ sơ giải thể phải chấm dứt hoạt động gì?",
+    ("6. Người đại diện theo pháp luật của hợp tác xã", "Muốn giải thể thì những hoạt động nào phải chấm dứt trước?",
      None, "chấm dứt hoạt động chi nhánh"),
 ])
 def test_best_sentence_holds_the_fact(start: str, question: str, needle: str | None, expected: str) -> None:

@@ -351,7 +351,7 @@ def _numbers(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1024)
 def given_figures(question: str) -> frozenset[tuple[str, tuple[str, ...]]]:
-    """The figures the question itself states ("quá thời hạn 90 ngày thì bị phạt bao nhiêu?"), by kind and
+    """The figures the question itself states ("đã chậm 20 ngày thì phải nộp thêm bao nhiêu?"), by kind and
     number: a clause restating them does not answer what the question asks about them."""
     return frozenset((kind, _numbers(span.text)) for kind in _GIVEN_KINDS
                      for span in find_spans(question, kind) if _numbers(span.text))

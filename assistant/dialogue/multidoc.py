@@ -318,7 +318,8 @@ def _joined_listing(body: list[str]) -> list[str]:
         if line == "Xem thêm:":
             continue
         if line.startswith("• ") and out:
-            out[-1] = f"{out[-1].rstrip('.')}; {line[2:]}"
+            joint = " " if out[-1].endswith(":") else "; "
+            out[-1] = f"{out[-1].rstrip('.')}{joint}{line[2:]}"
         else:
             out.append(line)
     return out

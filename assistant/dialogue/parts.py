@@ -1,7 +1,7 @@
 """A question that asks several things at once, answered part by part.
 
-"HTX tăng vốn tới mức nào thì phải đăng ký thay đổi, và gửi hồ sơ trong mấy ngày?" asks a threshold and a time
-limit; "… gửi nghị quyết tới những nơi nào, hạn chót là bao lâu?" a list of bodies and a time limit. One ranked
+"Ban kiểm soát họp mấy lần một năm, và ai triệu tập?" asks a count and a body; "… báo cáo gửi những cơ
+quan nào, chậm nhất ngày nào?" a list of bodies and a date. One ranked
 clause rarely states both, and an answer that states one part as the whole answer is wrong for the reader who
 asked two. So each part is asked on its own, read with the rest of the question as its context (the second
 part rarely repeats its subject), and the answer lists the parts in order, each with its own citations; a part
@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from assistant.models import QueryAnalysis
 
 # A question is cut into stretches at sentence ends, commas and semicolons, and a stretch in two at "và"/"rồi"
-# only where both halves ask something ("ai chủ trì và phối hợp với những ai?", not "đã trả hết nợ và …").
+# only where both halves ask something ("ai lập danh sách và trình cho ai duyệt?", not "đã đủ người và …").
 _STRETCH_BREAK_RE = re.compile(r"[?;,]\s*|\.\s+", re.IGNORECASE)
 _AND_RE = re.compile(r"\s+(?:và|rồi|va|roi)\s+", re.IGNORECASE)
 _LEADING_AND_RE = re.compile(r"^(?:và|rồi|còn|va|roi|con)\s+", re.IGNORECASE)
-# A stretch this short is an item of a list the question names ("các chữ F, J, Z, W không?"): it belongs with
+# A stretch this short is an item of a list the question names ("có trồng lúa, ngô, sắn không?"): it belongs with
 # the stretch before it.
 MIN_PART_WORDS = 3
 # Lines of one part's answer kept in the combined answer: its statement and quote, or a short list.
@@ -69,7 +69,7 @@ def part_question(part: str, parts: list[str], stretches: list[str]) -> str:
     """The part first (its question words decide the kind of answer), then its context: the stretches that
     ask nothing ("Khi hợp tác xã giải thể,"), and for a later part the first part, which usually names the
     subject the later part leaves out. Other later parts are left out: their words would pull the part
-    towards their answer ("… đối với HTX, và bao nhiêu đối với liên hiệp HTX?")."""
+    towards their answer ("… với tổ hợp tác, và bao nhiêu với hợp tác xã?")."""
     context = [s for s in stretches if s not in parts or (s == parts[0] and part != parts[0])]
     return f"{part}? " + ", ".join(context) if context else part
 
@@ -128,7 +128,7 @@ def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, pa
     statement does not answer this part."""
     alone = assistant.analyze(part)
     if part != parts[0] and alone.answer_type == "other" and alone.intent == "general":
-        # "Còn báo cáo kiểm toán thì sao?": a part that names no kind of answer asks what the first part asked.
+        # "Còn văn phòng đại diện thì sao?": a part that names no kind of answer asks what the first part asked.
         alone = assistant.analyze(parts[0])
     sub = assistant.analyze(part_question(part, parts, stretches)).model_copy(update={
         "intent": alone.intent, "answer_type": alone.answer_type, "answer_unit": alone.answer_unit,

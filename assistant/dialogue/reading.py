@@ -445,6 +445,17 @@ def _mark_subject_place(syllables: list[Syllable]) -> None:
             return
 
 
+def _mark_opening_ask_verb(syllables: list[Syllable]) -> None:
+    """"Gửi <…> ở đâu?": the opening verb asks where, with the closing ask (lexicon: opening_ask_verbs)."""
+    words = lexicon().dialogue
+    content = [s for s in syllables if _ALNUM_RE.search(s.text)]
+    if len(content) < 3 or content[0].folded not in words.opening_ask_verbs or content[0].role != "topic":
+        return
+    closing = " ".join(s.folded for s in content[-2:])
+    if any(closing.endswith(ask) for ask in words.tail_asks) and content[-1].role == "ask":
+        content[0].role = "ask"
+
+
 def read(analysis: QueryAnalysis) -> Reading:
     """Assign a role to every syllable of the analysed question."""
     words = lexicon().dialogue
@@ -461,6 +472,7 @@ def read(analysis: QueryAnalysis) -> Reading:
     metadata_asks = tuple(cue for cues in question_words.metadata_cues.values() for cue in cues)
     _mark_phrases(syllables, _phrases((*words.asks, *metadata_asks)), "ask")
     _mark_phrases(syllables, _phrases(question_words.stop_phrases), "weak")
+    _mark_opening_ask_verb(syllables)
     _mark_documents(syllables, analysis.question)
     for phrase in _phrases(words.topic_phrases):
         for i in range(len(syllables) - len(phrase) + 1):

@@ -131,6 +131,7 @@ class DialogueWords:
     follow_asks: tuple[str, ...]
     asks: tuple[str, ...]
     tail_asks: tuple[str, ...]
+    opening_ask_verbs: tuple[str, ...]
     tail_lead_ins: frozenset[str]
     joiners: frozenset[str]
     place_prefixes: tuple[str, ...]
@@ -155,7 +156,7 @@ class DialogueWords:
 def _dialogue(table: dict) -> DialogueWords:
     words = {k: tuple(fold_words(p) for p in table[k]) for k in (
         "swap_openers", "swap_closers", "conditional_openers", "narrowers", "sequels", "follow_asks", "asks",
-        "tail_asks", "place_prefixes", "place_prepositions", "document_prepositions", "year_prefixes",
+        "tail_asks", "opening_ask_verbs", "place_prefixes", "place_prepositions", "document_prepositions", "year_prefixes",
         "topic_phrases")}
     references, multidoc = table["references"], table["multidoc"]
     return DialogueWords(
