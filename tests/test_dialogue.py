@@ -170,7 +170,7 @@ def test_the_first_turn_is_asked_as_written() -> None:
         ("Thế còn tỉnh Quảng Ninh năm 2019 thì sao?",
          {"Thế": "opener", "tỉnh": "place_prep", "Quảng": "place", "năm": "year_prefix", "2019": "year",
           "sao": "closer"}),
-        ("Nộp giấy tờ ở đâu?", {"Nộp": "topic", "giấy": "topic", "đâu": "ask"}),
+        ("Nộp giấy tờ ở đâu?", {"Nộp": "ask", "giấy": "topic", "đâu": "ask"}),
         ("Việc đó do ai chủ trì?", {"Việc": "reference", "ai": "ask", "chủ": "ask"}),
         ("Báo cáo định kỳ gửi khi nào?", {"Báo": "topic", "cáo": "topic", "gửi": "topic", "khi": "ask"}),
         ("Sở Tài chính ở Lâm Đồng làm gì?", {"Sở": "agency", "ở": "place_prep", "Lâm": "place", "gì": "ask"}),

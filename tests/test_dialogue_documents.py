@@ -225,8 +225,8 @@ def test_a_part_without_a_topic_of_its_own_asks_of_the_first_parts_topic(assista
 def test_a_message_comparing_the_threads_figure_with_another_document_gets_a_row_for_each(
         assistant: Assistant) -> None:
     first, compared = converse(assistant, [
-        "Theo Nghị định 45, người đứng đầu Quỹ ở trung ương làm mỗi nhiệm kỳ mấy năm?",
-        "Con số đó so với Luật Hợp tác xã thì có khác không?",
+        "Nghị định 45 quy định nhiệm kỳ của Giám đốc Quỹ hợp tác xã trung ương là bao lâu?",
+        "Thời hạn đó so với quy định của Luật Hợp tác xã thì khác gì?",
     ])
     assert first.answer.found and "05 năm" in first.answer.answer
     assert compared.follow_up and "Nghị định 45" in compared.resolved_question
@@ -247,7 +247,7 @@ def test_pointing_back_at_a_list_of_tasks_is_no_comparison_of_figures(assistant:
 
 
 def test_a_row_listing_several_clauses_shows_the_sentence_of_each_that_is_asked_about(assistant: Assistant) -> None:
-    answer = assistant.ask("Theo Thông tư 31/2018 và Luật Hợp tác xã, sau khi giải thể thì của cải còn lại trao trước hết "
+    answer = assistant.ask("Khi hợp tác xã giải thể, Thông tư 31/2018 và Luật Hợp tác xã ưu tiên bàn giao tài sản "
                            "cho ai?")
     assert answer.found and TT_31 in row_documents(answer).get("Thông tư số 31/2018/TT-BTC", set())
     circular = rows(answer)["Thông tư số 31/2018/TT-BTC"]

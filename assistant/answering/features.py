@@ -32,6 +32,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "has_span",  # the candidate holds a span of the asked type
     "span_missing",  # needs a span and has none: cannot answer
     "span_sentence_coverage",  # share of the question's words in the sentence holding the best span (0 if none)
+    "organisation_mismatch",  # the answering sentence names only kinds of organisation the question does not
     "rarest_missing",  # the rarest question word the candidate lacks, as a share of the rarest question word's IDF
     "subject_missing",  # share of the clause's own subject (its Điều/section title) the question does not name
     "year_match",  # +1 the asked year is in the candidate or its lead-ins, -1 it is not, 0 no year asked
@@ -144,6 +145,41 @@ def subject_missing(clause: Clause, question_terms: set[str], weights: TermWeigh
     return sum(weights.idf(t) for t in heading_terms if t not in question_terms) / total
 
 
+@lru_cache(maxsize=1)
+def _organisation_forms() -> list[tuple[re.Pattern[str], str]]:
+    forms = [(form, kind) for kind, names in lexicon().answers.organisations.items() for form in names]
+    return [(re.compile(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])"), kind)
+            for form, kind in sorted(forms, key=lambda f: -len(f[0]))]
+
+
+# Laws name the fund they regulate "Quỹ" once defined: capitalised inside a sentence it is that fund, while a
+# cooperative's own reserve funds are written "quỹ đầu tư phát triển", "quỹ dự phòng".
+_DEFINED_FUND_RE = re.compile(r"(?<=[a-zà-ỹđ,] )Quỹ(?!\w)")
+
+
+@lru_cache(maxsize=8192)
+def organisations_named(text: str) -> frozenset[str]:
+    """The kinds of organisation a text names (lexicon: answers.organisations); a longer name hides the names it
+    contains, so "Quỹ hỗ trợ phát triển hợp tác xã" names a fund and not a cooperative."""
+    folded = fold_words(text)
+    kinds = set()
+    for pattern, kind in _organisation_forms():
+        if pattern.search(folded):
+            kinds.add(kind)
+            folded = pattern.sub("#", folded)
+    if _DEFINED_FUND_RE.search(text):
+        kinds.add("fund")
+    return frozenset(kinds)
+
+
+def organisation_mismatch(question: str, unit: str, heading: str) -> float:
+    """1.0 when the question names kinds of organisation and the sentence that would answer (with its lead-in
+    and nearest heading) names only others: a fund's rule stated for a question about a cooperative."""
+    asked = organisations_named(question)
+    stated = organisations_named(unit) | organisations_named(heading)
+    return 1.0 if asked and stated and not asked & stated else 0.0
+
+
 @lru_cache(maxsize=8192)
 def _folded(text: str) -> str:
     return fold_words(text)
@@ -203,7 +239,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         # in a sentence on a fund's charter capital does not answer a question on a member's contribution.
         best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound, given)
                 if spans else None)
-        span_sentence = word_coverage(words, _folded(_span_unit(c.clause, best[1])), weights) if best else 0.0
+        unit = _span_unit(c.clause, best[1]) if best else c.clause.text
+        span_sentence = word_coverage(words, _folded(unit), weights) if best else 0.0
         agencies_named = set(analysis.agencies)
         if agencies_named:
             present = _agencies_in(" ".join([*c.clause.headings, c.context]))
@@ -224,6 +261,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "has_span": 1.0 if spans else 0.0,
             "span_missing": 1.0 if needs_span and not spans else 0.0,
             "span_sentence_coverage": span_sentence,
+            "organisation_mismatch": organisation_mismatch(
+                analysis.question, unit, c.clause.headings[-1] if c.clause.headings else ""),
             "rarest_missing": rarest_missing(q_terms, full, weights),
             "subject_missing": subject_missing(c.clause, q_term_set, weights),
             "year_match": _year_feature(analysis, full),

@@ -102,6 +102,7 @@ class AnswerTypes:
     span_bounds: dict[str, tuple[str, ...]]  # "min" / "max" -> words opening a span
     unit_equivalents: dict[str, tuple[str, ...]]  # a count unit -> other units that count the same thing
     quantity_followers: frozenset[str]  # words after "bao nhiêu" that do not name what is counted
+    organisations: dict[str, tuple[str, ...]]  # kind of organisation -> its names, folded
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 span_bounds={k: tuple(v) for k, v in answers["bounds"]["span"].items()},
                 unit_equivalents={k: tuple(v) for k, v in answers.get("unit_equivalents", {}).items()},
                 quantity_followers=frozenset(answers["quantity_followers"]),
+                organisations={k: tuple(v) for k, v in answers["organisations"].items()},
             ),
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
             documents=DocumentTypes(
