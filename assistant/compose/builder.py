@@ -10,6 +10,8 @@ from assistant.models import Answer, Citation, QueryAnalysis
 from ingest.models import Document, Fact
 
 EXCERPT_CHARS = 320
+# Heads the quotes of cited clauses that the answer's sentences do not quote themselves.
+QUOTES_HEADER = "\n\nTrích dẫn:\n"
 
 
 class AnswerBuilder:
@@ -36,7 +38,7 @@ class AnswerBuilder:
         # without opening them; the list of sources itself is shown by the page (and printed by the CLI).
         quoted = "\n".join(f"[{c.n}] “{shorten(c.text, EXCERPT_CHARS)}”" for c in self.citations
                            if c.n not in self.quoted and shorten(c.text, EXCERPT_CHARS).rstrip(" …") not in body)
-        text = body + ("\n\nTrích dẫn:\n" + quoted if quoted else "")
+        text = body + (QUOTES_HEADER + quoted if quoted else "")
         return Answer(question=analysis.question, answer=text, found=found, intent=analysis.intent,
                       citations=self.citations, facts=facts)
 

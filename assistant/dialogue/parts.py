@@ -1,11 +1,11 @@
 """A question that asks several things at once, answered part by part.
 
 "Ban kiểm soát họp mấy lần một năm, và ai triệu tập?" asks a count and a body; "… báo cáo gửi những cơ
-quan nào, chậm nhất ngày nào?" a list of bodies and a date. One ranked
-clause rarely states both, and an answer that states one part as the whole answer is wrong for the reader who
-asked two. So each part is asked on its own, read with the rest of the question as its context (the second
-part rarely repeats its subject), and the answer lists the parts in order, each with its own citations; a part
-the documents do not answer says so.
+quan nào, chậm nhất ngày nào?" a list of bodies and a date. One ranked clause rarely states both, and an answer
+that states one part as the whole answer is wrong for the reader who asked two. So each part is asked on its
+own, read with the rest of the question as its context (the second part rarely repeats its subject), and the
+answer lists the parts in order, each with its own citations. When a part finds no answer the question is
+answered whole, as one that asks one thing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split
 from assistant.models import Answer, Citation
 from ingest.lexicon import fold, lexicon
@@ -33,7 +34,6 @@ MIN_PART_WORDS = 3
 PART_LINES = 8
 # A part's answer ends where it turns to other clauses ("Ngoài ra, …", "Xem thêm:").
 _ASIDE_RE = re.compile(r"^(?:Ngoài ra\b|Xem thêm:)")
-_QUOTES = "\n\nTrích dẫn:\n"
 
 
 def _asks(stretch: str, accented: bool) -> bool:
@@ -98,7 +98,7 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
         if answer is None:
             return None
         statements.add(_first_statement(answer))
-        body, part_sources = _split(answer.model_copy(update={"answer": answer.answer.partition(_QUOTES)[0]}))
+        body, part_sources = _split(answer.model_copy(update={"answer": answer.answer.partition(QUOTES_HEADER)[0]}))
         own: list[str] = []
         for line in body:
             if _ASIDE_RE.match(line) or len(own) >= PART_LINES:
