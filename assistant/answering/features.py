@@ -160,7 +160,7 @@ _DEFINED_FUND_RE = re.compile(r"(?<=[a-zà-ỹđ,] )Quỹ(?!\w)")
 @lru_cache(maxsize=8192)
 def organisations_named(text: str) -> frozenset[str]:
     """The kinds of organisation a text names (lexicon: answers.organisations); a longer name hides the names it
-    contains, so "Quỹ hỗ trợ phát triển hợp tác xã" names a fund and not a cooperative."""
+    contains, so a fund whose name ends in "hợp tác xã" names a fund, not a cooperative."""
     folded = fold_words(text)
     kinds = set()
     for pattern, kind in _organisation_forms():
