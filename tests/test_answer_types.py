@@ -214,3 +214,44 @@ def test_a_figure_the_question_states_is_not_its_answer() -> None:
     # The same number of another kind, or written with a leading zero, is told apart by kind and value.
     assert is_given(find_spans("trong 045 ngày", "duration")[0], given)
     assert not is_given(find_spans("tối đa 45%", "percentage")[0], given)
+
+
+def test_a_figure_spelled_in_words_is_given_too() -> None:
+    from assistant.answering.spans import given_figures, is_given
+
+    # "một thành viên" names a kind of company here, it is not what is asked.
+    given = given_figures("Công ty trách nhiệm hữu hạn một thành viên thì được chia lãi theo tỷ lệ bao nhiêu?")
+    assert is_given(find_spans("công ty trách nhiệm hữu hạn một thành viên", "count")[0], given)
+    assert is_given(find_spans("có 01 thành viên", "count")[0], given)
+    assert not is_given(find_spans("có hai thành viên", "count")[0], given)
+    assert ("duration", ("25",)) in given_figures("Nếu đã trễ hai mươi lăm ngày thì xử lý thế nào?")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A cue followed by the figure the asker already has is not what is asked.
+        ("Nộp báo cáo trễ quá thời hạn 30 ngày thì mức xử phạt là bao nhiêu?", "money"),
+        ("Đã quá thời hạn 2 tháng mà chưa góp đủ vốn thì bị phạt tiền bao nhiêu?", "money"),
+        ("Thời hạn để cơ quan trả lời là bao nhiêu?", "duration"),
+    ],
+)
+def test_a_cue_with_its_figure_is_given(question: str, expected: str) -> None:
+    assert expected_answer_type(question) == expected
+
+
+def test_a_count_names_its_unit_or_an_equivalent() -> None:
+    from assistant.answering.spans import names_unit
+
+    assert names_unit("ít nhất 07 thành viên chính thức", "thanh vien")
+    assert names_unit("12 HTX", "hop tac xa")
+    assert not names_unit("tối thiểu 04 người", "thanh vien")
+
+
+def test_the_speakers_pronoun_is_not_a_content_word() -> None:
+    from assistant.answering.features import question_words
+    from assistant.query import Catalog, analyze
+
+    words = question_words(analyze("Tôi với mình đều muốn biết em cần giấy tờ gì để vay vốn quỹ?", Catalog()))
+    assert not {"toi", "minh", "em"} & set(words)
+    assert "vay" in " ".join(words)

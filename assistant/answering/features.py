@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from assistant.answering.candidate import Candidate
-from assistant.answering.spans import SPAN_TYPES, best_span, find_spans, given_figures, is_given
+from assistant.answering.spans import SPAN_TYPES, best_span, find_spans, given_figures, is_given, names_unit
 from assistant.models import QueryAnalysis
 from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import contains_phrase, fold_words, lexicon
@@ -32,6 +32,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "has_span",  # the candidate holds a span of the asked type
     "span_missing",  # needs a span and has none: cannot answer
     "span_sentence_coverage",  # share of the question's words in the sentence holding the best span (0 if none)
+    "unit_named",  # a count question's unit is the best span's own word ("05 thành viên"), not an equivalent
     "organisation_mismatch",  # the answering sentence names only kinds of organisation the question does not
     "rarest_missing",  # the rarest question word the candidate lacks, as a share of the rarest question word's IDF
     "subject_missing",  # share of the clause's own subject (its Điều/section title) the question does not name
@@ -261,6 +262,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "has_span": 1.0 if spans else 0.0,
             "span_missing": 1.0 if needs_span and not spans else 0.0,
             "span_sentence_coverage": span_sentence,
+            "unit_named": 1.0 if best and analysis.answer_unit and names_unit(best[0].text, analysis.answer_unit)
+            else 0.0,
             "organisation_mismatch": organisation_mismatch(
                 analysis.question, unit, c.clause.headings[-1] if c.clause.headings else ""),
             "rarest_missing": rarest_missing(q_terms, full, weights),

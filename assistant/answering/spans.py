@@ -143,7 +143,10 @@ def _first_cued_type(folded: str) -> AnswerType:
             # A cue ending in a space ("ai ", "may ") must be a whole word followed by another word.
             if cue.endswith(" ") and re.search(rf"(?<![a-z0-9]){re.escape(cue)}", folded):
                 return answer_type  # type: ignore[return-value]
-            if not cue.endswith(" ") and contains_phrase(folded, cue):
+            # A cue followed by its figure states what the asker already knows ("quá thời hạn 90 ngày thì bị
+            # phạt bao nhiêu?" asks an amount, not a time).
+            if not cue.endswith(" ") and re.search(
+                    rf"(?<![a-z0-9]){re.escape(cue)}(?![a-z0-9])(?!\s+(?:la\s+)?\d)", folded):
                 return answer_type  # type: ignore[return-value]
     return "other"
 
@@ -245,6 +248,16 @@ def _same_unit(unit: str, span_text: str) -> bool:
     return any(fold(expand_abbreviations(u.upper() if u.isalpha() and len(u) <= 5 else u)) in counted for u in units)
 
 
+def names_unit(span_text: str, unit: str) -> bool:
+    """Whether a count span is of the asked unit by name ("05 thành viên" for "thành viên"), not only of a unit
+    counted the same way ("03 người"), abbreviations spelled out."""
+    from ingest.textnorm import expand_abbreviations
+
+    counted = fold(expand_abbreviations(span_text))
+    return contains_phrase(counted, fold(expand_abbreviations(unit.upper() if unit.isalpha() and len(unit) <= 5
+                                                              else unit)))
+
+
 def find_spans(text: str, answer_type: str, unit: str | None = None, bound: str | None = None) -> list[Span]:
     """Spans of `answer_type` (of `unit` for counts); with `bound`, not those stating the opposite bound."""
     spans = _find_spans(text, answer_type, unit)
@@ -340,12 +353,38 @@ _FIGURE_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _GIVEN_KINDS = ("percentage", "money", "duration", "count", "date")
 
 
+_DIGIT_VALUES = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7, "tam": 8,
+                 "chin": 9}
+
+
+def _spelled_number(text: str) -> str | None:
+    """The value of a figure written in words ("một thành viên", "hai mươi lăm ngày"), as digits; None if the
+    text has none. Only the forms `_NUMBER_WORDS` matches: units, tens, "mười", "một trăm"."""
+    words = fold(text).split()
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        after = words[i + 2] if i + 2 < len(words) else ""
+        if word == "muoi":
+            return str(10 + _DIGIT_VALUES.get(nxt, 0))
+        if word in _DIGIT_VALUES:
+            if nxt == "muoi":
+                return str(_DIGIT_VALUES[word] * 10 + _DIGIT_VALUES.get(after, 0))
+            if word == "mot" and nxt == "tram":
+                return "100"
+            return str(_DIGIT_VALUES[word])
+    return None
+
+
 def _numbers(text: str) -> tuple[str, ...]:
     out = []
     for number in _FIGURE_NUMBER_RE.findall(text):
         if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):  # "2.000.000": thousands, not a decimal point
             number = number.replace(".", "")
         out.append(number.replace(",", ".").lstrip("0") or "0")
+    if not out:
+        # A figure the question spells out ("công ty một thành viên") is as given as one in digits.
+        spelled = _spelled_number(text)
+        return (spelled,) if spelled else ()
     return tuple(out)
 
 

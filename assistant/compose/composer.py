@@ -106,11 +106,16 @@ class Composer:
             by_id = {c.clause.id: c for c in ranked}
             return typed_answer(self.corpus, analysis, [by_id[x.clause.id] for x in relevant], evidence)
         answer = WRITERS[analysis.intent](self.corpus, analysis, relevant, evidence)
-        if not answer.found:
-            # The ranker found the clauses that answer, but not in the form the intent expects (no target
-            # figure, no agency named): the clauses themselves are the answer.
-            answer = listing(self.corpus, analysis, relevant, evidence)
-        return answer
+        if answer.found:
+            return answer
+        if analysis.answer_type in SPAN_TYPES and analysis.answer_type != "agency":
+            # A plan item without the asked figure or date cannot answer "bao nhiêu / khi nào" by being quoted:
+            # the figure is stated from the clause text, or the answer is a refusal.
+            by_id = {c.clause.id: c for c in ranked}
+            return typed_answer(self.corpus, analysis, [by_id[x.clause.id] for x in relevant], evidence)
+        # The ranker found the clauses that answer, but not in the form the intent expects (no agency named):
+        # the clauses themselves are the answer.
+        return listing(self.corpus, analysis, relevant, evidence)
 
 
 _YEAR_RANGE_RE = re.compile(r"(20\d\d)\s*[-–]\s*(20\d\d)")
