@@ -215,3 +215,43 @@ def retrieval_filters(analysis: QueryAnalysis) -> RetrievalFilters:
     """Hard filters for the retrievers. Years are not a hard filter: plans name periods ('đến năm 2020'),
     so the answer composer checks the year against the cited text instead."""
     return RetrievalFilters(provinces=analysis.provinces, document_ids=analysis.document_ids)
+
+
+# A question is cut into stretches at sentence ends, commas and semicolons, and a stretch in two at "và"/"rồi"
+# only where both halves ask something ("ai lập danh sách và trình cho ai duyệt?", not "đã đủ người và …").
+_STRETCH_BREAK_RE = re.compile(r"[?;,]\s*|\.\s+", re.IGNORECASE)
+_AND_RE = re.compile(r"\s+(?:và|rồi|va|roi)\s+", re.IGNORECASE)
+_LEADING_AND_RE = re.compile(r"^(?:và|rồi|còn|va|roi|con)\s+", re.IGNORECASE)
+# A stretch this short is an item of a list the question names ("có trồng lúa, ngô, sắn không?"): it belongs with
+# the stretch before it.
+MIN_PART_WORDS = 3
+
+
+def _asks(stretch: str, accented: bool) -> bool:
+    words = lexicon().question
+    text = stretch.lower() if accented else fold(stretch)
+    forms = words.interrogatives if accented else tuple(fold(w) for w in words.interrogatives)
+    endings = words.yes_no_endings_of_parts if accented else tuple(fold(w) for w in words.yes_no_endings_of_parts)
+    if any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in forms):
+        return True
+    return any(re.search(rf"(?<!\w){re.escape(ending)}\s*[?.!]?\s*$", text) for ending in endings)
+
+
+def asked_stretches(question: str) -> tuple[list[str], list[str]]:
+    """The stretches of the question that ask something, and all its stretches in order (what asks is told from
+    what sets the scene: "Nhóm mình có 6 hộ trồng cam, …")."""
+    accented = fold(question) != question.lower()
+    stretches: list[str] = []
+    for piece in _STRETCH_BREAK_RE.split(question):
+        piece = _LEADING_AND_RE.sub("", piece.strip())
+        if not piece:
+            continue
+        if stretches and len(piece.split()) < MIN_PART_WORDS:
+            stretches[-1] = f"{stretches[-1]}, {piece}"
+            continue
+        halves = [h.strip() for h in _AND_RE.split(piece)]
+        if len(halves) > 1 and all(len(h.split()) >= MIN_PART_WORDS and _asks(h, accented) for h in halves):
+            stretches += halves
+        else:
+            stretches.append(piece)
+    return [s for s in stretches if len(s.split()) >= MIN_PART_WORDS and _asks(s, accented)], stretches

@@ -219,12 +219,34 @@ def test_a_figure_the_question_states_is_not_its_answer() -> None:
 def test_a_figure_spelled_in_words_is_given_too() -> None:
     from assistant.answering.spans import given_figures, is_given
 
-    # "một thành viên" names a kind of company here, it is not what is asked.
-    given = given_figures("Công ty trách nhiệm hữu hạn một thành viên thì được chia lãi theo tỷ lệ bao nhiêu?")
-    assert is_given(find_spans("công ty trách nhiệm hữu hạn một thành viên", "count")[0], given)
+    given = given_figures("Tổ chỉ còn một thành viên thì có phải giải thể không, trong bao lâu?")
     assert is_given(find_spans("có 01 thành viên", "count")[0], given)
     assert not is_given(find_spans("có hai thành viên", "count")[0], given)
     assert ("duration", ("25",)) in given_figures("Nếu đã trễ hai mươi lăm ngày thì xử lý thế nào?")
+
+
+def test_a_figure_in_a_name_is_not_a_figure() -> None:
+    text = ("Quỹ theo mô hình công ty trách nhiệm hữu hạn một thành viên do Nhà nước nắm giữ 100% vốn điều lệ "
+            "có 02 thành viên Hội đồng; hằng năm trích 15% vào quỹ khen thưởng.")
+    assert [s.text for s in find_spans(text, "percentage")] == ["15%"]
+    assert [s.text for s in find_spans(text, "count", "thanh vien")] == ["02 thành viên Hội đồng"]
+
+
+def test_a_unit_folded_with_another_word_is_read_as_written() -> None:
+    # "quỹ" (fund) and "quý" (quarter) fold alike.
+    assert find_spans("thành lập thêm 3 quỹ tín dụng", "duration") == []
+    assert [s.text for s in find_spans("báo cáo 2 quý một lần", "duration")] == ["2 quý"]
+    assert [s.text for s in find_spans("bao cao 2 quy mot lan", "duration")] == ["2 quy"]
+
+
+def test_a_body_the_question_names_is_not_its_answer() -> None:
+    from assistant.answering.spans import given_figures, is_given
+
+    text = "Quỹ hỗ trợ phát triển hợp tác xã cấp tỉnh do Ủy ban nhân dân cấp tỉnh thành lập."
+    bodies = find_spans(text, "agency")
+    for question in ("Quỹ hỗ trợ phát triển HTX tỉnh do ai lập ra?", "quy ho tro phat trien htx tinh do ai lap"):
+        given = given_figures(question)
+        assert [s.text for s in bodies if not is_given(s, given)] == ["Ủy ban nhân dân cấp tỉnh"], question
 
 
 @pytest.mark.parametrize(
@@ -255,3 +277,9 @@ def test_the_speakers_pronoun_is_not_a_content_word() -> None:
     words = question_words(analyze("Tôi với mình đều muốn biết em cần giấy tờ gì để vay vốn quỹ?", Catalog()))
     assert not {"toi", "minh", "em"} & set(words)
     assert "vay" in " ".join(words)
+
+
+def test_a_time_limit_counted_from_an_event_answers_when() -> None:
+    text = "Thành viên phải nộp đủ phần còn thiếu trong vòng 45 ngày kể từ ngày có quyết định; báo cáo năm 3 lần."
+    assert [s.text for s in find_spans(text, "date")] == ["45 ngày"]
+    assert [s.text for s in find_spans("Kéo dài 45 ngày mỗi đợt.", "date")] == []

@@ -14,12 +14,14 @@ from functools import lru_cache
 from assistant.answering.candidate import Candidate
 from assistant.answering.spans import SPAN_TYPES, best_span, find_spans, given_figures, is_given, names_unit
 from assistant.models import QueryAnalysis
+from assistant.query import asked_stretches
 from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import contains_phrase, fold_words, lexicon
 from ingest.models import Clause
 
 FEATURE_NAMES: tuple[str, ...] = (
     "syllable_coverage",  # IDF share of the question's content syllables found in the candidate with context
+    "asked_coverage",  # the same for the stretches that ask, without the scene a user sets ("Nhóm mình có 6 hộ…")
     "word_coverage",  # share of the question's underthesea words (phrases, synonyms allowed) found
     "clause_coverage",  # syllable coverage of the clause's own text only
     "phrase_coverage",  # IDF share of the question's adjacent content-syllable pairs found as pairs
@@ -219,6 +221,10 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     q_terms = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.unknown_places,
                                                       *(str(y) for y in analysis.years)])
     q_term_set = set(q_terms) | set(terms(analysis.question))
+    asked, stretches = asked_stretches(analysis.question)
+    asked_terms = (content_terms(" ".join(asked), drop=[*analysis.provinces, *analysis.unknown_places,
+                                                         *(str(y) for y in analysis.years)])
+                   if asked and len(asked) < len(stretches) else q_terms)
     words = question_words(analysis)
     stop = lexicon().question.stop_words
     q_syllables = [t for t in terms(analysis.question) if t not in stop]
@@ -250,6 +256,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             agency = 0.0
         c.features = {
             "syllable_coverage": syllable,
+            "asked_coverage": (weights.coverage(asked_terms, with_synonyms_named(full, synonyms_asked))
+                               if asked_terms is not q_terms else syllable),
             "word_coverage": word_coverage(words, folded_context, weights),
             "clause_coverage": weights.coverage(q_terms, with_synonyms_named(c.clause.text, synonyms_asked)),
             "phrase_coverage": phrase_coverage(q_syllables, " ".join(terms(full)), weights),

@@ -188,6 +188,7 @@ _DATE_RE = re.compile(
     r"(?:tháng|quý)\s+(?:\d{1,2}|[IV]+)(?:/|\s+năm\s+)\d{4}|(?:trong\s+)?năm\s+\d{4})",
     re.IGNORECASE,
 )
+_DEADLINE_AFTER_RE = re.compile(r"\s*,?\s*(?:kể từ|tính từ)\b", re.IGNORECASE)
 _PERIODIC_RE = re.compile(
     r"(?:định kỳ|hằng|hàng|mỗi)\s+(?:\d+\s+)?(?:ngày|tuần|tháng|quý|năm)(?:\s*(?:,|và|hoặc)\s*(?:hằng\s+|hàng\s+)?(?:tháng|quý|năm))*"
     r"(?:\s+một\s+lần)?",
@@ -216,10 +217,19 @@ def _folded_matches(pattern: re.Pattern[str], text: str, kind: str) -> list[Span
     accented = folded != text.lower()
     spans = []
     for m in pattern.finditer(folded):
-        if accented and not _ACCENTED_QUANTITY_RE.match(text, m.start()):
+        if accented and not (_ACCENTED_QUANTITY_RE.match(text, m.start()) and _unit_as_written(text[m.start():m.end()])):
             continue
         spans.append(Span(kind, m.start(), m.end(), text[m.start():m.end()].strip()))
     return spans
+
+
+def _unit_as_written(span_text: str) -> bool:
+    """In accented text, whether the span's last word is its unit as written: "02 quỹ" is not "02 quý"."""
+    words = span_text.lower().split()
+    if not words:
+        return False
+    spellings = lexicon().answers.units_as_written.get(fold(words[-1]))
+    return spellings is None or words[-1] in spellings
 
 
 def _regex_spans(pattern: re.Pattern[str], text: str, kind: str) -> list[Span]:
@@ -306,7 +316,11 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
         spans = _folded_matches(_unit_pattern("duration"), text, "duration") + _regex_spans(
             _PERIODIC_RE, text, "duration")
     elif answer_type == "date":
-        spans = _regex_spans(_DATE_RE, text, "date")
+        # "Hạn chót là khi nào?" is as often answered by a time limit counted from an event ("chậm nhất là 06
+        # tháng kể từ ngày …") as by a calendar date.
+        spans = _regex_spans(_DATE_RE, text, "date") + [
+            Span("date", s.start, s.end, s.text) for s in find_spans(text, "duration")
+            if _DEADLINE_AFTER_RE.match(text, s.end)]
     elif answer_type == "count":
         spans = _folded_matches(_unit_pattern("count"), text, "count")
     elif answer_type == "agency":
@@ -314,12 +328,24 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
     else:
         return ()
     spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    names = _name_ranges(text)
     out: list[Span] = []
     for span in spans:
         if out and span.start < out[-1].end:
             continue  # overlapping: the earlier, longer one was kept
+        if any(a <= span.start and span.end <= b for a, b in names):
+            continue  # "công ty trách nhiệm hữu hạn một thành viên" counts no members
         out.append(span)
     return tuple(out)
+
+
+def _name_ranges(text: str) -> list[tuple[int, int]]:
+    """Where the text names something with a figure in its name (lexicon: answers.names_with_figures)."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return []
+    return [(m.start(), m.end()) for name in lexicon().answers.names_with_figures
+            for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded)]
 
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZĐÀ-Ỹa-zđà-ỹ0-9\"“(])")
@@ -391,13 +417,28 @@ def _numbers(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1024)
 def given_figures(question: str) -> frozenset[tuple[str, tuple[str, ...]]]:
     """The figures the question itself states ("đã chậm 20 ngày thì phải nộp thêm bao nhiêu?"), by kind and
-    number: a clause restating them does not answer what the question asks about them."""
-    return frozenset((kind, _numbers(span.text)) for kind in _GIVEN_KINDS
-                     for span in find_spans(question, kind) if _numbers(span.text))
+    number, and the question's own words for the bodies it names: a clause restating them does not answer
+    what the question asks about them."""
+    figures = {(kind, _numbers(span.text)) for kind in _GIVEN_KINDS
+               for span in find_spans(question, kind) if _numbers(span.text)}
+    # A body the question names is its subject, not its answer ("Quỹ … trực thuộc cơ quan nào?").
+    return frozenset(figures | {("question", (_body_name(question),))})
 
 
 def is_given(span: Span, given: frozenset[tuple[str, tuple[str, ...]]]) -> bool:
-    return bool(given) and (span.kind, _numbers(span.text)) in given
+    if not given:
+        return False
+    if span.kind == "agency":
+        return any(kind == "question" and contains_phrase(asked[0], _body_name(span.text)) for kind, asked in given)
+    return (span.kind, _numbers(span.text)) in given
+
+
+def _body_name(text: str) -> str:
+    """A body's name folded with acronyms for their words, in lower case: "Quỹ hỗ trợ phát triển hợp tác xã"
+    and "quy ho tro phat trien htx" read the same."""
+    from ingest.textnorm import contract
+
+    return fold_words(contract(text)).lower()
 
 
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],

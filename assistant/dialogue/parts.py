@@ -16,53 +16,17 @@ from typing import TYPE_CHECKING
 from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split
 from assistant.models import Answer, Citation
-from ingest.lexicon import fold, lexicon
+from assistant.query import asked_stretches
+from ingest.lexicon import lexicon
 
 if TYPE_CHECKING:
     from assistant.dialogue.source import AnswerSource
     from assistant.models import QueryAnalysis
 
-# A question is cut into stretches at sentence ends, commas and semicolons, and a stretch in two at "và"/"rồi"
-# only where both halves ask something ("ai lập danh sách và trình cho ai duyệt?", not "đã đủ người và …").
-_STRETCH_BREAK_RE = re.compile(r"[?;,]\s*|\.\s+", re.IGNORECASE)
-_AND_RE = re.compile(r"\s+(?:và|rồi|va|roi)\s+", re.IGNORECASE)
-_LEADING_AND_RE = re.compile(r"^(?:và|rồi|còn|va|roi|con)\s+", re.IGNORECASE)
-# A stretch this short is an item of a list the question names ("có trồng lúa, ngô, sắn không?"): it belongs with
-# the stretch before it.
-MIN_PART_WORDS = 3
 # Lines of one part's answer kept in the combined answer: its statement and quote, or a short list.
 PART_LINES = 8
 # A part's answer ends where it turns to other clauses ("Ngoài ra, …", "Xem thêm:").
 _ASIDE_RE = re.compile(r"^(?:Ngoài ra\b|Xem thêm:)")
-
-
-def _asks(stretch: str, accented: bool) -> bool:
-    words = lexicon().question
-    text = stretch.lower() if accented else fold(stretch)
-    forms = words.interrogatives if accented else tuple(fold(w) for w in words.interrogatives)
-    endings = words.yes_no_endings_of_parts if accented else tuple(fold(w) for w in words.yes_no_endings_of_parts)
-    if any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in forms):
-        return True
-    return any(re.search(rf"(?<!\w){re.escape(ending)}\s*[?.!]?\s*$", text) for ending in endings)
-
-
-def asked_stretches(question: str) -> tuple[list[str], list[str]]:
-    """The stretches of the question that ask something, and all its stretches in order."""
-    accented = fold(question) != question.lower()
-    stretches: list[str] = []
-    for piece in _STRETCH_BREAK_RE.split(question):
-        piece = _LEADING_AND_RE.sub("", piece.strip())
-        if not piece:
-            continue
-        if stretches and len(piece.split()) < MIN_PART_WORDS:
-            stretches[-1] = f"{stretches[-1]}, {piece}"
-            continue
-        halves = [h.strip() for h in _AND_RE.split(piece)]
-        if len(halves) > 1 and all(len(h.split()) >= MIN_PART_WORDS and _asks(h, accented) for h in halves):
-            stretches += halves
-        else:
-            stretches.append(piece)
-    return [s for s in stretches if len(s.split()) >= MIN_PART_WORDS and _asks(s, accented)], stretches
 
 
 def part_question(part: str, parts: list[str], stretches: list[str]) -> str:

@@ -67,6 +67,15 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, yearless, filters)
         if retry.follow_up and retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
+    if not answer.found and previous is not None and previous.slots.document_ids and not analysis.document_ids:
+        # The documents the thread named are where to look first, not the only place: a next step asked after a
+        # comparison of two decrees may be set by the law ("… thì phải hoạt động ít nhất bao lâu?"). Asked in
+        # the thread without them, it is kept only if that finds an answer.
+        unscoped = previous.model_copy(update={"slots": previous.slots.model_copy(update={"document_ids": []})})
+        retry = resolve(analysis, unscoped, words, names, force_follow_up=True)
+        retry_asked, retry_answer = _ask(assistant, analysis, retry, unscoped, filters)
+        if retry.follow_up and retry_answer is not None and retry_answer.found:
+            resolution, asked, answer = retry, retry_asked, retry_answer
     if resolution.follow_up and not _sure_enough(assistant, asked, answer):
         # Read into the thread, the question is partly written by the dialogue: it answers only from the ranker's
         # follow-up threshold (fitted on training conversations), otherwise it says nothing was found.
