@@ -237,6 +237,8 @@ def test_a_unit_folded_with_another_word_is_read_as_written() -> None:
     assert find_spans("thành lập thêm 3 quỹ tín dụng", "duration") == []
     assert [s.text for s in find_spans("báo cáo 2 quý một lần", "duration")] == ["2 quý"]
     assert [s.text for s in find_spans("bao cao 2 quy mot lan", "duration")] == ["2 quy"]
+    assert [s.text for s in find_spans("thành lập thêm 3 quỹ ở tỉnh", "count")] == ["3 quỹ"]
+    assert [s.text for s in find_spans("báo cáo 2 quý một lần", "count")] == ["một lần"]
 
 
 def test_a_body_the_question_names_is_not_its_answer() -> None:

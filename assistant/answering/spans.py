@@ -217,18 +217,19 @@ def _folded_matches(pattern: re.Pattern[str], text: str, kind: str) -> list[Span
     accented = folded != text.lower()
     spans = []
     for m in pattern.finditer(folded):
-        if accented and not (_ACCENTED_QUANTITY_RE.match(text, m.start()) and _unit_as_written(text[m.start():m.end()])):
+        if accented and not (_ACCENTED_QUANTITY_RE.match(text, m.start())
+                             and _unit_as_written(text[m.start():m.end()], kind)):
             continue
         spans.append(Span(kind, m.start(), m.end(), text[m.start():m.end()].strip()))
     return spans
 
 
-def _unit_as_written(span_text: str) -> bool:
-    """In accented text, whether the span's last word is its unit as written: "02 quỹ" is not "02 quý"."""
+def _unit_as_written(span_text: str, kind: str) -> bool:
+    """In accented text, whether the span's last word is a unit of `kind` as written: "02 quỹ" is not "02 quý"."""
     words = span_text.lower().split()
     if not words:
         return False
-    spellings = lexicon().answers.units_as_written.get(fold(words[-1]))
+    spellings = lexicon().answers.units_as_written.get(kind, {}).get(fold(words[-1]))
     return spellings is None or words[-1] in spellings
 
 

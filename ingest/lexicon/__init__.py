@@ -103,7 +103,7 @@ class AnswerTypes:
     unit_equivalents: dict[str, tuple[str, ...]]  # a count unit -> other units that count the same thing
     quantity_followers: frozenset[str]  # words after "bao nhiêu" that do not name what is counted
     organisations: dict[str, tuple[str, ...]]  # kind of organisation -> its names, folded
-    units_as_written: dict[str, tuple[str, ...]]  # a folded unit -> its only spellings in accented text
+    units_as_written: dict[str, dict[str, tuple[str, ...]]]  # kind -> folded unit -> its spellings, accented
     names_with_figures: tuple[str, ...]  # folded names holding a figure that is not a figure of anything
 
 
@@ -251,7 +251,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 unit_equivalents={k: tuple(v) for k, v in answers.get("unit_equivalents", {}).items()},
                 quantity_followers=frozenset(answers["quantity_followers"]),
                 organisations={k: tuple(v) for k, v in answers["organisations"].items()},
-                units_as_written={k: tuple(v) for k, v in answers.get("units_as_written", {}).items()},
+                units_as_written={kind: {k: tuple(v) for k, v in units.items()}
+                                  for kind, units in answers.get("units_as_written", {}).items()},
                 names_with_figures=tuple(answers.get("names_with_figures", ())),
             ),
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
