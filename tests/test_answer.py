@@ -155,3 +155,17 @@ def test_the_lead_in_of_a_point_is_found_from_its_headings(assistant: Assistant)
     assert point is not None and khoan is not None
     assert lead_in(point) == khoan.text.strip() and khoan.text.rstrip().endswith(":")
     assert lead_in(khoan) is None  # a khoản's heading is its Điều's title, not a lead-in
+
+
+@pytest.mark.parametrize("question", [
+    "Một nhóm nông dân muốn đứng ra lập hợp tác xã thì phải gom đủ tối thiểu mấy thành viên?",
+    "mo hop tac xa can toi thieu may thanh vien",
+])
+def test_a_founding_rule_stated_in_a_definition_answers(assistant: Assistant, question: str) -> None:
+    # The definitions article states it ("Hợp tác xã là tổ chức … do ít nhất 05 thành viên chính thức …"), in a
+    # long clause; clauses on the board's size or a congress's quorum hold other counts of members.
+    answer = assistant.ask(question)
+    _assert_grounded(answer)
+    assert answer.citations[0].path == "D4.7"
+    assert answer.answer.startswith("Ít nhất 05 thành viên chính thức")
+
