@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from assistant.answering.spans import SPAN_TYPES
 from assistant.dialogue.figures import fitting_figures
+from assistant.dialogue.measures import measure_quote, states_another_measure
 from assistant.dialogue.narrow import names_the_topic, states_asked_kind
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from ingest.lexicon import contains_phrase, fold_words, lexicon
@@ -185,6 +186,10 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             row_analysis = row_analysis.model_copy(update={"years": []})
             answer, hits = _answer_row(assistant, row_analysis)
         answer, wholly = fitting_figures(assistant, row_analysis, answer, hits)
+        if not wholly and states_another_measure(assistant, row_analysis, answer):
+            # A figure of another measure is a wrong row: the clause naming the measure asked, or no row.
+            quoted = measure_quote(assistant, row_analysis, hits)
+            answer = quoted or answer.model_copy(update={"found": False})
         body, row_sources = _split(answer)
         # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone, and so
         # does a plan's target of the very measure asked; a descriptive row must name the question's topic.

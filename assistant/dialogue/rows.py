@@ -52,7 +52,11 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
         restriction = {"document_ids": [row.value], "provinces": [], "unknown_places": []}
     part = row_parts(assistant, reading, scope).get(row)
     if part is not None:
-        question = cut(part, read(assistant.analyze(part)).phrase_spans((*words.compare, *words.contrasts)))
+        own = read(assistant.analyze(part))
+        # The row is restricted to its document: the document's name left in the question is words no clause of
+        # it states, and would outweigh the words of what is asked.
+        named = own.document_spans() if row.kind == "document" else []
+        question = cut(part, own.phrase_spans((*words.compare, *words.contrasts)) + named)
     elif row.kind == "province":
         from assistant.dialogue.state import Slots, frame_of, render, state_of
 

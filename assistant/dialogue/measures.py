@@ -1,0 +1,101 @@
+"""Whether a row of a grouped answer states a figure of the measure asked, and the clause to quote when it does not.
+
+A plan's target writer answers "bao nhiêu" with a figure extracted at ingest; when the clause that states the
+asked measure has no extracted figure (a sentence the extractor did not read), the figure stated may be another
+measure's ("Số HTX: 85" for a question on earnings). In a grouped answer such a row is worse than a row saying
+the document does not address it. The measure is told by its two-word terms ("thu nhập", "bình quân", "cán bộ"),
+since a single syllable matches unrelated words ("quân" of "bình quân", "quản" of "quản lý" fold alike); words
+naming the organisations counted ("hợp tác xã", "tổ hợp tác"), the places and the years asked say nothing about
+which measure is meant.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from assistant.models import Answer, Hit, QueryAnalysis
+from ingest.lexicon import lexicon
+
+if TYPE_CHECKING:
+    from assistant.dialogue.source import AnswerSource
+
+Pair = tuple[str, str]
+
+# How many of the row's best-ranked clauses are read for one that states the asked measure.
+_LOOKED_AT = 3
+
+
+def pairs(text: str) -> frozenset[Pair]:
+    """The consecutive pairs of the text's content syllables."""
+    from assistant.relevance import content_terms
+
+    terms = [t for t in content_terms(text) if not any(ch.isdigit() for ch in t)]
+    return frozenset(zip(terms, terms[1:], strict=False))
+
+
+@lru_cache(maxsize=1)
+def _organisation_pairs() -> frozenset[Pair]:
+    # The first [swappable] group of dialogue.toml names the kinds of organisation ("hợp tác xã", "tổ hợp tác").
+    groups = lexicon().dialogue.swappable
+    return frozenset().union(*(pairs(name) for name in groups[0])) if groups else frozenset()
+
+
+def asked_pairs(analysis: QueryAnalysis) -> frozenset[Pair]:
+    """The question's pairs that can tell one measure from another: not an organisation's name, a place's."""
+    places = frozenset().union(*(pairs(p) for p in [*analysis.provinces, *analysis.unknown_places]))
+    return pairs(analysis.question) - _organisation_pairs() - places
+
+
+def states_another_measure(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
+    """Whether a found row answering "how much" of a plan states only figures of measures the question does not
+    name: neither a stated figure's measure nor a cited clause shares a term with the question."""
+    targets = [f for f in answer.facts if f.kind == "target" and f.value_text]
+    if analysis.intent != "target" or not answer.found or not targets:
+        return False
+    asked = asked_pairs(analysis)
+    if not asked:
+        return False
+    if any(pairs(f.measure or "") & asked for f in targets):
+        return False
+    return not any(pairs(" ".join([c.text, *_headings(assistant, c.clause_id)])) & asked
+                   for c in answer.citations)
+
+
+def _headings(assistant: AnswerSource, clause_id: str) -> list[str]:
+    clause = assistant.store.get_clause(clause_id)
+    return list(clause.headings[-1:]) if clause else []
+
+
+def measure_quote(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[Hit]) -> Answer | None:
+    """The row answered by quoting its best-ranked clause that names the asked measure and states a figure of
+    the asked kind; None when none of its best clauses does."""
+    from assistant.answering.spans import answer_holder
+
+    asked = asked_pairs(analysis)
+    holds = answer_holder(analysis)
+    ranked = _ranked(assistant, analysis, hits)[:_LOOKED_AT]
+    for candidate in ranked:
+        text = candidate.clause.text
+        if not pairs(text) & asked or (holds is not None and not holds(text)):
+            continue
+        hit = next(h for h in hits if h.clause_id == candidate.clause.id)
+        quoted = assistant.answer(analysis.model_copy(update={"intent": "general"}), [hit], 0.0)
+        if not quoted.found:
+            return None
+        # The clause alone: the listing writer adds its siblings, which state other measures.
+        own = [c for c in quoted.citations if c.clause_id == candidate.clause.id]
+        return quoted.model_copy(update={"citations": own}) if own else None
+    return None
+
+
+def _ranked(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[Hit]) -> list:  # noqa: ANN401
+    """The row's clauses as the composer ranks them, best first."""
+    from assistant.answering.evidence import build_candidates
+    from assistant.answering.features import compute_features
+
+    candidates = build_candidates(assistant.store, hits)
+    compute_features(analysis, candidates, assistant.term_weights)
+    for candidate in candidates:
+        candidate.probability = assistant.ranker.probability(candidate)
+    return sorted(candidates, key=lambda c: (-c.probability, c.position))
