@@ -246,14 +246,19 @@ def row_lines(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer, 
     weights = assistant.term_weights
     out = [_listed_sentences(shortened_quotes(line, texts, analysis, weights, needle), texts, analysis, weights)
            for line in lines]
-    marks = [int(n) for n in _MARK_RE.findall(out[0])]
-    statement = _MARK_RE.sub("", out[0])
-    if not any("“" in line for line in out) and len(set(marks)) == 1 and len(statement) < _STATEMENT_CHARS \
-            and marks[0] in texts:
-        # A statement read from a clause ("… chủ trì [1]."): the sentence it was read from shows what for.
+    quoted = {int(n) for line in out if "“" in line for n in _MARK_RE.findall(line)}
+    for i, line in enumerate(out):
+        marks = [int(n) for n in _MARK_RE.findall(line)]
+        statement = _MARK_RE.sub("", line)
+        if "“" in line or len(set(marks)) != 1 or len(statement) >= _STATEMENT_CHARS or marks[0] not in texts \
+                or marks[0] in quoted:
+            continue
+        # A statement read from a clause ("… chủ trì [1]."): the sentence it was read from shows what for; each
+        # line's own, as a row's second clause may hold the part of the answer the first lacks.
         sentence = best_sentence(texts[marks[0]], analysis, weights)
         if fold_words(sentence) not in fold_words(statement):
-            out[0] = f"{out[0].rstrip('.')}: “{sentence}”."
+            out[i] = f"{line.rstrip('.')}: “{sentence}”."
+            quoted.add(marks[0])
     return out
 
 

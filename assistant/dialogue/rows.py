@@ -69,6 +69,9 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
         question = cut(reading.question, reading.phrase_spans(words.compare) + reading.document_spans()
                        + (reading.place_spans() if provinces else []))
     row_analysis = assistant.analyze((question or reading.question).rstrip("?") + "?")
+    if row.kind == "province" and row_analysis.asks_about == "province":
+        # "… của tỉnh" beside "kế hoạch" reads as asking which province issued it; the row is that province.
+        restriction["asks_about"] = None
     return row_analysis.model_copy(update=restriction)
 
 
