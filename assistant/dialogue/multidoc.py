@@ -195,7 +195,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
         # does a plan's target of the very measure asked; a descriptive row must name the question's topic.
         addressed = answer.found and states_asked_kind(row_analysis, answer) and (
             wholly or row_analysis.answer_type in SPAN_TYPES
-            or names_the_topic(assistant, row_analysis, answer, vocabulary))
+            or names_a_listed_topic(assistant, row_analysis, answer, vocabulary))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
         own = [line for line in _joined_listing(body)
                if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
@@ -231,6 +231,57 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     # As sure as its least sure row: each row is an answer of its own.
     return Answer(question=analysis.question, answer=text, found=bool(lines), intent=analysis.intent,
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
+
+
+def names_a_listed_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer,
+                         vocabulary: frozenset[str]) -> bool:
+    """`names_the_topic`, where a question listing topics ("tập huấn, bồi dưỡng", "thu gom hoặc xử lý rác") is
+    about any of them: a row naming one of the listed topics addresses it."""
+    from assistant.dialogue.reading import cut, read
+
+    if names_the_topic(assistant, analysis, answer, vocabulary):
+        return True
+    for listed in _listed_topics(read(analysis)):
+        for i in range(len(listed)):
+            others = [span for j, span in enumerate(listed) if j != i]
+            alone = assistant.analyze(cut(analysis.question, others).rstrip("?") + "?")
+            if names_the_topic(assistant, alone, answer, vocabulary):
+                return True
+    return False
+
+
+def _listed_topics(reading) -> list[list[tuple[int, int]]]:  # noqa: ANN001 - assistant.dialogue.reading.Reading
+    """Runs of topic words listed side by side, joined by a comma, "hoặc" or "hay" ("tập huấn, bồi dưỡng"): each
+    list as the character spans of its items, each item with the joiner before it."""
+    alternatives = {",", "hoac", "hay"}
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    item: tuple[int, int] | None = None
+    joined_at: int | None = None
+    for s in reading.syllables:
+        if s.role == "topic" and not s.document:
+            if item is None:
+                item = (joined_at if joined_at is not None else s.start, s.end)
+            else:
+                item = (item[0], s.end)
+            joined_at = None
+            continue
+        if item is not None and s.folded in alternatives:
+            current.append(item)
+            item, joined_at = None, s.start
+            continue
+        if joined_at is not None and s.folded in alternatives:
+            continue
+        if item is not None:
+            current.append(item)
+        if len(current) >= 2:
+            runs.append(current)
+        current, item, joined_at = [], None, None
+    if item is not None:
+        current.append(item)
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
 
 
 def row_lines(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer, lines: list[str]) -> list[str]:

@@ -55,7 +55,7 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
         own = read(assistant.analyze(part))
         # The row is restricted to its document: the document's name left in the question is words no clause of
         # it states, and would outweigh the words of what is asked.
-        named = own.document_spans() if row.kind == "document" else []
+        named = _named_spans(assistant, own, scope) if row.kind == "document" else []
         question = cut(part, own.phrase_spans((*words.compare, *words.contrasts)) + named)
     elif row.kind == "province":
         from assistant.dialogue.state import Slots, frame_of, render, state_of
@@ -64,15 +64,52 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
         slots = Slots(places=[row.value], years=state.slots.years, agencies=state.slots.agencies)
         swapped = read(assistant.analyze(render(frame_of(reading, drop_roles=frozenset({"collect"})), slots)))
         question = cut(swapped.question, swapped.phrase_spans(words.compare)
-                       + (swapped.document_spans() if documents else []))
+                       + (_named_spans(assistant, swapped, scope) if documents else []))
     else:
-        question = cut(reading.question, reading.phrase_spans(words.compare) + reading.document_spans()
+        question = cut(reading.question, reading.phrase_spans(words.compare) + _named_spans(assistant, reading, scope)
                        + (reading.place_spans() if provinces else []))
+    question = _without_leading_joiner(question)
     row_analysis = assistant.analyze((question or reading.question).rstrip("?") + "?")
     if row.kind == "province" and row_analysis.asks_about == "province":
         # "… của tỉnh" beside "kế hoạch" reads as asking which province issued it; the row is that province.
         restriction["asks_about"] = None
     return row_analysis.model_copy(update=restriction)
+
+
+def _named_spans(assistant: AnswerSource, reading: Reading, scope: Scope) -> list[tuple[int, int]]:
+    """Where the question names its documents: by type and number ("theo Nghị định 77"), and a row's document by
+    its type alone with the rest of its short name ("trong thông báo kết luận năm 2016"), the preposition before
+    it included."""
+    from assistant.dialogue.multidoc import Row, document_name, type_word_mentions
+    from ingest.lexicon import fold_words
+
+    spans = list(reading.document_spans())
+    words = [s for s in reading.syllables if s.role != "punct"]
+    prepositions = set(lexicon().dialogue.document_prepositions)
+    joiners = set(lexicon().dialogue.joiners)
+    for _, kind, first, end in type_word_mentions(reading):
+        of_type = [d for d in assistant.catalog.documents if d.type == kind]
+        if len(of_type) != 1 or Row("document", of_type[0].id) not in scope.rows:
+            continue
+        name = set(fold_words(document_name(of_type[0])).split())
+        while end < len(words) and words[end].folded in name:
+            end += 1
+        if first and words[first - 1].folded in prepositions:
+            first -= 1
+        if first and words[first - 1].folded in joiners:
+            first -= 1  # "Ở Quảng Ninh và trong thông báo …": the place's row keeps no dangling "và"
+        spans.append((words[first].start, words[end - 1].end))
+    return spans
+
+
+def _without_leading_joiner(question: str) -> str:
+    """The row's question without a joiner left at its start by cutting the place or document before it ("và
+    trong …")."""
+    from ingest.lexicon import fold_words
+
+    joiners = lexicon().dialogue.joiners
+    head, _, rest = question.partition(" ")
+    return tidy(rest) if rest and fold_words(head.strip(",;:")) in joiners else question
 
 
 def row_parts(assistant: AnswerSource, reading: Reading, scope: Scope) -> dict[Row, str]:
