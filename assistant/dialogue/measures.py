@@ -27,11 +27,12 @@ _LOOKED_AT = 3
 
 
 def pairs(text: str) -> frozenset[Pair]:
-    """The consecutive pairs of the text's content syllables."""
-    from assistant.relevance import content_terms
+    """The pairs of the text's content syllables next to each other once grammar words are left out ("vốn của
+    quỹ" pairs "vốn" with "quỹ")."""
+    from assistant.relevance import STOPWORDS, terms
 
-    terms = [t for t in content_terms(text) if not any(ch.isdigit() for ch in t)]
-    return frozenset(zip(terms, terms[1:], strict=False))
+    words = [t for t in terms(text) if t not in STOPWORDS and not any(ch.isdigit() for ch in t)]
+    return frozenset(zip(words, words[1:], strict=False))
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +44,12 @@ def _organisation_pairs() -> frozenset[Pair]:
 
 def asked_pairs(analysis: QueryAnalysis) -> frozenset[Pair]:
     """The question's pairs that can tell one measure from another: not an organisation's name, a place's."""
-    places = frozenset().union(*(pairs(p) for p in [*analysis.provinces, *analysis.unknown_places]))
-    return pairs(analysis.question) - _organisation_pairs() - places
+    from ingest.lexicon import fold_words
+
+    text = f" {fold_words(analysis.question)} "
+    for place in [*analysis.provinces, *analysis.unknown_places]:
+        text = text.replace(f" {fold_words(place)} ", " | ")  # no pair across a place's name
+    return frozenset().union(*(pairs(piece) for piece in text.split("|"))) - _organisation_pairs()
 
 
 def states_another_measure(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
