@@ -23,16 +23,22 @@ if TYPE_CHECKING:
 Pair = tuple[str, str]
 
 # How many of the row's best-ranked clauses are read for one that states the asked measure.
-_LOOKED_AT = 3
+_LOOKED_AT = 5
 
 
 def pairs(text: str) -> frozenset[Pair]:
     """The pairs of the text's content syllables next to each other once grammar words are left out ("vốn của
     quỹ" pairs "vốn" with "quỹ")."""
-    from assistant.relevance import STOPWORDS, terms
+    from assistant.relevance import STOP_PHRASES, STOPWORDS, terms
 
-    words = [t for t in terms(text) if t not in STOPWORDS and not any(ch.isdigit() for ch in t)]
-    return frozenset(zip(words, words[1:], strict=False))
+    folded = f" {' '.join(terms(text))} "
+    for phrase in STOP_PHRASES:  # "mục tiêu", "chỉ tiêu", "số lượng": what any figure of a plan is called
+        folded = folded.replace(f" {phrase} ", " | ")
+    out: set[Pair] = set()
+    for piece in folded.split("|"):
+        words = [t for t in piece.split() if t not in STOPWORDS and not any(ch.isdigit() for ch in t)]
+        out.update(zip(words, words[1:], strict=False))
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
@@ -54,9 +60,10 @@ def asked_pairs(analysis: QueryAnalysis) -> frozenset[Pair]:
 
 def states_another_measure(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
     """Whether a found row answering "how much" of a plan states only figures of measures the question does not
-    name: neither a stated figure's measure nor a cited clause shares a term with the question."""
+    name, or quotes clauses that do not name it: neither a stated figure's measure nor a cited clause shares a
+    term with the question."""
     targets = [f for f in answer.facts if f.kind == "target" and f.value_text]
-    if analysis.intent != "target" or not answer.found or not targets:
+    if analysis.intent != "target" or not answer.found:
         return False
     asked = asked_pairs(analysis)
     if not asked:

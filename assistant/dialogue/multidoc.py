@@ -301,6 +301,8 @@ def row_lines(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer, 
     for i, line in enumerate(out):
         marks = [int(n) for n in _MARK_RE.findall(line)]
         statement = _MARK_RE.sub("", line)
+        if statement.startswith("Theo ") and ": " in statement:
+            statement = statement.split(": ", 1)[1]  # the citation's label is no part of what is stated
         if "“" in line or len(set(marks)) != 1 or len(statement) >= _STATEMENT_CHARS or marks[0] not in texts \
                 or marks[0] in quoted:
             continue

@@ -140,6 +140,9 @@ def row_parts(assistant: AnswerSource, reading: Reading, scope: Scope) -> dict[R
     # there belong to the last part only.
     tail = question[last:] if all(s.role in {"ask", "function", "punct", "closer"} for s in closing) else ""
     first = parts[0]
+    opening = read(assistant.analyze(first))
+    if not opening.has("ask") and not [s for s in opening.syllables if s.role == "topic" and not s.document]:
+        return {}  # only a place or document with its year ("Hòa Bình (năm 2017) và …"): named side by side
     out: dict[Row, str] = {}
     for index, (mention, part) in enumerate(zip(mentions, parts, strict=True)):
         # A part with a question form of its own ("… cần những giấy tờ gì") does not take the last one's.
