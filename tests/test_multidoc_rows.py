@@ -1,8 +1,9 @@
 """Rows of grouped answers across provinces and documents, over a real index of the seed plans and notice, the
-Bình Phước decision and decrees 77/2019 and 92/2024 (default e5 model); the questions are written for these tests.
+Bình Phước decision, decrees 77/2019 and 92/2024 and circular 09/2017 (default e5 model); the questions are written for these tests.
 
 What each test guards: a row asks its own part without the document's name (which no clause of it states); a row
-stating a figure of another measure than the one asked is replaced by the clause stating the asked one; a province's
+stating a figure of another measure or unit than the one asked is replaced by the clause stating the asked one; a
+province's
 row is not read as asking which province issued its plan; a document named by its type and short name is a row; a
 question listing topics is addressed by a row naming any of them.
 """
@@ -21,7 +22,7 @@ from tests.conftest import CORPUS, SEED_FILES
 
 EXTRA = [CORPUS / "extra" / name for name in (
     "binhphuoc-qd-phe-duyet-ke-hoach-ktt-2006-2010.txt", "nd-77-2019-ND-CP_to-hop-tac.txt",
-    "nd-92-2024-ND-CP_dang-ky-htx.txt")]
+    "nd-92-2024-ND-CP_dang-ky-htx.txt", "tt-09-2017-TT-BNNPTNT_phan-loai-danh-gia-htx-nong-nghiep.txt")]
 DECREE_77, DECREE_92 = "nd-77-2019-nd-cp_to-hop-tac", "nd-92-2024-nd-cp_dang-ky-htx"
 NOTICE = "thong-bao-ket-luan-bcd-ktt-2016"
 
@@ -142,3 +143,14 @@ def test_a_notice_named_by_its_type_is_a_row_and_a_listed_topic_addresses_a_prov
     assert "tập huấn" in by_label["Thông báo kết luận năm 2016"]
     assert cited(answer, by_label["Thông báo kết luận năm 2016"]) == {NOTICE}
     assert "Không đề cập" not in answer.answer
+
+
+@pytest.mark.slow
+def test_a_row_counting_another_thing_quotes_the_clause_counting_the_asked_one(assistant: Assistant) -> None:
+    answer = assistant.ask("Theo Thông tư 09/2017 thì HTX nông nghiệp cần bao nhiêu điểm để xếp loại khá, còn Lâm "
+                           "Đồng muốn đến năm 2020 tỷ lệ HTX khá, giỏi là bao nhiêu?")
+    by_label = rows(answer)
+    circular = by_label["Thông tư số 09/2017/TT-BNNPTNT"]
+    # The article opens on how many levels there are ("04 mức"); the points is what is asked.
+    assert "65 điểm" in circular and not circular.startswith("04 mức")
+    assert "70%" in by_label["Lâm Đồng"]

@@ -11,6 +11,7 @@ which measure is meant.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -91,13 +92,7 @@ def measure_quote(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[H
         text = candidate.clause.text
         if not pairs(text) & asked or (holds is not None and not holds(text)):
             continue
-        hit = next(h for h in hits if h.clause_id == candidate.clause.id)
-        quoted = assistant.answer(analysis.model_copy(update={"intent": "general"}), [hit], 0.0)
-        if not quoted.found:
-            return None
-        # The clause alone: the listing writer adds its siblings, which state other measures.
-        own = [c for c in quoted.citations if c.clause_id == candidate.clause.id]
-        return quoted.model_copy(update={"citations": own}) if own else None
+        return _quoted(assistant, analysis, hits, candidate.clause.id)
     return None
 
 
@@ -111,3 +106,55 @@ def _ranked(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[Hit]) -
     for candidate in candidates:
         candidate.probability = assistant.ranker.probability(candidate)
     return sorted(candidates, key=lambda c: (-c.probability, c.position))
+
+
+_ASKED_NOUN_RE = re.compile(r"(?<![a-z])(?:bao nhieu|may)\s+([a-z]+)")
+_COUNTED_RE = r"(?<![0-9])[0-9]+(?:[.,][0-9]+)?\s+{noun}(?![a-z])"
+
+
+def asked_noun(analysis: QueryAnalysis) -> str | None:
+    """What a count asks of ("bao nhiêu điểm", "mấy lớp"): the folded noun after the quantity cue, when the
+    answer is a bare number (a share, an amount or a length of time is told by its own kind of span)."""
+    from assistant.relevance import STOPWORDS
+
+    if analysis.answer_type not in ("number", "count", "quantity"):
+        return None
+    match = _ASKED_NOUN_RE.search(analysis.folded)
+    noun = match.group(1) if match else None
+    return noun if noun and noun not in STOPWORDS else None
+
+
+def counts_another_thing(analysis: QueryAnalysis, answer: Answer) -> bool:
+    """Whether a found row's figure counts something other than what is asked ("04 mức" for "bao nhiêu điểm")."""
+    from ingest.lexicon import fold_words
+
+    noun = asked_noun(analysis)
+    if noun is None or not answer.found:
+        return False
+    statement = fold_words(answer.answer.split("[", 1)[0])
+    return bool(re.search(r"[0-9]", statement)) and not re.search(rf"(?<![a-z]){noun}(?![a-z])", statement)
+
+
+def count_quote(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[Hit]) -> Answer | None:
+    """The row answered by quoting its best-ranked clause that counts the asked thing ("65 điểm"); None when none
+    of its best clauses does."""
+    from ingest.lexicon import fold_words
+
+    noun = asked_noun(analysis)
+    if noun is None:
+        return None
+    counted = re.compile(_COUNTED_RE.format(noun=noun))
+    for candidate in _ranked(assistant, analysis, hits)[:_LOOKED_AT]:
+        if counted.search(fold_words(candidate.clause.text)):
+            return _quoted(assistant, analysis, hits, candidate.clause.id)
+    return None
+
+
+def _quoted(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[Hit], clause_id: str) -> Answer | None:
+    """One clause quoted as the row's answer, without the siblings the listing writer adds (they state other
+    measures)."""
+    hit = next(h for h in hits if h.clause_id == clause_id)
+    # Quoted as a listing: the writer of the asked kind would state its own pick of figure again.
+    quoted = assistant.answer(analysis.model_copy(update={"intent": "general", "answer_type": "other"}), [hit], 0.0)
+    own = [c for c in quoted.citations if c.clause_id == clause_id]
+    return quoted.model_copy(update={"citations": own}) if quoted.found and own else None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from assistant.answering.spans import SPAN_TYPES
 from assistant.dialogue.figures import fitting_figures
-from assistant.dialogue.measures import measure_quote, states_another_measure
+from assistant.dialogue.measures import count_quote, counts_another_thing, measure_quote, states_another_measure
 from assistant.dialogue.narrow import names_the_topic, states_asked_kind
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from ingest.lexicon import contains_phrase, fold_words, lexicon
@@ -190,6 +190,9 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             # A figure of another measure is a wrong row: the clause naming the measure asked, or no row.
             quoted = measure_quote(assistant, row_analysis, hits)
             answer = quoted or answer.model_copy(update={"found": False})
+        elif not wholly and counts_another_thing(row_analysis, answer):
+            # "04 mức" for "bao nhiêu điểm": the clause counting what is asked, when one of the row's does.
+            answer = count_quote(assistant, row_analysis, hits) or answer
         body, row_sources = _split(answer)
         # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone, and so
         # does a plan's target of the very measure asked; a descriptive row must name the question's topic.
