@@ -1,11 +1,11 @@
 """Rows of grouped answers across provinces and documents, over a real index of the seed plans and notice, the
-Bình Phước decision, decrees 77/2019 and 92/2024 and circular 09/2017 (default e5 model); the questions are written for these tests.
+Bình Phước decision, decrees 77/2019 and 92/2024 and circular 09/2017 (default e5 model); the questions are
+written for these tests.
 
 What each test guards: a row asks its own part without the document's name (which no clause of it states); a row
 stating a figure of another measure or unit than the one asked is replaced by the clause stating the asked one; a
-province's
-row is not read as asking which province issued its plan; a document named by its type and short name is a row; a
-question listing topics is addressed by a row naming any of them.
+province's row is not read as asking which province issued its plan; a document named by its type and short name
+is a row; a question listing topics is addressed by a row naming any of them.
 """
 
 from __future__ import annotations

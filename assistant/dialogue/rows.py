@@ -45,6 +45,7 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
     reading = read(analysis)
     documents = any(r.kind == "document" for r in scope.rows)
     provinces = any(r.kind == "province" for r in scope.rows)
+    restriction: dict[str, object]
     if row.kind == "province":
         restriction = {"provinces": [row.value], "unknown_places": [],
                        "document_ids": [] if documents else list(analysis.document_ids)}
