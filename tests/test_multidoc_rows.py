@@ -57,6 +57,7 @@ def test_pairs_tell_measures_apart(text: str, expected: set[tuple[str, str]], ab
 @pytest.mark.parametrize(("question", "items"), [
     ("Liên minh Hợp tác xã tỉnh được giao nhiệm vụ gì về tập huấn, bồi dưỡng?", ["tập huấn", "bồi dưỡng"]),
     ("Kế hoạch có nói đến HTX thu gom rác hoặc vệ sinh môi trường không?", ["thu gom rác", "vệ sinh môi trường"]),
+    ("Sở Tài chính được giao chỉ tiêu hoặc địa bàn thí điểm nào?", ["chỉ tiêu", "địa bàn thí điểm"]),
     ("Sở Tài chính được giao làm gì?", []),
 ])
 def test_listed_topics_are_read_as_alternatives(question: str, items: list[str]) -> None:

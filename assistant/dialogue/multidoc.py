@@ -254,15 +254,16 @@ def names_a_listed_topic(assistant: AnswerSource, analysis: QueryAnalysis, answe
 
 
 def _listed_topics(reading) -> list[list[tuple[int, int]]]:  # noqa: ANN001 - assistant.dialogue.reading.Reading
-    """Runs of topic words listed side by side, joined by a comma, "hoặc" or "hay" ("tập huấn, bồi dưỡng"): each
-    list as the character spans of its items, each item with the joiner before it."""
+    """Runs of topic words (or words naming a kind of content: "chỉ tiêu") listed side by side, joined by a comma,
+    "hoặc" or "hay" ("tập huấn, bồi dưỡng", "chỉ tiêu hay địa bàn làm điểm"): each list as the character spans of
+    its items, each item with the joiner before it."""
     alternatives = {",", "hoac", "hay"}
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     item: tuple[int, int] | None = None
     joined_at: int | None = None
     for s in reading.syllables:
-        if s.role == "topic" and not s.document:
+        if s.role in {"topic", "weak"} and not s.document:
             if item is None:
                 item = (joined_at if joined_at is not None else s.start, s.end)
             else:
