@@ -155,3 +155,16 @@ def test_a_row_counting_another_thing_quotes_the_clause_counting_the_asked_one(a
     # The article opens on how many levels there are ("04 mức"); the points is what is asked.
     assert "65 điểm" in circular and not circular.startswith("04 mức")
     assert "70%" in by_label["Lâm Đồng"]
+
+
+@pytest.mark.slow
+def test_a_request_opening_a_grouped_question_is_no_part_of_a_row(assistant: Assistant) -> None:
+    from assistant.dialogue.multidoc import scope_of
+    from assistant.dialogue.rows import row_question
+
+    analysis = assistant.analyze("Tổng hợp giúp mình số HTX thành lập mới mỗi năm ở Quảng Ninh và Lâm Đồng.")
+    scope = scope_of(analysis, assistant.catalog)
+    assert scope is not None
+    for row in scope.rows:
+        asked = row_question(assistant, analysis, row, scope).question
+        assert not asked.lower().startswith(("tổng hợp", "giúp")) and "thành lập mới" in asked

@@ -69,7 +69,7 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
     else:
         question = cut(reading.question, reading.phrase_spans(words.compare) + _named_spans(assistant, reading, scope)
                        + (reading.place_spans() if provinces else []))
-    question = _without_leading_joiner(question)
+    question = _without_opening_words(question)
     row_analysis = assistant.analyze((question or reading.question).rstrip("?") + "?")
     if row.kind == "province" and row_analysis.asks_about == "province":
         # "… của tỉnh" beside "kế hoạch" reads as asking which province issued it; the row is that province.
@@ -103,14 +103,22 @@ def _named_spans(assistant: AnswerSource, reading: Reading, scope: Scope) -> lis
     return spans
 
 
-def _without_leading_joiner(question: str) -> str:
+def _without_opening_words(question: str) -> str:
     """The row's question without a joiner left at its start by cutting the place or document before it ("và
-    trong …")."""
+    trong …"), nor a request opening the grouped question ("Tổng hợp giúp mình …")."""
     from ingest.lexicon import fold_words
 
-    joiners = lexicon().dialogue.joiners
+    words = lexicon().dialogue
     head, _, rest = question.partition(" ")
-    return tidy(rest) if rest and fold_words(head.strip(",;:")) in joiners else question
+    if rest and fold_words(head.strip(",;:")) in words.joiners:
+        question = tidy(rest)
+    tokens = question.split()
+    for request in words.requests:
+        size = len(request.split())
+        if len(tokens) > size and fold_words(" ".join(tokens[:size])) == request:
+            rest = " ".join(tokens[size:])
+            return tidy(rest[:1].upper() + rest[1:])
+    return question
 
 
 def row_parts(assistant: AnswerSource, reading: Reading, scope: Scope) -> dict[Row, str]:
