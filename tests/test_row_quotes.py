@@ -52,3 +52,15 @@ def test_best_sentence_holds_the_fact(start: str, question: str, needle: str | N
     assert expected in sentence
     assert len(sentence) <= QUOTE_CHARS + 2
     assert fold_words(sentence.rstrip(" …")) in fold_words(" ".join(text.split()))
+
+
+def test_a_long_sentence_is_quoted_where_it_says_what_is_asked() -> None:
+    plan = (CORPUS / "hoa-binh_kh-bcd-ktt-2017.txt").read_text(encoding="utf-8")
+    text = next(line.strip() for line in plan.splitlines() if "định kỳ báo cáo kết quả" in line)
+    assert len(text) > QUOTE_CHARS
+    asked = analysis("Báo cáo định kỳ gửi về cơ quan nào để tổng hợp?")
+    sentence = best_sentence(text, asked, FlatWeights())  # type: ignore[arg-type]
+    # The recipient comes late in the sentence: the quote is the run of its parts that names it.
+    assert "Liên minh Hợp tác xã tỉnh" in sentence and sentence.startswith("… ")
+    assert len(sentence) <= QUOTE_CHARS + 2
+    assert fold_words(sentence.lstrip("… ").rstrip(" …")) in fold_words(" ".join(text.split()))

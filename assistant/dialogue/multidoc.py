@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from assistant.answering.spans import SPAN_TYPES
 from assistant.dialogue.figures import fitting_figures
+from assistant.dialogue.measures import count_quote, counts_another_thing, measure_quote, states_another_measure
 from assistant.dialogue.narrow import names_the_topic, states_asked_kind
 from assistant.models import Answer, Citation, Hit, QueryAnalysis
 from ingest.lexicon import contains_phrase, fold_words, lexicon
@@ -185,12 +186,19 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             row_analysis = row_analysis.model_copy(update={"years": []})
             answer, hits = _answer_row(assistant, row_analysis)
         answer, wholly = fitting_figures(assistant, row_analysis, answer, hits)
+        if not wholly and states_another_measure(assistant, row_analysis, answer):
+            # A figure of another measure is a wrong row: the clause naming the measure asked, or no row.
+            quoted = measure_quote(assistant, row_analysis, hits)
+            answer = quoted or answer.model_copy(update={"found": False})
+        elif not wholly and counts_another_thing(row_analysis, answer):
+            # "04 mức" for "bao nhiêu điểm": the clause counting what is asked, when one of the row's does.
+            answer = count_quote(assistant, row_analysis, hits) or answer
         body, row_sources = _split(answer)
         # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone, and so
         # does a plan's target of the very measure asked; a descriptive row must name the question's topic.
         addressed = answer.found and states_asked_kind(row_analysis, answer) and (
             wholly or row_analysis.answer_type in SPAN_TYPES
-            or names_the_topic(assistant, row_analysis, answer, vocabulary))
+            or names_a_listed_topic(assistant, row_analysis, answer, vocabulary))
         # The row's own sentences, not its quote block ("[2] “…”" lines): the grouped answer lists sources once.
         own = [line for line in _joined_listing(body)
                if _MARK_RE.search(line) and not re.match(r"\[\d+\]", line)][:ROW_LINES]
@@ -228,6 +236,58 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
 
 
+def names_a_listed_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer,
+                         vocabulary: frozenset[str]) -> bool:
+    """`names_the_topic`, where a question listing topics ("tập huấn, bồi dưỡng", "thu gom hoặc xử lý rác") is
+    about any of them: a row naming one of the listed topics addresses it."""
+    from assistant.dialogue.reading import cut, read
+
+    if names_the_topic(assistant, analysis, answer, vocabulary):
+        return True
+    for listed in _listed_topics(read(analysis)):
+        for i in range(len(listed)):
+            others = [span for j, span in enumerate(listed) if j != i]
+            alone = assistant.analyze(cut(analysis.question, others).rstrip("?") + "?")
+            if names_the_topic(assistant, alone, answer, vocabulary):
+                return True
+    return False
+
+
+def _listed_topics(reading) -> list[list[tuple[int, int]]]:  # noqa: ANN001 - assistant.dialogue.reading.Reading
+    """Runs of topic words (or words naming a kind of content: "chỉ tiêu") listed side by side, joined by a comma,
+    "hoặc" or "hay" ("tập huấn, bồi dưỡng", "chỉ tiêu hay địa bàn làm điểm"): each list as the character spans of
+    its items, each item with the joiner before it."""
+    alternatives = {",", "hoac", "hay"}
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    item: tuple[int, int] | None = None
+    joined_at: int | None = None
+    for s in reading.syllables:
+        if s.role in {"topic", "weak"} and not s.document:
+            if item is None:
+                item = (joined_at if joined_at is not None else s.start, s.end)
+            else:
+                item = (item[0], s.end)
+            joined_at = None
+            continue
+        if item is not None and s.folded in alternatives:
+            current.append(item)
+            item, joined_at = None, s.start
+            continue
+        if joined_at is not None and s.folded in alternatives:
+            continue
+        if item is not None:
+            current.append(item)
+        if len(current) >= 2:
+            runs.append(current)
+        current, item, joined_at = [], None, None
+    if item is not None:
+        current.append(item)
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
+
+
 def row_lines(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer, lines: list[str]) -> list[str]:
     """The row's lines, fact first, each quoting only the sentence that holds the fact: a long quote is cut to
     its sentence, and a one-line statement (an agency, a plan's figure) gets the sentence it was read from."""
@@ -241,14 +301,21 @@ def row_lines(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer, 
     weights = assistant.term_weights
     out = [_listed_sentences(shortened_quotes(line, texts, analysis, weights, needle), texts, analysis, weights)
            for line in lines]
-    marks = [int(n) for n in _MARK_RE.findall(out[0])]
-    statement = _MARK_RE.sub("", out[0])
-    if not any("“" in line for line in out) and len(set(marks)) == 1 and len(statement) < _STATEMENT_CHARS \
-            and marks[0] in texts:
-        # A statement read from a clause ("… chủ trì [1]."): the sentence it was read from shows what for.
+    quoted = {int(n) for line in out if "“" in line for n in _MARK_RE.findall(line)}
+    for i, line in enumerate(out):
+        marks = [int(n) for n in _MARK_RE.findall(line)]
+        statement = _MARK_RE.sub("", line)
+        if statement.startswith("Theo ") and ": " in statement:
+            statement = statement.split(": ", 1)[1]  # the citation's label is no part of what is stated
+        if "“" in line or len(set(marks)) != 1 or len(statement) >= _STATEMENT_CHARS or marks[0] not in texts \
+                or marks[0] in quoted:
+            continue
+        # A statement read from a clause ("… chủ trì [1]."): the sentence it was read from shows what for; each
+        # line's own, as a row's second clause may hold the part of the answer the first lacks.
         sentence = best_sentence(texts[marks[0]], analysis, weights)
         if fold_words(sentence) not in fold_words(statement):
-            out[0] = f"{out[0].rstrip('.')}: “{sentence}”."
+            out[i] = f"{line.rstrip('.')}: “{sentence}”."
+            quoted.add(marks[0])
     return out
 
 

@@ -9,6 +9,7 @@ question's words, weighed as the ranker weighs them (`word_coverage`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from assistant.answering.spans import sentences
@@ -59,11 +60,35 @@ def best_sentence(text: str, analysis: QueryAnalysis, weights: TermWeights, need
     if needle:
         folded_needle = fold_words(needle)
         chosen = next((p for p in options if folded_needle and folded_needle in fold_words(p)), None)
+    words = question_words(analysis)
     if chosen is None:
-        words = question_words(analysis)
         scored = [(word_coverage(words, fold_words(p), weights), -i, p) for i, p in enumerate(options)]
         chosen = max(scored)[2]
-    return shorten(_NUMBERING_RE.sub("", chosen.strip()), QUOTE_CHARS)
+    chosen = _NUMBERING_RE.sub("", chosen.strip())
+    if len(chosen) > QUOTE_CHARS:
+        chosen = _best_window(chosen, lambda part: word_coverage(words, fold_words(part), weights), needle)
+    return shorten(chosen, QUOTE_CHARS)
+
+
+def _best_window(sentence: str, score: Callable[[str], float], needle: str | None) -> str:
+    """The run of the sentence's comma parts, at most QUOTE_CHARS long, that shares most of the question's words
+    (holding `needle` when given): a long sentence may say what is asked at its end ("…, gửi về cơ quan thường
+    trực … tổng hợp"). Marked "… " when it does not start the sentence; the sentence's start when no run fits."""
+    parts = sentence.split(", ")
+    best: tuple[float, int, str] | None = None
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            window = ", ".join(parts[i:j])
+            if len(window) > QUOTE_CHARS:
+                break
+            if needle and fold_words(needle) not in fold_words(window):
+                continue
+            option = (score(window), -i, window)
+            if best is None or option[:2] > best[:2]:
+                best = option
+    if best is None or best[1] == 0:
+        return sentence
+    return "… " + best[2]
 
 
 def shortened_quotes(line: str, clause_texts: dict[int, str], analysis: QueryAnalysis, weights: TermWeights,

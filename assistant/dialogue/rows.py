@@ -45,6 +45,7 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
     reading = read(analysis)
     documents = any(r.kind == "document" for r in scope.rows)
     provinces = any(r.kind == "province" for r in scope.rows)
+    restriction: dict[str, object]
     if row.kind == "province":
         restriction = {"provinces": [row.value], "unknown_places": [],
                        "document_ids": [] if documents else list(analysis.document_ids)}
@@ -52,7 +53,11 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
         restriction = {"document_ids": [row.value], "provinces": [], "unknown_places": []}
     part = row_parts(assistant, reading, scope).get(row)
     if part is not None:
-        question = cut(part, read(assistant.analyze(part)).phrase_spans((*words.compare, *words.contrasts)))
+        own = read(assistant.analyze(part))
+        # The row is restricted to its document: the document's name left in the question is words no clause of
+        # it states, and would outweigh the words of what is asked.
+        named = _named_spans(assistant, own, scope) if row.kind == "document" else []
+        question = cut(part, own.phrase_spans((*words.compare, *words.contrasts)) + named)
     elif row.kind == "province":
         from assistant.dialogue.state import Slots, frame_of, render, state_of
 
@@ -60,12 +65,60 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
         slots = Slots(places=[row.value], years=state.slots.years, agencies=state.slots.agencies)
         swapped = read(assistant.analyze(render(frame_of(reading, drop_roles=frozenset({"collect"})), slots)))
         question = cut(swapped.question, swapped.phrase_spans(words.compare)
-                       + (swapped.document_spans() if documents else []))
+                       + (_named_spans(assistant, swapped, scope) if documents else []))
     else:
-        question = cut(reading.question, reading.phrase_spans(words.compare) + reading.document_spans()
+        question = cut(reading.question, reading.phrase_spans(words.compare) + _named_spans(assistant, reading, scope)
                        + (reading.place_spans() if provinces else []))
+    question = _without_opening_words(question)
     row_analysis = assistant.analyze((question or reading.question).rstrip("?") + "?")
+    if row.kind == "province" and row_analysis.asks_about == "province":
+        # "… của tỉnh" beside "kế hoạch" reads as asking which province issued it; the row is that province.
+        restriction["asks_about"] = None
     return row_analysis.model_copy(update=restriction)
+
+
+def _named_spans(assistant: AnswerSource, reading: Reading, scope: Scope) -> list[tuple[int, int]]:
+    """Where the question names its documents: by type and number ("theo Nghị định 77"), and a row's document by
+    its type alone with the rest of its short name ("trong thông báo kết luận năm 2016"), the preposition before
+    it included."""
+    from assistant.dialogue.multidoc import Row, document_name, type_word_mentions
+    from ingest.lexicon import fold_words
+
+    spans = list(reading.document_spans())
+    words = [s for s in reading.syllables if s.role != "punct"]
+    prepositions = set(lexicon().dialogue.document_prepositions)
+    joiners = set(lexicon().dialogue.joiners)
+    for _, kind, first, end in type_word_mentions(reading):
+        of_type = [d for d in assistant.catalog.documents if d.type == kind]
+        if len(of_type) != 1 or Row("document", of_type[0].id) not in scope.rows:
+            continue
+        name = set(fold_words(document_name(of_type[0])).split())
+        while end < len(words) and words[end].folded in name:
+            end += 1
+        if first and words[first - 1].folded in prepositions:
+            first -= 1
+        if first and words[first - 1].folded in joiners:
+            first -= 1  # "Ở Quảng Ninh và trong thông báo …": the place's row keeps no dangling "và"
+        spans.append((words[first].start, words[end - 1].end))
+    return spans
+
+
+def _without_opening_words(question: str) -> str:
+    """The row's question without a joiner left at its start by cutting the place or document before it ("và
+    trong …"), nor a request opening the grouped question ("Tổng hợp giúp mình …")."""
+    from ingest.lexicon import fold_words
+
+    words = lexicon().dialogue
+    head, _, rest = question.partition(" ")
+    if rest and fold_words(head.strip(",;:")) in words.joiners:
+        question = tidy(rest)
+    tokens = question.split()
+    for request in words.requests:
+        size = len(request.split())
+        if len(tokens) > size and fold_words(" ".join(tokens[:size])) == request:
+            rest = " ".join(tokens[size:])
+            return tidy(rest[:1].upper() + rest[1:])
+    return question
 
 
 def row_parts(assistant: AnswerSource, reading: Reading, scope: Scope) -> dict[Row, str]:
@@ -96,6 +149,9 @@ def row_parts(assistant: AnswerSource, reading: Reading, scope: Scope) -> dict[R
     # there belong to the last part only.
     tail = question[last:] if all(s.role in {"ask", "function", "punct", "closer"} for s in closing) else ""
     first = parts[0]
+    opening = read(assistant.analyze(first))
+    if not opening.has("ask") and not [s for s in opening.syllables if s.role == "topic" and not s.document]:
+        return {}  # only a place or document with its year ("Hòa Bình (năm 2017) và …"): named side by side
     out: dict[Row, str] = {}
     for index, (mention, part) in enumerate(zip(mentions, parts, strict=True)):
         # A part with a question form of its own ("… cần những giấy tờ gì") does not take the last one's.

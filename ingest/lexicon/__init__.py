@@ -154,6 +154,7 @@ class DialogueWords:
     compare: tuple[str, ...]
     contrasts: tuple[str, ...]
     function_syllables: frozenset[str]
+    requests: tuple[str, ...] = ()  # "tổng hợp giúp …" opening a grouped question
 
 
 def _dialogue(table: dict) -> DialogueWords:
@@ -177,6 +178,7 @@ def _dialogue(table: dict) -> DialogueWords:
         all_documents=tuple(fold_words(p) for p in multidoc["all_documents"]),
         compare=tuple(fold_words(p) for p in multidoc["compare"]),
         contrasts=tuple(fold_words(p) for p in multidoc["contrasts"]),
+        requests=tuple(fold_words(p) for p in multidoc.get("requests", ())),
         function_syllables=frozenset(unicodedata.normalize("NFC", p).lower() for p in table["function_syllables"]),
     )
 

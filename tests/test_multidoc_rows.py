@@ -1,0 +1,170 @@
+"""Rows of grouped answers across provinces and documents, over a real index of the seed plans and notice, the
+Bình Phước decision, decrees 77/2019 and 92/2024 and circular 09/2017 (default e5 model); the questions are
+written for these tests.
+
+What each test guards: a row asks its own part without the document's name (which no clause of it states); a row
+stating a figure of another measure or unit than the one asked is replaced by the clause stating the asked one; a
+province's row is not read as asking which province issued its plan; a document named by its type and short name
+is a row; a question listing topics is addressed by a row naming any of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.dialogue.measures import pairs
+from assistant.models import Answer
+from assistant.service import Assistant
+from assistant.settings import Settings
+from tests.conftest import CORPUS, SEED_FILES
+
+EXTRA = [CORPUS / "extra" / name for name in (
+    "binhphuoc-qd-phe-duyet-ke-hoach-ktt-2006-2010.txt", "nd-77-2019-ND-CP_to-hop-tac.txt",
+    "nd-92-2024-ND-CP_dang-ky-htx.txt", "tt-09-2017-TT-BNNPTNT_phan-loai-danh-gia-htx-nong-nghiep.txt")]
+DECREE_77, DECREE_92 = "nd-77-2019-nd-cp_to-hop-tac", "nd-92-2024-nd-cp_dang-ky-htx"
+NOTICE = "thong-bao-ket-luan-bcd-ktt-2016"
+
+
+def rows(answer: Answer) -> dict[str, str]:
+    body = answer.answer.split("\n\nCăn cứ:")[0]
+    return dict(re.match(r"• ([^:]+): (.*)", line).groups() for line in body.split("\n") if line.startswith("• "))
+
+
+def cited(answer: Answer, text: str) -> set[str]:
+    return {answer.citations[int(n) - 1].document_id for n in re.findall(r"\[(\d+)\]", text)}
+
+
+# ---- without an index ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected", "absent"), [
+    # Adjacent content words, grammar words left out: "vốn của quỹ" pairs "vốn" with "quỹ".
+    ("nguồn vốn của Quỹ hỗ trợ", {("von", "quy"), ("nguon", "von")}, set()),
+    # "bình quân" and "quản lý" share a folded syllable, not a pair.
+    ("thu nhập bình quân", {("thu", "nhap"), ("binh", "quan")}, {("quan", "ly")}),
+    ("cán bộ quản lý", {("quan", "ly")}, {("binh", "quan")}),
+    # Figures are no words of a measure.
+    ("85 HTX và 6.600 tổ hợp tác", set(), {("85", "hop")}),
+])
+def test_pairs_tell_measures_apart(text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
+    found = pairs(text)
+    assert expected <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(("question", "items"), [
+    ("Liên minh Hợp tác xã tỉnh được giao nhiệm vụ gì về tập huấn, bồi dưỡng?", ["tập huấn", "bồi dưỡng"]),
+    ("Kế hoạch có nói đến HTX thu gom rác hoặc vệ sinh môi trường không?", ["thu gom rác", "vệ sinh môi trường"]),
+    ("Sở Tài chính được giao chỉ tiêu hoặc địa bàn thí điểm nào?", ["chỉ tiêu", "địa bàn thí điểm"]),
+    ("Sở Tài chính được giao làm gì?", []),
+])
+def test_listed_topics_are_read_as_alternatives(question: str, items: list[str]) -> None:
+    from assistant.dialogue.multidoc import _listed_topics
+    from assistant.dialogue.reading import read
+    from assistant.query import Catalog, analyze
+
+    analysis = analyze(question, Catalog())
+    listed = [analysis.question[a:b] for run in _listed_topics(read(analysis)) for a, b in run]
+    assert len(listed) == len(items)
+    assert all(item in text for item, text in zip(items, listed, strict=True))
+
+
+# ---- over a real index --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from assistant.index import ingest_paths
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("multidoc-rows"), corpus_dir=CORPUS)
+    report = ingest_paths([*SEED_FILES, *EXTRA], settings, progress=False)
+    assert not report.failed, report.failed
+    return Assistant(settings).load()
+
+
+@pytest.mark.slow
+def test_a_document_row_asks_its_part_without_the_documents_name(assistant: Assistant) -> None:
+    from assistant.dialogue.multidoc import scope_of
+    from assistant.dialogue.rows import row_question
+
+    question = ("Theo Nghị định 77/2019 thì tổ hợp tác thông báo thành lập cho cơ quan nào, còn theo Nghị định "
+                "92/2024 thì tổ hợp tác nộp hồ sơ đăng ký ở đâu?")
+    analysis = assistant.analyze(question)
+    scope = scope_of(analysis, assistant.catalog)
+    assert scope is not None
+    asked = {row.value: row_question(assistant, analysis, row, scope) for row in scope.rows}
+    assert set(asked) == {DECREE_77, DECREE_92}
+    assert "92/2024" not in asked[DECREE_92].question and "nộp hồ sơ đăng ký" in asked[DECREE_92].question
+    assert asked[DECREE_92].document_ids == [DECREE_92]
+
+    answer = assistant.ask(question)
+    by_label = rows(answer)
+    assert set(by_label) == {"Nghị định số 77/2019/NĐ-CP", "Nghị định số 92/2024/NĐ-CP"}
+    assert "cơ quan đăng ký kinh doanh cấp huyện" in by_label["Nghị định số 92/2024/NĐ-CP"].lower()
+    assert cited(answer, by_label["Nghị định số 92/2024/NĐ-CP"]) == {DECREE_92}
+    assert "Ủy ban nhân dân cấp xã" in by_label["Nghị định số 77/2019/NĐ-CP"]
+    assert "Không đề cập" not in answer.answer
+
+
+@pytest.mark.slow
+def test_a_row_stating_another_measures_figure_quotes_the_asked_measure(assistant: Assistant) -> None:
+    answer = assistant.ask("Thu nhập bình quân của người lao động trong HTX ở Hòa Bình năm 2017 và ở Bình Phước giai "
+                           "đoạn 2006-2010 được đặt ở mức bao nhiêu?")
+    by_label = rows(answer)
+    assert set(by_label) == {"Hòa Bình", "Bình Phước"}
+    assert "3,2 triệu" in by_label["Hòa Bình"]
+    # The decision's clause on the number of cooperatives states no earnings: its figures are no answer.
+    assert "14 triệu" in by_label["Bình Phước"]
+    assert "85 HTX" not in by_label["Bình Phước"] and "6.600" not in by_label["Bình Phước"]
+
+
+@pytest.mark.slow
+def test_a_province_row_is_not_asked_which_province_issued_its_plan(assistant: Assistant) -> None:
+    answer = assistant.ask("Theo kế hoạch của Quảng Ninh và Lâm Đồng, cơ quan nào phụ trách Quỹ hỗ trợ phát triển "
+                           "HTX của tỉnh và phải làm gì?")
+    by_label = rows(answer)
+    assert set(by_label) == {"Quảng Ninh", "Lâm Đồng"}
+    assert "Tỉnh ban hành" not in answer.answer
+    assert "Sở Tài chính" in by_label["Quảng Ninh"] and "Quỹ hỗ trợ phát triển HTX" in by_label["Quảng Ninh"]
+    # The row's second clause, the one on the fund itself, is quoted too: its sentence is the task asked.
+    assert "đề xuất thành lập Quỹ" in by_label["Quảng Ninh"]
+    assert "15 tỷ" in by_label["Lâm Đồng"] or "Quỹ hỗ trợ phát triển HTX" in by_label["Lâm Đồng"]
+
+
+@pytest.mark.slow
+def test_a_notice_named_by_its_type_is_a_row_and_a_listed_topic_addresses_a_province(assistant: Assistant) -> None:
+    answer = assistant.ask("Ở Quảng Ninh và trong thông báo kết luận năm 2016, Liên minh HTX tỉnh được giao nhiệm vụ "
+                           "gì về tập huấn, bồi dưỡng?")
+    by_label = rows(answer)
+    assert set(by_label) == {"Quảng Ninh", "Thông báo kết luận năm 2016"}
+    # The plan speaks of "bồi dưỡng" classes, the notice of "tập huấn": each row names one of the two.
+    assert "10 lớp bồi dưỡng" in by_label["Quảng Ninh"]
+    assert "tập huấn" in by_label["Thông báo kết luận năm 2016"]
+    assert cited(answer, by_label["Thông báo kết luận năm 2016"]) == {NOTICE}
+    assert "Không đề cập" not in answer.answer
+
+
+@pytest.mark.slow
+def test_a_row_counting_another_thing_quotes_the_clause_counting_the_asked_one(assistant: Assistant) -> None:
+    answer = assistant.ask("Theo Thông tư 09/2017 thì HTX nông nghiệp cần bao nhiêu điểm để xếp loại khá, còn Lâm "
+                           "Đồng muốn đến năm 2020 tỷ lệ HTX khá, giỏi là bao nhiêu?")
+    by_label = rows(answer)
+    circular = by_label["Thông tư số 09/2017/TT-BNNPTNT"]
+    # The article opens on how many levels there are ("04 mức"); the points is what is asked.
+    assert "65 điểm" in circular and not circular.startswith("04 mức")
+    assert "70%" in by_label["Lâm Đồng"]
+
+
+@pytest.mark.slow
+def test_a_request_opening_a_grouped_question_is_no_part_of_a_row(assistant: Assistant) -> None:
+    from assistant.dialogue.multidoc import scope_of
+    from assistant.dialogue.rows import row_question
+
+    analysis = assistant.analyze("Tổng hợp giúp mình số HTX thành lập mới mỗi năm ở Quảng Ninh và Lâm Đồng.")
+    scope = scope_of(analysis, assistant.catalog)
+    assert scope is not None
+    for row in scope.rows:
+        asked = row_question(assistant, analysis, row, scope).question
+        assert not asked.lower().startswith(("tổng hợp", "giúp")) and "thành lập mới" in asked
