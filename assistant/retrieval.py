@@ -97,11 +97,14 @@ class HybridSearch:
             rankings["dense"] = self.index.dense(query_text, filters, depth)
         if holds_answer is not None:
             rankings["typed"] = self._holding_answer(fuse(rankings, 2 * depth), holds_answer)
-        hits = fuse(rankings, k, weights={"typed": 0.5})
-        # A definition of a term the question names is one more candidate, after the fused ones: its place in
-        # no similarity list says nothing of it, and the ranker reads what it states.
+        defined = self._definitions_of_terms_named(query_text, filters)
+        if defined:
+            rankings["defined"] = defined
+        hits = fuse(rankings, k, weights={"typed": 0.5, "defined": 0.5})
+        # A definition the fusion leaves out is still a candidate, after the fused ones: the ranker reads what it
+        # states.
         kept = {h.clause_id for h in hits}
-        return hits + [h for h in self._definitions_of_terms_named(query_text, filters) if h.clause_id not in kept]
+        return hits + [h for h in defined if h.clause_id not in kept]
 
     def _definitions_of_terms_named(self, query_text: str, filters: RetrievalFilters) -> list[Hit]:
         """The clauses of a definitions article ("Giải thích từ ngữ") that define a term the question names, the

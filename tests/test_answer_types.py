@@ -285,3 +285,8 @@ def test_a_time_limit_counted_from_an_event_answers_when() -> None:
     text = "Thành viên phải nộp đủ phần còn thiếu trong vòng 45 ngày kể từ ngày có quyết định; báo cáo năm 3 lần."
     assert [s.text for s in find_spans(text, "date")] == ["45 ngày"]
     assert [s.text for s in find_spans("Kéo dài 45 ngày mỗi đợt.", "date")] == []
+
+
+def test_an_amount_without_its_currency_is_money() -> None:
+    text = "Nâng doanh thu bình quân từ 3 tỷ năm 2015 lên 4,5 tỷ vào năm 2020, thu hút 2 triệu người, chi 12 triệu đồng."
+    assert [s.text for s in find_spans(text, "money")] == ["từ 3 tỷ", "4,5 tỷ", "12 triệu đồng"]

@@ -254,3 +254,15 @@ def test_a_row_listing_several_clauses_shows_the_sentence_of_each_that_is_asked_
     # The khoản opens on why assets are handed over; the part asked about (to whom first) is further on.
     assert "ưu tiên bàn giao cho các HTX khác" in circular
     assert "Để sử dụng có hiệu quả" not in circular
+
+
+def test_a_next_step_set_by_another_document_leaves_the_thread_s_document(assistant: Assistant) -> None:
+    # The thread named Decree 77; how long a group must run before it may become a cooperative is set by the law.
+    first, step = converse(assistant, [
+        "Theo Nghị định 77/2019, hợp đồng hợp tác của tổ hợp tác gồm những nội dung gì?",
+        "Thế muốn chuyển tổ hợp tác đó thành hợp tác xã thì phải hoạt động tối thiểu bao lâu?",
+    ])
+    assert first.answer.found and {c.document_id for c in first.answer.citations} == {"nd-77-2019-nd-cp_to-hop-tac"}
+    assert step.follow_up and step.answer.found
+    assert step.answer.citations[0].document_id == LAW and step.answer.citations[0].path.startswith("D108.1")
+    assert "12 tháng" in step.answer.answer.split("\n")[0]

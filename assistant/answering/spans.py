@@ -182,6 +182,12 @@ _MONEY_RE = re.compile(
     rf"{_BOUND}{_QUANTITY}\s*(?:\([^()0-9]{{1,30}}\)\s*)?(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|VNĐ|VND)(?:/[^\s,.;]+)?",
     re.IGNORECASE,
 )
+# Plans write an amount without its currency ("từ 7 triệu năm 2005 lên 14 triệu vào năm 2010"): millions or
+# billions followed by what ends an amount, not by a thing counted ("14 triệu người").
+_BARE_AMOUNT_RE = re.compile(
+    rf"{_BOUND}{_QUANTITY}\s*(?:triệu|tỷ|tỉ)(?=\s*(?:[.,;:)]|$)|\s+(?:năm|vào|trong|lên|đến|mỗi|một|cho|và)\b)",
+    re.IGNORECASE,
+)
 _DATE_RE = re.compile(
     r"(?:(?:trước|chậm nhất|đến|từ|trong)\s+(?:ngày\s+)?)?"
     r"(?:ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:(?:/|\s+năm\s+)\d{4})?|\d{1,2}/\d{1,2}/\d{4}|"
@@ -309,7 +315,7 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
     elif answer_type == "percentage":
         spans = _regex_spans(_PERCENT_CORE_RE, text, "percentage")
     elif answer_type == "money":
-        spans = _regex_spans(_MONEY_RE, text, "money")
+        spans = _regex_spans(_MONEY_RE, text, "money") + _regex_spans(_BARE_AMOUNT_RE, text, "money")
         bases = lexicon().answers.units.get("money_base", ())
         spans += [s for s in find_spans(text, "percentage")
                   if any(contains_term(text[s.end:s.end + 40], base) for base in bases)]
