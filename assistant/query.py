@@ -239,7 +239,7 @@ def _asks(stretch: str, accented: bool) -> bool:
 
 def asked_stretches(question: str) -> tuple[list[str], list[str]]:
     """The stretches of the question that ask something, and all its stretches in order (what asks is told from
-    what sets the scene: "Nhóm mình có 6 hộ trồng cam, …")."""
+    what sets the scene: "Tổ chúng tôi có bảy gia đình làm chè, …")."""
     accented = fold(question) != question.lower()
     stretches: list[str] = []
     for piece in _STRETCH_BREAK_RE.split(question):

@@ -158,8 +158,8 @@ def test_the_lead_in_of_a_point_is_found_from_its_headings(assistant: Assistant)
 
 
 @pytest.mark.parametrize("question", [
-    "Muốn lập hợp tác xã thì cần ít nhất bao nhiêu thành viên?",
-    "Thành lập một hợp tác xã phải có tối thiểu mấy thành viên chính thức?",
+    "Theo luật, một hợp tác xã khi thành lập phải gồm ít nhất bao nhiêu thành viên?",
+    "Số thành viên chính thức tối thiểu để lập nên hợp tác xã là mấy người?",
 ])
 def test_a_founding_rule_stated_in_a_definition_answers(assistant: Assistant, question: str) -> None:
     # The definitions article states it ("Hợp tác xã là tổ chức … do ít nhất 05 thành viên chính thức …"), in a

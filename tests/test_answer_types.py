@@ -226,7 +226,7 @@ def test_a_figure_spelled_in_words_is_given_too() -> None:
 
 
 def test_a_figure_in_a_name_is_not_a_figure() -> None:
-    text = ("Quỹ theo mô hình công ty trách nhiệm hữu hạn một thành viên do Nhà nước nắm giữ 100% vốn điều lệ "
+    text = ("Đơn vị là công ty trách nhiệm hữu hạn một thành viên mà Nhà nước nắm giữ 100% vốn điều lệ, "
             "có 02 thành viên Hội đồng; hằng năm trích 15% vào quỹ khen thưởng.")
     assert [s.text for s in find_spans(text, "percentage")] == ["15%"]
     assert [s.text for s in find_spans(text, "count", "thanh vien")] == ["02 thành viên Hội đồng"]
@@ -244,9 +244,9 @@ def test_a_unit_folded_with_another_word_is_read_as_written() -> None:
 def test_a_body_the_question_names_is_not_its_answer() -> None:
     from assistant.answering.spans import given_figures, is_given
 
-    text = "Quỹ hỗ trợ phát triển hợp tác xã cấp tỉnh do Ủy ban nhân dân cấp tỉnh thành lập."
+    text = "Liên minh Hợp tác xã tỉnh trình Ủy ban nhân dân cấp tỉnh phê duyệt."
     bodies = find_spans(text, "agency")
-    for question in ("Quỹ hỗ trợ phát triển HTX tỉnh do ai lập ra?", "quy ho tro phat trien htx tinh do ai lap"):
+    for question in ("Liên minh HTX tỉnh phải trình ai duyệt?", "lien minh htx tinh trinh ai duyet"):
         given = given_figures(question)
         assert [s.text for s in bodies if not is_given(s, given)] == ["Ủy ban nhân dân cấp tỉnh"], question
 
@@ -256,7 +256,7 @@ def test_a_body_the_question_names_is_not_its_answer() -> None:
     [
         # A cue followed by the figure the asker already has is not what is asked.
         ("Nộp báo cáo trễ quá thời hạn 30 ngày thì mức xử phạt là bao nhiêu?", "money"),
-        ("Đã quá thời hạn 2 tháng mà chưa góp đủ vốn thì bị phạt tiền bao nhiêu?", "money"),
+        ("Chậm nộp thuế thời hạn 2 tháng thì tiền phạt tính ra sao, bao nhiêu?", "money"),
         ("Thời hạn để cơ quan trả lời là bao nhiêu?", "duration"),
     ],
 )

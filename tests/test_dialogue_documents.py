@@ -259,8 +259,8 @@ def test_a_row_listing_several_clauses_shows_the_sentence_of_each_that_is_asked_
 def test_a_next_step_set_by_another_document_leaves_the_thread_s_document(assistant: Assistant) -> None:
     # The thread named Decree 77; how long a group must run before it may become a cooperative is set by the law.
     first, step = converse(assistant, [
-        "Theo Nghị định 77/2019, hợp đồng hợp tác của tổ hợp tác gồm những nội dung gì?",
-        "Thế muốn chuyển tổ hợp tác đó thành hợp tác xã thì phải hoạt động tối thiểu bao lâu?",
+        "Nghị định 77/2019 yêu cầu hợp đồng hợp tác ghi những nội dung nào?",
+        "Vậy nhóm đó phải hoạt động được ít nhất bao lâu thì mới chuyển lên hợp tác xã?",
     ])
     assert first.answer.found and {c.document_id for c in first.answer.citations} == {"nd-77-2019-nd-cp_to-hop-tac"}
     assert step.follow_up and step.answer.found

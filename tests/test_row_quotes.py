@@ -58,7 +58,7 @@ def test_a_long_sentence_is_quoted_where_it_says_what_is_asked() -> None:
     plan = (CORPUS / "hoa-binh_kh-bcd-ktt-2017.txt").read_text(encoding="utf-8")
     text = next(line.strip() for line in plan.splitlines() if "định kỳ báo cáo kết quả" in line)
     assert len(text) > QUOTE_CHARS
-    asked = analysis("Báo cáo định kỳ gửi về cơ quan nào để tổng hợp?")
+    asked = analysis("Kết quả báo cáo theo kỳ phải chuyển cho đơn vị nào tổng hợp?")
     sentence = best_sentence(text, asked, FlatWeights())  # type: ignore[arg-type]
     # The recipient comes late in the sentence: the quote is the run of its parts that names it.
     assert "Liên minh Hợp tác xã tỉnh" in sentence and sentence.startswith("… ")

@@ -143,8 +143,8 @@ def _first_cued_type(folded: str) -> AnswerType:
             # A cue ending in a space ("ai ", "may ") must be a whole word followed by another word.
             if cue.endswith(" ") and re.search(rf"(?<![a-z0-9]){re.escape(cue)}", folded):
                 return answer_type  # type: ignore[return-value]
-            # A cue followed by its figure states what the asker already knows ("quá thời hạn 90 ngày thì bị
-            # phạt bao nhiêu?" asks an amount, not a time).
+            # A cue followed by its figure states what the asker already knows ("trễ hạn 45 ngày rồi thì mức
+            # phạt là bao nhiêu?" asks an amount, not a time).
             if not cue.endswith(" ") and re.search(
                     rf"(?<![a-z0-9]){re.escape(cue)}(?![a-z0-9])(?!\s+(?:la\s+)?\d)", folded):
                 return answer_type  # type: ignore[return-value]
@@ -441,11 +441,13 @@ def is_given(span: Span, given: frozenset[tuple[str, tuple[str, ...]]]) -> bool:
 
 
 def _body_name(text: str) -> str:
-    """A body's name folded with acronyms for their words, in lower case: "Quỹ hỗ trợ phát triển hợp tác xã"
-    and "quy ho tro phat trien htx" read the same."""
-    from ingest.textnorm import contract
+    """A body's name folded with acronyms for their words, in lower case: "Liên minh Hợp tác xã tỉnh" and
+    "lien minh htx tinh" read the same."""
+    from ingest.textnorm import expand_abbreviations
 
-    return fold_words(contract(text)).lower()
+    acronyms = {fold(a): a for a in lexicon().abbreviations if re.fullmatch(r"[A-ZĐ]+", a)}
+    spelled = " ".join(acronyms.get(w, w) for w in fold_words(text).split())  # "htx" typed lower case
+    return fold_words(expand_abbreviations(spelled))
 
 
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],

@@ -255,7 +255,7 @@ def names_a_listed_topic(assistant: AnswerSource, analysis: QueryAnalysis, answe
 
 def _listed_topics(reading) -> list[list[tuple[int, int]]]:  # noqa: ANN001 - assistant.dialogue.reading.Reading
     """Runs of topic words (or words naming a kind of content: "chỉ tiêu") listed side by side, joined by a comma,
-    "hoặc" or "hay" ("tập huấn, bồi dưỡng", "chỉ tiêu hay địa bàn làm điểm"): each list as the character spans of
+    "hoặc" or "hay" ("tập huấn, bồi dưỡng", "mô hình hay địa bàn thí điểm"): each list as the character spans of
     its items, each item with the joiner before it."""
     alternatives = {",", "hoac", "hay"}
     runs: list[list[tuple[int, int]]] = []

@@ -69,8 +69,8 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
             resolution, asked, answer = retry, retry_asked, retry_answer
     if not answer.found and previous is not None and previous.slots.document_ids and not analysis.document_ids:
         # The documents the thread named are where to look first, not the only place: a next step asked after a
-        # comparison of two decrees may be set by the law ("… thì phải hoạt động ít nhất bao lâu?"). Asked in
-        # the thread without them, it is kept only if that finds an answer.
+        # comparison of two decrees may be set by the law. Asked in the thread without them, it is kept only if
+        # that finds an answer.
         unscoped = previous.model_copy(update={"slots": previous.slots.model_copy(update={"document_ids": []})})
         retry = resolve(analysis, unscoped, words, names, force_follow_up=True)
         retry_asked, retry_answer = _ask(assistant, analysis, retry, unscoped, filters)
