@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 EVAL_DIR = Path(__file__).resolve().parent
 TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl", EVAL_DIR / "blind" / "train-extra.jsonl",
                EVAL_DIR / "blind" / "dev-fresh.jsonl")
-DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl",)
+DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl", EVAL_DIR / "blind" / "dev-fresh2.jsonl")
 CONVERSATION_FILES = (EVAL_DIR / "blind" / "conversations-train.jsonl",
                       EVAL_DIR / "blind" / "conversations-train-extra.jsonl",
                       EVAL_DIR / "blind" / "conversations-dev.jsonl")
