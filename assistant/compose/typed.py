@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.answering.candidate import Candidate
 from assistant.answering.features import question_words
-from assistant.answering.spans import best_span, given_figures
+from assistant.answering.spans import Span, best_span, given_figures, names_unit
 from assistant.compose.builder import AnswerBuilder, shorten
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, evidence_of
 from assistant.compose.refusal import not_found
@@ -25,11 +25,7 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
     """The best candidate that has a span of the asked type answers; two other candidates follow as context.
     A clause without such a span cannot answer, so none found is a refusal."""
     words = question_words(analysis)
-    for candidate in relevant:
-        found = best_span(candidate, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound,
-                          given_figures(analysis.question))
-        if found is None:
-            continue
+    for candidate, found in _by_exactness(analysis, relevant, words):
         span, sentence = found
         builder = AnswerBuilder()
         carrier = clause_carrying(corpus.store, candidate, sentence)
@@ -58,6 +54,22 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         facts = [f for c in [candidate, *others] for f in corpus.store.facts(clause_ids=[c.clause.id])]
         return builder.answer(analysis, lines, found=True, facts=facts)
     return not_found(corpus, analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
+
+
+def _by_exactness(analysis: QueryAnalysis, relevant: list[Candidate],
+                  words: list[str]) -> list[tuple[Candidate, tuple[Span, str]]]:
+    """The relevant candidates that hold a span of the asked type, with it, best first; for a count of a named
+    unit ("bao nhiêu thành viên"), those whose span names that unit ("05 thành viên chính thức") before those
+    counting it only in another unit or as a share ("03 người", "20% tổng số thành viên"): the span of the asked
+    type is the answer, and the unit is part of the type."""
+    given = given_figures(analysis.question)
+    spans = [(c, found) for c in relevant
+             if (found := best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound,
+                                    given)) is not None]
+    unit = analysis.answer_unit
+    if analysis.answer_type != "count" or not unit:
+        return spans
+    return sorted(spans, key=lambda cf: not names_unit(cf[1][0].text, unit))
 
 
 def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Candidate], builder: AnswerBuilder,
