@@ -59,21 +59,16 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
         if retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
-    if not answer.found and previous is not None and previous.slots.years and not analysis.years:
-        # Read in the thread, the message takes its year, and with it nothing answers ("những huyện nào phải giao
-        # công trình …" after a question about a year the plan does not cover): it is asked in the thread without it.
-        yearless = previous.model_copy(update={"slots": previous.slots.model_copy(update={"years": []})})
-        retry = resolve(analysis, yearless, words, names, force_follow_up=True)
-        retry_asked, retry_answer = _ask(assistant, analysis, retry, yearless, filters)
-        if retry.follow_up and retry_answer is not None and retry_answer.found:
-            resolution, asked, answer = retry, retry_asked, retry_answer
-    if not answer.found and previous is not None and previous.slots.document_ids and not analysis.document_ids:
-        # The documents the thread named are where to look first, not the only place: a next step asked after a
-        # comparison of two decrees may be set by the law. Asked in the thread without them, it is kept only if
-        # that finds an answer.
-        unscoped = previous.model_copy(update={"slots": previous.slots.model_copy(update={"document_ids": []})})
-        retry = resolve(analysis, unscoped, words, names, force_follow_up=True)
-        retry_asked, retry_answer = _ask(assistant, analysis, retry, unscoped, filters)
+    # Read in the thread, the message takes the thread's year or documents, and with them nothing answers: it is
+    # asked in the thread without them, kept only if that finds an answer. A year the plan does not cover ("những
+    # huyện nào phải giao công trình …" after a question about such a year); documents that are where to look
+    # first, not the only place (a next step asked after two decrees were compared may be set by the law).
+    for slot, named_by_message in (("years", analysis.years), ("document_ids", analysis.document_ids)):
+        if answer.found or previous is None or not getattr(previous.slots, slot) or named_by_message:
+            continue
+        without = previous.model_copy(update={"slots": previous.slots.model_copy(update={slot: []})})
+        retry = resolve(analysis, without, words, names, force_follow_up=True)
+        retry_asked, retry_answer = _ask(assistant, analysis, retry, without, filters)
         if retry.follow_up and retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
     if resolution.follow_up and not _sure_enough(assistant, asked, answer):
