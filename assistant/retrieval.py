@@ -20,8 +20,6 @@ from assistant.index import IndexHandle
 from assistant.models import Hit, RetrievalFilters
 
 RRF_K = 60
-# "7. Hợp tác xã là tổ chức …": the term a clause of a definitions article defines.
-_DEFINED_TERM_RE = re.compile(r"^\s*(?:\d+\.\s*)?(.{3,80}?)\s+là\s")
 _PLACE_PREFIX = r"(?:(?:tỉnh|tinh|thành phố|thanh pho|tp\.?)\s+)?"
 
 
@@ -73,7 +71,6 @@ class HybridSearch:
         self.k = k
         # Each side contributes this many candidates to the fusion; deeper lists let agreement lift a clause.
         self.candidates = candidates
-        self._definitions: dict[str, list[tuple[str, str]]] | None = None
 
     def search(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8,
                expansion: str = "", holds_answer: Callable[[str], bool] | None = None) -> list[Hit]:
@@ -115,31 +112,12 @@ class HybridSearch:
         if filters.provinces:
             return []
         folded = fold_words(query_text)
-        named = [term for term in self._defined_terms() if contains_phrase(folded, term)]
+        definitions = self.index.defined_terms
+        named = [term for term in definitions if contains_phrase(folded, term)]
         longest = [t for t in named if not any(t != other and contains_phrase(other, t) for other in named)]
         return [Hit(clause_id=clause_id, score=0.0) for term in longest
-                for clause_id, document_id in self._defined_terms()[term]
+                for clause_id, document_id in definitions[term]
                 if not filters.document_ids or document_id in filters.document_ids]
-
-    def _defined_terms(self) -> dict[str, list[tuple[str, str]]]:
-        """Folded defined term -> (clause id, document id) of the clauses defining it, read once per index."""
-        if self._definitions is None:
-            from ingest.lexicon import contains_phrase, fold_words, lexicon
-
-            titles = lexicon().documents.definition_titles
-            definitions: dict[str, list[tuple[str, str]]] = {}
-            store = self.index.store
-            for document in store.list_documents():
-                if document.province is not None:
-                    continue
-                for clause in store.clauses_of(document.id):
-                    heading = fold_words(clause.headings[-1]) if clause.headings else ""
-                    match = _DEFINED_TERM_RE.match(clause.text)
-                    if match and any(contains_phrase(heading, t) for t in titles):
-                        term = fold_words(re.sub(r"[“”\"]", " ", match.group(1))).removesuffix(" duoc hieu")
-                        definitions.setdefault(term, []).append((clause.id, document.id))
-            self._definitions = definitions
-        return self._definitions
 
     def _holding_answer(self, pool: list[Hit], holds_answer: Callable[[str], bool]) -> list[Hit]:
         texts = {c.id: c.text for c in self.index.store.get_clauses([h.clause_id for h in pool])}

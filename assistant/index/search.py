@@ -12,8 +12,10 @@ filters, at a cost that follows the candidates, not the corpus.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +48,10 @@ def place_key(name: str) -> str:
         if folded.startswith(prefix):
             folded = folded[len(prefix) :]
     return folded
+
+
+# "7. Hợp tác xã là tổ chức …": the term a clause of a definitions article defines.
+_DEFINED_TERM_RE = re.compile(r"^\s*(?:\d+\.\s*)?(.{3,80}?)\s+là\s")
 
 
 class IndexHandle:
@@ -97,6 +103,26 @@ class IndexHandle:
         from assistant.embedding import get_embedding
 
         return get_embedding(self.settings)
+
+    @cached_property
+    def defined_terms(self) -> dict[str, list[tuple[str, str]]]:
+        """Folded defined term -> (clause id, document id) of the clauses of a definitions article ("Giải thích
+        từ ngữ") of a national text that define it, read once per opened index (retrieval adds them as
+        candidates when a question names the term)."""
+        from ingest.lexicon import contains_phrase, fold_words, lexicon
+
+        titles = lexicon().documents.definition_titles
+        definitions: dict[str, list[tuple[str, str]]] = {}
+        for document in self.store.list_documents():
+            if document.province is not None:
+                continue
+            for clause in self.store.clauses_of(document.id):
+                heading = fold_words(clause.headings[-1]) if clause.headings else ""
+                match = _DEFINED_TERM_RE.match(clause.text)
+                if match and any(contains_phrase(heading, t) for t in titles):
+                    term = fold_words(re.sub(r"[“”\"]", " ", match.group(1))).removesuffix(" duoc hieu")
+                    definitions.setdefault(term, []).append((clause.id, document.id))
+        return definitions
 
     def term_weights(self) -> TermWeights:
         """Corpus term weights of the answer stage, counted at build time (assistant/index/build.py)."""
