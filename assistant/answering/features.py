@@ -21,7 +21,7 @@ from ingest.models import Clause
 
 FEATURE_NAMES: tuple[str, ...] = (
     "syllable_coverage",  # IDF share of the question's content syllables found in the candidate with context
-    "asked_coverage",  # the same for the stretches that ask, without the scene a user sets ("Nhóm mình có 6 hộ…")
+    "asked_coverage",  # the same for the stretches that ask, without the scene a user sets ("Tổ chúng tôi có bảy gia đình…")
     "word_coverage",  # share of the question's underthesea words (phrases, synonyms allowed) found
     "clause_coverage",  # syllable coverage of the clause's own text only
     "phrase_coverage",  # IDF share of the question's adjacent content-syllable pairs found as pairs
@@ -218,13 +218,11 @@ def _span_unit(clause: Clause, sentence: str) -> str:
 
 
 def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weights: TermWeights) -> None:
-    q_terms = content_terms(analysis.question, drop=[*analysis.provinces, *analysis.unknown_places,
-                                                      *(str(y) for y in analysis.years)])
+    filtered = [*analysis.provinces, *analysis.unknown_places, *(str(y) for y in analysis.years)]
+    q_terms = content_terms(analysis.question, drop=filtered)
     q_term_set = set(q_terms) | set(terms(analysis.question))
     asked, stretches = asked_stretches(analysis.question)
-    asked_terms = (content_terms(" ".join(asked), drop=[*analysis.provinces, *analysis.unknown_places,
-                                                         *(str(y) for y in analysis.years)])
-                   if asked and len(asked) < len(stretches) else q_terms)
+    asked_terms = content_terms(" ".join(asked), drop=filtered) if asked and len(asked) < len(stretches) else q_terms
     words = question_words(analysis)
     stop = lexicon().question.stop_words
     q_syllables = [t for t in terms(analysis.question) if t not in stop]

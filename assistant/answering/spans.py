@@ -440,6 +440,7 @@ def is_given(span: Span, given: frozenset[tuple[str, tuple[str, ...]]]) -> bool:
     return (span.kind, _numbers(span.text)) in given
 
 
+@lru_cache(maxsize=4096)
 def _body_name(text: str) -> str:
     """A body's name folded with acronyms for their words, in lower case: "Liên minh Hợp tác xã tỉnh" and
     "lien minh htx tinh" read the same."""

@@ -103,19 +103,22 @@ class Composer:
         if analysis.answer_type in SPAN_TYPES and not is_plan(relevant[0].document):
             # Laws, decrees, circulars and articles state figures and bodies in their sentences: the span of
             # the asked type is the answer, and a clause without one cannot answer (no fallback below).
-            by_id = {c.clause.id: c for c in ranked}
-            return typed_answer(self.corpus, analysis, [by_id[x.clause.id] for x in relevant], evidence)
+            return self._typed(analysis, ranked, relevant, evidence)
         answer = WRITERS[analysis.intent](self.corpus, analysis, relevant, evidence)
         if answer.found:
             return answer
         if analysis.answer_type in SPAN_TYPES and analysis.answer_type != "agency":
             # A plan item without the asked figure or date cannot answer "bao nhiêu / khi nào" by being quoted:
             # the figure is stated from the clause text, or the answer is a refusal.
-            by_id = {c.clause.id: c for c in ranked}
-            return typed_answer(self.corpus, analysis, [by_id[x.clause.id] for x in relevant], evidence)
+            return self._typed(analysis, ranked, relevant, evidence)
         # The ranker found the clauses that answer, but not in the form the intent expects (no agency named):
         # the clauses themselves are the answer.
         return listing(self.corpus, analysis, relevant, evidence)
+
+    def _typed(self, analysis: QueryAnalysis, ranked: list[Candidate], relevant: list[Evidence],
+               evidence: list[Evidence]) -> Answer:
+        by_id = {c.clause.id: c for c in ranked}
+        return typed_answer(self.corpus, analysis, [by_id[x.clause.id] for x in relevant], evidence)
 
 
 _YEAR_RANGE_RE = re.compile(r"(20\d\d)\s*[-–]\s*(20\d\d)")
