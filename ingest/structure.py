@@ -156,8 +156,8 @@ def heading_label(block: Block) -> str | None:
     if 0 < colon <= 160:
         rest = text[colon + 1:].strip()
         if rest and len(text) <= 160 and not _SENTENCE_END.search(rest.rstrip(".;")):
-            # A titled step ("c) Bước 3: Hợp tác xã gửi bảng tự chấm điểm") heads its lines whole: its title is
-            # what "Đối tượng nhận: …" below it is about.
+            # A titled step ("b) Bước 2: Tổ hợp tác lập danh sách thành viên") heads its lines whole: its title
+            # is what "Đối tượng thực hiện: …" below it is about.
             return text
         return text[: colon + 1]
     return None

@@ -251,3 +251,16 @@ def test_markdown_pipe_table_rows(tmp_path: Path) -> None:
     assert row.kind == "table_row" and (row.line_start, row.line_end) == (13, 13)
     assert row.text == "Nông nghiệp (Thành lập mới) — Hợp tác xã: Huyện A: 2; Toàn tỉnh: 3"
     assert clauses["II.p1"].headings == ["II. TỔ CHỨC THỰC HIỆN"]
+
+
+def test_a_titled_step_heads_its_lines_whole() -> None:
+    from ingest.structure import Block, heading_label
+
+    def block(text: str) -> Block:
+        return Block("D1.1.b", "paragraph", text, 1, 1, None, [])
+
+    # A short title after the colon names what the lines under it are about; a lead-in ends at its colon.
+    assert heading_label(block("b) Bước 2: Tổ hợp tác lập danh sách thành viên")) == (
+        "b) Bước 2: Tổ hợp tác lập danh sách thành viên")
+    assert heading_label(block("2. Hồ sơ gồm các giấy tờ sau:")) == "2. Hồ sơ gồm các giấy tờ sau:"
+    assert heading_label(block("Ghi chú: Sở lập danh sách. Huyện gửi báo cáo trước ngày 15.")) == "Ghi chú:"

@@ -79,7 +79,7 @@ def row_question(assistant: AnswerSource, analysis: QueryAnalysis, row: Row, sco
 
 def _named_spans(assistant: AnswerSource, reading: Reading, scope: Scope) -> list[tuple[int, int]]:
     """Where the question names its documents: by type and number ("theo Nghị định 77"), and a row's document by
-    its type alone with the rest of its short name ("trong thông báo kết luận năm 2016"), the preposition before
+    its type alone with the rest of its short name ("theo quyết định phê duyệt giai đoạn 2006–2010"), the preposition before
     it included."""
     from assistant.dialogue.multidoc import Row, document_name, type_word_mentions
     from ingest.lexicon import fold_words
