@@ -25,6 +25,8 @@ from assistant.answering.spans import (
         ("Vốn điều lệ của quỹ cấp tỉnh bao nhiêu tỷ?", "money"),
         ("Giấy chứng nhận được cấp trong bao lâu kể từ khi nộp đủ hồ sơ?", "duration"),
         ("Nhiệm kỳ của Hội đồng quản trị mấy năm?", "duration"),
+        # The word that cues a period is the thing counted.
+        ("Chủ tịch hội đồng được tái bổ nhiệm nhiều nhất mấy nhiệm kỳ?", "count"),
         ("Mấy năm phải kiểm toán một lần?", "duration"),
         ("Hạn chót gửi báo cáo tổng kết là ngày nào?", "date"),
         ("Cơ quan nào cấp giấy chứng nhận đăng ký tổ hợp tác?", "agency"),
@@ -290,3 +292,10 @@ def test_a_time_limit_counted_from_an_event_answers_when() -> None:
 def test_an_amount_without_its_currency_is_money() -> None:
     text = "Nâng doanh thu bình quân từ 3 tỷ năm 2015 lên 4,5 tỷ vào năm 2020, thu hút 2 triệu người, chi 12 triệu đồng."
     assert [s.text for s in find_spans(text, "money")] == ["từ 3 tỷ", "4,5 tỷ", "12 triệu đồng"]
+
+
+def test_a_count_of_terms_is_answered_by_terms_and_groups_by_their_abbreviation() -> None:
+    text = "Trưởng ban có nhiệm kỳ không quá 04 năm, được bầu lại nhưng không quá 03 nhiệm kỳ liên tiếp."
+    assert [s.text for s in find_spans(text, "count", "nhiem ky", "max")] == ["không quá 03 nhiệm kỳ"]
+    plan = "Mỗi năm vận động thành lập 12 HTX và 40 THT mới."
+    assert [s.text for s in find_spans(plan, "count", "to hop tac")] == ["40 THT"]

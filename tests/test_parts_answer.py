@@ -23,3 +23,18 @@ def test_a_question_asking_one_thing_is_not_split(plans_and_law_assistant) -> No
     assert not answer.answer.startswith("Câu hỏi có")
     assert "05 năm" in answer.answer.split("\n")[0]
 
+
+
+def test_a_part_the_documents_do_not_answer_is_said_so_and_nothing_is_claimed(plans_and_law_assistant) -> None:  # noqa: ANN001
+    # The law sets the size of the supervisory board, not what its head is paid: one answered part is not an
+    # answer to the question, and the part left over is named.
+    answer = plans_and_law_assistant.ask(
+        "Ban kiểm soát gồm nhiều nhất bao nhiêu thành viên, và trưởng ban được trả lương bao nhiêu tiền một tháng?")
+    assert not answer.found
+    lines = answer.answer.split("\n")
+    assert lines[0] == "Câu hỏi có 2 ý; các văn bản hiện có chỉ trả lời được 1 ý:"
+    first = next(line for line in lines if line.startswith("1) "))
+    second = next(line for line in lines if line.startswith("2) "))
+    assert "07 thành viên" in first and "[1]" in first
+    assert second.endswith("các văn bản hiện có không nêu nội dung này.")
+    assert answer.citations and answer.citations[0].label.endswith("Luật Hợp tác xã 2023")

@@ -35,13 +35,17 @@ _NUMBER_KINDS = ("percentage", "money", "count")  # a number of things is not a 
 def asked_unit(question: str) -> str | None:
     """The count unit named right after the quantity cue ("bao nhiêu thành viên" -> "thanh vien"), or else the
     unit of time ("trong mấy ngày" -> "ngay"), if any."""
+    return _counted_unit(question) or _asked_time_unit(fold_words(question))
+
+
+def _counted_unit(question: str) -> str | None:
     folded = fold_words(question)
     units = "|".join(re.escape(u) for u in lexicon().answers.units["count"])
     cues = "|".join(re.escape(c.strip()) for c in lexicon().answers.cues["count"])
     m = re.search(rf"(?<![a-z0-9])(?:{cues})\s+(?:(?:la|co|duoc|phai|can)\s+)?({units})(?![a-z0-9])", folded)
     # Or named before its bound: "số thành viên tối thiểu", "số lượng HTX tối đa".
     m = m or re.search(rf"(?<![a-z0-9])so(?:\s+luong)?\s+({units})\s+(?:{cues})(?![a-z0-9])", folded)
-    return m.group(1) if m else _asked_time_unit(folded)
+    return m.group(1) if m else None
 
 
 def _asked_time_unit(folded: str) -> str | None:
@@ -116,6 +120,10 @@ def expected_answer_type(question: str) -> AnswerType:
     if ending and any(" ".join(ending[-len(e.split()):]) == e for e in answers.yes_no_endings):
         return "yes_no"
     found = _first_cued_type(folded)
+    counted = _counted_unit(question)
+    if found == "duration" and counted in answers.cues["duration"]:
+        # "tối đa mấy nhiệm kỳ" counts terms: the word that cues a period is here the thing counted.
+        return "count"
     if found in ("count", "money") and asked_unit(question) is None:
         # "tối đa bao nhiêu?" with no unit: the noun asked about may say what it is measured in ("lãi suất" is
         # a percentage even where a loan cue says money); otherwise a percentage, an amount or a count may answer.

@@ -5,19 +5,25 @@ quan nào, chậm nhất ngày nào?" a list of bodies and a date. One ranked cl
 that states one part as the whole answer is wrong for the reader who asked two. So each part is asked on its
 own, read with the rest of the question as its context (the second part rarely repeats its subject), and the
 answer lists the parts in order, each with its own citations. When a part finds no answer the question is
-answered whole, as one that asks one thing.
+answered whole, as one that asks one thing, as long as that answer states a figure or date of the kind the
+part asks (the clause that answers one part often states the other too). When it does not, the answer gives
+the parts that were found and says which part the documents do not answer: it is not an answer to the
+question (`found` is false), and it does not pass one part off as the whole.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.answering.spans import answer_holder, find_spans
 from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split
 from assistant.models import Answer, Citation
 from assistant.query import asked_stretches
-from ingest.lexicon import lexicon
+from ingest.lexicon import fold, lexicon
+from ingest.models import Fact
 
 if TYPE_CHECKING:
     from assistant.dialogue.source import AnswerSource
@@ -44,24 +50,60 @@ def _first_statement(answer: Answer) -> str:
 
 
 def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer | None:
-    """One answer with a numbered line per part, or None for a question that asks one thing, or one whose parts
-    are not all answered (then it is answered, or refused, whole: a part left unanswered beside a confident
-    other part reads as the whole answer)."""
+    """One answer with a numbered line per part; None for a question that asks one thing, or one whose parts
+    all fail, or one answered whole (see the module's note)."""
     parts, stretches = asked_stretches(analysis.question)
     if len(parts) < 2:
         return None
-    lines: list[str] = []
-    citations: list[Citation] = []
-    sources: list[str] = []
-    facts = []
-    confidences: list[float] = []
+    combined = _PartsAnswer()
     statements: set[str] = set()
-    shown: set[str] = set()
-    for number, part in enumerate(parts, start=1):
-        answer = _answer_part(assistant, analysis, part, parts, stretches, citations, statements)
+    missing: list[str] = []
+    for part in parts:
+        # The clauses cited so far are searched first for the next part (see `_answer_part`).
+        answer = _answer_part(assistant, analysis, part, parts, stretches, combined.citations, statements)
+        combined.add(part, answer)
         if answer is None:
-            return None
-        statements.add(_first_statement(answer))
+            missing.append(part)
+        else:
+            statements.add(_first_statement(answer))
+    if len(missing) == len(parts):
+        return None
+    if missing:
+        whole = assistant.answer(analysis, assistant.retrieve(analysis))
+        stated = {fold(statement) for statement in statements}
+        if whole.found and all(_states_kind_asked(assistant, part, whole, stated) for part in missing):
+            return whole
+    return combined.answer(analysis)
+
+
+def _states_kind_asked(assistant: AnswerSource, part: str, whole: Answer, stated: set[str]) -> bool:
+    """Whether the whole answer (its lines and the clauses it quotes) states a figure or date of the kind
+    `part` asks (a count of its unit, within its bound) that is not what another part was answered with; true
+    for a part whose kind cannot be checked (a body, a manner, a list)."""
+    asked = assistant.analyze(part)
+    if answer_holder(asked) is None:
+        return True
+    shown = _MARK_RE.sub("", whole.answer)
+    spans = find_spans(shown, asked.answer_type, asked.answer_unit, asked.answer_bound)
+    return any(not any(fold(span.text) in s for s in stated) for span in spans)
+
+
+@dataclass
+class _PartsAnswer:
+    """The numbered lines of the parts so far, with their citations renumbered into one list."""
+
+    lines: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    confidences: list[float] = field(default_factory=list)
+    shown: set[str] = field(default_factory=set)
+
+    def add(self, part: str, answer: Answer | None) -> None:
+        label = f"{len(self.lines) + 1}) {part[0].upper() + part[1:].rstrip(' ?.')}"
+        if answer is None:
+            self.lines.append(f"{label}: {lexicon().dialogue.render['part_not_found']}")
+            return
         body, part_sources = _split(answer.model_copy(update={"answer": answer.answer.partition(QUOTES_HEADER)[0]}))
         own: list[str] = []
         for line in body:
@@ -69,20 +111,25 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
                 break
             own.append(line)
         used = {int(n) for line in own for n in _MARK_RE.findall(line)}
-        renumber = _merge_citations(answer, citations, part_sources, sources, used)
+        renumber = _merge_citations(answer, self.citations, part_sources, self.sources, used)
         # A quote an earlier part already showed is not shown again: the part's statement cites it.
         renumbered = [_renumbered(line, renumber) for line in own]
-        text = "\n".join([renumbered[0], *(line for line in renumbered[1:] if line not in shown)])
-        shown.update(renumbered)
-        label = part[0].upper() + part[1:].rstrip(" ?.")
-        lines.append(f"{number}) {label}: {text}")
-        facts.extend(answer.facts)
-        confidences.append(answer.confidence)
-    text = "\n".join([lexicon().dialogue.render["parts"].format(n=len(parts)), *lines])
-    if sources:
-        text += _SOURCES + "\n".join(sources)
-    return Answer(question=analysis.question, answer=text, found=True, intent=analysis.intent,
-                  confidence=min(confidences), citations=citations, facts=facts)
+        text = "\n".join([renumbered[0], *(line for line in renumbered[1:] if line not in self.shown)])
+        self.shown.update(renumbered)
+        self.lines.append(f"{label}: {text}")
+        self.facts.extend(answer.facts)
+        self.confidences.append(answer.confidence)
+
+    def answer(self, analysis: QueryAnalysis) -> Answer:
+        render = lexicon().dialogue.render
+        found = len(self.confidences) == len(self.lines)
+        header = (render["parts"].format(n=len(self.lines)) if found
+                  else render["parts_partial"].format(n=len(self.lines), k=len(self.confidences)))
+        text = "\n".join([header, *self.lines])
+        if self.sources:
+            text += _SOURCES + "\n".join(self.sources)
+        return Answer(question=analysis.question, answer=text, found=found, intent=analysis.intent,
+                      confidence=min(self.confidences), citations=self.citations, facts=self.facts)
 
 
 def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, parts: list[str],
