@@ -1,0 +1,32 @@
+"""Whether a grouped answer claims to answer, over a real index of the seed plans and Luật HTX 2023 (default
+model); the questions are written for these tests.
+
+What each test guards: rows the question names that are silent as often as rows answer make the answer not
+found (the rows found are shown, and the silent ones named), a question the rows all answer stays found, and a
+document named as what another document implements ("kế hoạch … triển khai Luật HTX") is no row the answer
+misses.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.service import Assistant
+
+
+@pytest.mark.slow
+def test_a_named_row_the_documents_do_not_address_makes_the_answer_not_found(
+        plans_and_law_assistant: Assistant) -> None:
+    answer = plans_and_law_assistant.ask("Mỗi năm Hòa Bình và Quảng Ninh mở bao nhiêu lớp bồi dưỡng cho cán bộ HTX?")
+    assert not answer.found
+    # What was found is still shown, and what was not is said.
+    assert "• Quảng Ninh:" in answer.answer and "20 lớp" in answer.answer
+    assert "Không đề cập đến nội dung này: Hòa Bình" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_document_another_implements_is_no_missing_row(plans_and_law_assistant: Assistant) -> None:
+    answer = plans_and_law_assistant.ask("Kế hoạch Lâm Đồng để triển khai Luật HTX giao sở nào làm đầu mối đôn đốc "
+                                         "các ngành và tổng hợp báo cáo?")
+    assert answer.found
+    assert "Sở Kế hoạch và Đầu tư" in answer.answer
