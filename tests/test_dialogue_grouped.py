@@ -30,3 +30,25 @@ def test_a_document_another_implements_is_no_missing_row(plans_and_law_assistant
                                          "các ngành và tổng hợp báo cáo?")
     assert answer.found
     assert "Sở Kế hoạch và Đầu tư" in answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "answer", "states"), [
+    # A figure and a body asked at once: one figure states only its own part.
+    ("Hồ sơ gửi cho cơ quan nào, và trong bao nhiêu ngày?", "Trong 10 ngày [1].", False),
+    # Two figures asked: both stated, each by its own span.
+    ("Họp lại trong bao lâu, và cần bao nhiêu phần trăm thành viên dự?", "Trong 15 ngày [1]; ít nhất 40% [1].", True),
+    # Two durations asked, one stated: the one figure does not answer both.
+    ("Phải báo trước bao lâu, và được tạm ngừng tối đa bao lâu?", "Trước 5 ngày làm việc [1].", False),
+    # Parts whose kind cannot be checked (who, how) pass; a question of one part passes.
+    ("Phần còn lại giao cho ai, và chia theo cách nào?", "Giao cho ủy ban nhân dân cấp xã [1].", True),
+    ("Hồ sơ gửi trong bao nhiêu ngày?", "Trong 10 ngày [1].", True),
+])
+def test_an_answer_states_every_part_asked(plans_and_law_assistant: Assistant, question: str, answer: str,
+                                           states: bool) -> None:
+    from assistant.dialogue.thread import states_every_part
+    from assistant.models import Answer
+
+    analysis = plans_and_law_assistant.analyze(question)
+    given = Answer(question=question, answer=answer, found=True, intent=analysis.intent, confidence=0.9)
+    assert states_every_part(plans_and_law_assistant, analysis, given) is states
