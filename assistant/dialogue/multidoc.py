@@ -4,7 +4,8 @@
 gì": the question is asked once per province or document (the same question with that one
 province swapped in, or restricted to that document), and the answers are put together as a short list, one
 row per province or document with its citations, followed by the covered provinces and documents that do not
-address it. A comparison the corpus cannot make (one law only) says so.
+address it. A comparison the corpus cannot make (one law only) says so. When the rows the question names are as
+often silent as answered, the rows found are shown but the answer is not found: it answers part of what was asked.
 """
 
 from __future__ import annotations
@@ -256,7 +257,7 @@ def _implemented_by(assistant: AnswerSource, row: Row, answered: list[Row]) -> b
     own = fold_words(doc.number if doc.number and doc.type != "Luật" else titled)
     others = {r.value for r in answered if r.kind == "document"} | {
         d.id for d in assistant.catalog.documents for r in answered if r.kind == "province" and d.province == r.value}
-    return any(own and contains_phrase(fold_words(d.title), own)
+    return any(own and contains_phrase(fold_words(d.title or ""), own)
                for d in assistant.catalog.documents if d.id in others)
 
 

@@ -6,7 +6,8 @@ in this order, from: the clauses of the units (Điều, plan section, table) tha
 unit before and the `thread_following_units` units after them, in the document the answer led with, then in all its documents;
 then the rest of those documents; then the whole corpus. The
 first tier that yields a found answer wins. Documents that no longer fit the question (another province was
-named) are left out of the thread.
+named) are left out of the thread. A question of several parts whose thread answer states one part's figure
+and not what another part asks (a body, a list) is answered part by part instead (`states_every_part`).
 """
 
 from __future__ import annotations
