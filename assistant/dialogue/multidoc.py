@@ -4,7 +4,8 @@
 gì": the question is asked once per province or document (the same question with that one
 province swapped in, or restricted to that document), and the answers are put together as a short list, one
 row per province or document with its citations, followed by the covered provinces and documents that do not
-address it. A comparison the corpus cannot make (one law only) says so.
+address it. A comparison the corpus cannot make (one law only) says so. When the rows the question names are as
+often silent as answered, the rows found are shown but the answer is not found: it answers part of what was asked.
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     sources: list[str] = []
     facts = []
     silent: list[str] = []
+    silent_rows: list[Row] = []
+    answered_rows: list[Row] = []
     confidences: list[float] = []
     vocabulary = scope_words(assistant, scope)
     for row in scope.rows:
@@ -211,7 +214,9 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             documents = _documents_of(assistant, row)
             label = _row_label(assistant, row)
             silent.append(f"{label} ({', '.join(documents)})" if documents else label)
+            silent_rows.append(row)
             continue
+        answered_rows.append(row)
         used = {int(n) for line in kept for n in _MARK_RE.findall(line)}
         renumber = _merge_citations(answer, citations, row_sources, sources, used)
         text = " ".join(_renumbered(line.lstrip("• "), renumber) for line in kept)
@@ -232,8 +237,28 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     if sources:
         text += _SOURCES + "\n".join(sources)
     # As sure as its least sure row: each row is an answer of its own.
-    return Answer(question=analysis.question, answer=text, found=bool(lines), intent=analysis.intent,
+    # Rows the question names are what it asks: when as many of them are silent as answer, the rows found are
+    # not its answer, only part of it; the answer shows them and says what is missing, and does not claim it.
+    missing = [row for row in silent_rows if not _implemented_by(assistant, row, answered_rows)]
+    whole = bool(lines) and not (scope.named and len(missing) * 2 >= len(scope.rows))
+    return Answer(question=analysis.question, answer=text, found=whole, intent=analysis.intent,
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
+
+
+def _implemented_by(assistant: AnswerSource, row: Row, answered: list[Row]) -> bool:
+    """Whether a document row names what an answered row's document implements or guides: its name in that
+    document's title ("kế hoạch … thi hành Luật Hợp tác xã", "hướng dẫn Nghị định số 45/2021/NĐ-CP"). Named in
+    the question as the subject of the other document, it is no part of the answer asked for."""
+    doc = assistant.store.get_document(row.value) if row.kind == "document" else None
+    if doc is None:
+        return False
+    # A law is cited by its name ("Luật Hợp tác xã"), other documents by their number.
+    titled = doc.title if fold_words(doc.title).startswith(fold_words(doc.type or "")) else f"{doc.type} {doc.title}"
+    own = fold_words(doc.number if doc.number and doc.type != "Luật" else titled)
+    others = {r.value for r in answered if r.kind == "document"} | {
+        d.id for d in assistant.catalog.documents for r in answered if r.kind == "province" and d.province == r.value}
+    return any(own and contains_phrase(fold_words(d.title or ""), own)
+               for d in assistant.catalog.documents if d.id in others)
 
 
 def names_a_listed_topic(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer,

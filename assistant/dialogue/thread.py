@@ -6,7 +6,8 @@ in this order, from: the clauses of the units (Điều, plan section, table) tha
 unit before and the `thread_following_units` units after them, in the document the answer led with, then in all its documents;
 then the rest of those documents; then the whole corpus. The
 first tier that yields a found answer wins. Documents that no longer fit the question (another province was
-named) are left out of the thread.
+named) are left out of the thread. A question of several parts whose thread answer states one part's figure
+and not what another part asks (a body, a list) is answered part by part instead (`states_every_part`).
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
             if hits:
                 answer = assistant.answer(asked, hits, bar)
                 if answer.found and states_asked_kind(asked, answer):
+                    if not states_every_part(assistant, analysis, answer):
+                        # The thread's clauses answer one part of a question of several: the question is
+                        # answered part by part (each part's own figure, or which part the documents leave open).
+                        return assistant.answer(analysis) if whole_corpus else None
                     return answer
     if not whole_corpus:
         return None
@@ -118,3 +123,31 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
         # quote clauses that do not answer.
         return assistant.answer(analysis, [])
     return answer
+
+
+def states_every_part(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
+    """Whether an answer states, for each part of a question asking several things that asks a figure or date
+    of a specific kind ("trong bao lâu", "bao nhiêu phần trăm"), a figure of that kind other parts have not
+    taken: "120 ngày" does not answer both "gửi trong bao lâu" and "chậm nhất bao nhiêu ngày sau khi kiểm toán".
+    Parts of other kinds (a body, a list, a manner) cannot be checked so and pass."""
+    from assistant.answering.spans import answer_holder, find_spans
+    from assistant.query import asked_stretches
+
+    parts, _ = asked_stretches(analysis.question)
+    if len(parts) < 2:
+        return True
+    shown = re.sub(r"\[\d+\]", "", answer.answer)
+    taken: set[str] = set()
+    asked_parts = [assistant.analyze(part) for part in parts]
+    typed = [asked for asked in asked_parts if answer_holder(asked) is not None]
+    if typed and len(typed) < len(parts):
+        # One part asks a figure, another a body or a list: an answer the ranker picked for its figure states
+        # the figure's part; nothing shows it states the other.
+        return False
+    for asked in typed:
+        spans = [s.text for s in find_spans(shown, asked.answer_type, asked.answer_unit, asked.answer_bound)
+                 if s.text not in taken]
+        if not spans:
+            return False
+        taken.add(spans[0])
+    return True
