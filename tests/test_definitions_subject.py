@@ -18,3 +18,17 @@ def test_a_definition_is_about_its_term() -> None:
     # Elsewhere the heading is the subject, as before.
     board = _clause("Điều 30. Ban điều hành", "2. Tổ hợp tác là tổ chức không có tư cách pháp nhân …")
     assert subject_missing(board, question, weights) == 1.0
+
+
+def test_a_definition_of_a_term_the_question_names() -> None:
+    from assistant.answering.features import defines_named_term
+    from ingest.lexicon import fold_words
+
+    union = _clause("Điều 3. Giải thích từ ngữ", "5. Liên hiệp hợp tác xã là tổ chức do ít nhất 03 hợp tác xã lập ra …")
+    assert defines_named_term(union, fold_words("Mấy hợp tác xã thì lập được một liên hiệp hợp tác xã?")) == 1.0
+    # Its acronym typed in lower case names it too; another term does not.
+    assert defines_named_term(union, fold_words("lap lhhtx can may htx")) == 1.0
+    assert defines_named_term(union, fold_words("Tổ hợp tác cần mấy thành viên?")) == 0.0
+    # The same sentence outside a definitions article defines nothing.
+    elsewhere = _clause("Điều 30. Thành lập liên hiệp", union.text)
+    assert defines_named_term(elsewhere, fold_words("Mấy hợp tác xã thì lập được một liên hiệp hợp tác xã?")) == 0.0

@@ -18,6 +18,7 @@ from assistant.query import asked_stretches
 from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import contains_phrase, fold_words, lexicon
 from ingest.models import Clause
+from ingest.textnorm import contract
 
 FEATURE_NAMES: tuple[str, ...] = (
     "syllable_coverage",  # IDF share of the question's content syllables found in the candidate with context
@@ -38,6 +39,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "organisation_mismatch",  # the answering sentence names only kinds of organisation the question does not
     "rarest_missing",  # the rarest question word the candidate lacks, as a share of the rarest question word's IDF
     "subject_missing",  # share of the clause's own subject (its Điều/section title) the question does not name
+    "defines_named_term",  # the clause defines ("X là …", in a definitions article) a term the question names
     "year_match",  # +1 the asked year is in the candidate or its lead-ins, -1 it is not, 0 no year asked
     "agency_match",  # +1 an agency named by the question is in the candidate, -1 not, 0 none named
     "legal_text",  # the document is a national legal text
@@ -148,6 +150,21 @@ def subject_missing(clause: Clause, question_terms: set[str], weights: TermWeigh
     return sum(weights.idf(t) for t in heading_terms if t not in question_terms) / total
 
 
+def defines_named_term(clause: Clause, folded_question: str) -> float:
+    """1 for a clause of a definitions article whose defined term the question names: "Hợp tác xã là tổ chức … do
+    ít nhất 05 thành viên … thành lập" states what a founder asks, though it came in through the definitions
+    (`Retriever`), not the similarity lists, and so sits low in every ranking."""
+    if not clause.headings or not any(contains_phrase(_folded(clause.headings[-1]), t)
+                                      for t in lexicon().documents.definition_titles):
+        return 0.0
+    defined = _DEFINED_TERM_RE.match(clause.text)
+    if defined is None:
+        return 0.0
+    term = defined.group(1)
+    # "htx" typed in lower case is not expanded with the question: the term is looked for as its acronym too.
+    return 1.0 if any(contains_phrase(folded_question, _folded(form)) for form in (term, contract(term))) else 0.0
+
+
 @lru_cache(maxsize=1)
 def _organisation_forms() -> list[tuple[re.Pattern[str], str]]:
     forms = [(form, kind) for kind, names in lexicon().answers.organisations.items() for form in names]
@@ -232,6 +249,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     coverages: list[float] = []
     dense_off = 0.0 if any(c.hit.dense_rank for c in candidates) else 1.0
     synonyms_asked = synonym_groups_asked(_folded(analysis.question))
+    folded_question = _folded(analysis.normalized)
     for c in candidates:
         title = " ".join([c.document.title or "", *c.clause.headings])
         full = " ".join([title, c.context])
@@ -274,6 +292,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
                 analysis.question, unit, c.clause.headings[-1] if c.clause.headings else ""),
             "rarest_missing": rarest_missing(q_terms, full, weights),
             "subject_missing": subject_missing(c.clause, q_term_set, weights),
+            "defines_named_term": defines_named_term(c.clause, folded_question),
             "year_match": _year_feature(analysis, full),
             "agency_match": agency,
             "legal_text": 1.0 if c.document.province is None and c.document.type in legal else 0.0,

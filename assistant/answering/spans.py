@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from ingest.lexicon import contains_phrase, contains_term, fold, fold_words, lexicon
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from assistant.answering.candidate import Candidate
     from assistant.models import QueryAnalysis
@@ -289,6 +289,17 @@ def find_spans(text: str, answer_type: str, unit: str | None = None, bound: str 
     if bound is None:
         return list(spans)
     return [s for s in spans if span_bound(s) in (None, bound)]
+
+
+def unclaimed_span(text: str, asked: QueryAnalysis, claimed: Iterable[str] = ()) -> Span | None:
+    """The first figure or date of the kind `asked` asks (a count of its unit, within its bound) that `text`
+    states and that no `claimed` text holds (an answer given to another part of the question); None when
+    there is none."""
+    taken = [fold(c) for c in claimed]
+    for span in find_spans(text, asked.answer_type, asked.answer_unit, asked.answer_bound):
+        if not any(fold(span.text) in t for t in taken):
+            return span
+    return None
 
 
 # Kinds specific enough to pick clauses out at retrieval: "quantity" (any number) and bodies are everywhere.

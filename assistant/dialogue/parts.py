@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.answering.spans import answer_holder, find_spans
+from assistant.answering.spans import answer_holder, unclaimed_span
 from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split
 from assistant.models import Answer, Citation
 from assistant.query import asked_stretches
-from ingest.lexicon import fold, lexicon
+from ingest.lexicon import lexicon
 from ingest.models import Fact
 
 if TYPE_CHECKING:
@@ -70,22 +70,17 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
         return None
     if missing:
         whole = assistant.answer(analysis, assistant.retrieve(analysis))
-        stated = {fold(statement) for statement in statements}
-        if whole.found and all(_states_kind_asked(assistant, part, whole, stated) for part in missing):
+        if whole.found and all(_states_kind_asked(assistant, part, whole, statements) for part in missing):
             return whole
     return combined.answer(analysis)
 
 
 def _states_kind_asked(assistant: AnswerSource, part: str, whole: Answer, stated: set[str]) -> bool:
     """Whether the whole answer (its lines and the clauses it quotes) states a figure or date of the kind
-    `part` asks (a count of its unit, within its bound) that is not what another part was answered with; true
-    for a part whose kind cannot be checked (a body, a manner, a list)."""
+    `part` asks that is not what another part was answered with; true for a part whose kind cannot be checked
+    (a body, a manner, a list)."""
     asked = assistant.analyze(part)
-    if answer_holder(asked) is None:
-        return True
-    shown = _MARK_RE.sub("", whole.answer)
-    spans = find_spans(shown, asked.answer_type, asked.answer_unit, asked.answer_bound)
-    return any(not any(fold(span.text) in s for s in stated) for span in spans)
+    return answer_holder(asked) is None or unclaimed_span(_MARK_RE.sub("", whole.answer), asked, stated) is not None
 
 
 @dataclass

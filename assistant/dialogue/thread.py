@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from assistant.dialogue.narrow import about_asked_agencies, prefer_answer_type, states_asked_kind
 from assistant.dialogue.state import DialogueState
-from assistant.models import Answer, QueryAnalysis
+from assistant.models import Answer, Hit, QueryAnalysis
 
 if TYPE_CHECKING:
     from assistant.dialogue.source import AnswerSource
@@ -101,11 +101,13 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
         tiers = [near_clause_ids(assistant, state.clause_ids, documents[:1]),
                  near_clause_ids(assistant, state.clause_ids, documents),
                  [c.id for d in documents for c in assistant.store.clauses_of(d)]]
+        corpus_wide: dict[tuple[int, ...], list[Hit]] = {}
         for tier, pool in enumerate(dict.fromkeys(tuple(t) for t in tiers if t)):
             asked = analysis
             if inherited_years and tier == 0 and state.found:
                 asked = analysis.model_copy(update={"years": []})
-            hits = assistant.retrieve_among(asked, list(pool))
+            wide = corpus_wide.setdefault(tuple(asked.years), assistant.retrieve(asked))
+            hits = found_corpus_wide_first(wide, assistant.retrieve_among(asked, list(pool)), set(pool))
             hits = prefer_answer_type(assistant, asked, about_asked_agencies(assistant, asked, hits))
             if hits:
                 answer = assistant.answer(asked, hits, bar)
@@ -125,12 +127,22 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
     return answer
 
 
+def found_corpus_wide_first(wide: list[Hit], thread_hits: list[Hit], pool: set[str]) -> list[Hit]:
+    """The thread's clauses that the question's search of the whole corpus finds, in its order and with its
+    ranks, then the rest of the thread's hits. Searched within the thread alone, a clause is ranked among a few
+    documents, and the ranker (fitted on searches of the whole corpus) is less sure of it there: the next step
+    of a procedure, first in the corpus, would lose to a clause of another article found only further on."""
+    first = [h for h in wide if h.clause_id in pool]
+    seen = {h.clause_id for h in first}
+    return first + [h for h in thread_hits if h.clause_id not in seen]
+
+
 def states_every_part(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
     """Whether an answer states, for each part of a question asking several things that asks a figure or date
     of a specific kind ("trong bao lâu", "bao nhiêu phần trăm"), a figure of that kind other parts have not
     taken: "120 ngày" does not answer both "gửi trong bao lâu" and "chậm nhất bao nhiêu ngày sau khi kiểm toán".
     Parts of other kinds (a body, a list, a manner) cannot be checked so and pass."""
-    from assistant.answering.spans import answer_holder, find_spans
+    from assistant.answering.spans import answer_holder, unclaimed_span
     from assistant.query import asked_stretches
 
     parts, _ = asked_stretches(analysis.question)
@@ -145,9 +157,8 @@ def states_every_part(assistant: AnswerSource, analysis: QueryAnalysis, answer: 
         # the figure's part; nothing shows it states the other.
         return False
     for asked in typed:
-        spans = [s.text for s in find_spans(shown, asked.answer_type, asked.answer_unit, asked.answer_bound)
-                 if s.text not in taken]
-        if not spans:
+        span = unclaimed_span(shown, asked, taken)
+        if span is None:
             return False
-        taken.add(spans[0])
+        taken.add(span.text)
     return True
