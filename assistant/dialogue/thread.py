@@ -140,7 +140,7 @@ def found_corpus_wide_first(wide: list[Hit], thread_hits: list[Hit], pool: set[s
 def states_every_part(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer) -> bool:
     """Whether an answer states, for each part of a question asking several things that asks a figure or date
     of a specific kind ("trong bao lâu", "bao nhiêu phần trăm"), a figure of that kind other parts have not
-    taken: "120 ngày" does not answer both "gửi trong bao lâu" and "chậm nhất bao nhiêu ngày sau khi kiểm toán".
+    taken: "45 ngày" does not answer both "thông báo trong mấy ngày" and "phải xong việc sau bao nhiêu ngày".
     Parts of other kinds (a body, a list, a manner) cannot be checked so and pass."""
     from assistant.answering.spans import answer_holder, unclaimed_span
     from assistant.query import asked_stretches
