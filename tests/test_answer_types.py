@@ -299,3 +299,9 @@ def test_a_count_of_terms_is_answered_by_terms_and_groups_by_their_abbreviation(
     assert [s.text for s in find_spans(text, "count", "nhiem ky", "max")] == ["không quá 03 nhiệm kỳ"]
     plan = "Mỗi năm vận động thành lập 12 HTX và 40 THT mới."
     assert [s.text for s in find_spans(plan, "count", "to hop tac")] == ["40 THT"]
+
+
+def test_a_day_and_month_of_a_date_are_not_a_length_of_time() -> None:
+    text = "Quyết định có hiệu lực từ ngày 12 tháng 3 năm 2021; hồ sơ được bổ sung trong 45 ngày."
+    assert [s.text for s in find_spans(text, "duration")] == ["45 ngày"]
+    assert [s.text for s in find_spans(text, "date")] == ["từ ngày 12 tháng 3 năm 2021"]

@@ -339,8 +339,10 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
         spans += [s for s in find_spans(text, "percentage")
                   if any(contains_term(text[s.end:s.end + 40], base) for base in bases)]
     elif answer_type == "duration":
-        spans = _folded_matches(_unit_pattern("duration"), text, "duration") + _regex_spans(
-            _PERIODIC_RE, text, "duration")
+        # "25 tháng" inside "ngày 25 tháng 11 năm 2019" is part of a date, not a length of time.
+        dates = _regex_spans(_DATE_RE, text, "date")
+        spans = [s for s in _folded_matches(_unit_pattern("duration"), text, "duration") + _regex_spans(
+            _PERIODIC_RE, text, "duration") if not any(d.start <= s.start < d.end for d in dates)]
     elif answer_type == "date":
         # "Hạn chót là khi nào?" is as often answered by a time limit counted from an event ("chậm nhất là 06
         # tháng kể từ ngày …") as by a calendar date.
