@@ -24,7 +24,7 @@ def test_a_definition_of_a_term_the_question_names() -> None:
     from assistant.answering.features import defines_named_term
     from ingest.lexicon import fold_words
 
-    union = _clause("Điều 3. Giải thích từ ngữ", "5. Liên hiệp hợp tác xã là tổ chức do ít nhất 03 hợp tác xã lập ra …")
+    union = _clause("Điều 3. Giải thích từ ngữ", "5. Liên hiệp hợp tác xã là pháp nhân mà ba hợp tác xã trở lên góp sức dựng nên …")
     assert defines_named_term(union, fold_words("Mấy hợp tác xã thì lập được một liên hiệp hợp tác xã?")) == 1.0
     # Its acronym typed in lower case names it too; another term does not.
     assert defines_named_term(union, fold_words("lap lhhtx can may htx")) == 1.0
