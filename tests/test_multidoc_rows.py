@@ -17,8 +17,7 @@ import pytest
 from assistant.dialogue.measures import pairs
 from assistant.models import Answer
 from assistant.service import Assistant
-from assistant.settings import Settings
-from tests.conftest import CORPUS, SEED_FILES
+from tests.conftest import CORPUS, SEED_FILES, assistant_over
 
 EXTRA = [CORPUS / "extra" / name for name in (
     "binhphuoc-qd-phe-duyet-ke-hoach-ktt-2006-2010.txt", "nd-77-2019-ND-CP_to-hop-tac.txt",
@@ -76,12 +75,7 @@ def test_listed_topics_are_read_as_alternatives(question: str, items: list[str])
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from assistant.index import ingest_paths
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("multidoc-rows"), corpus_dir=CORPUS)
-    report = ingest_paths([*SEED_FILES, *EXTRA], settings, progress=False)
-    assert not report.failed, report.failed
-    return Assistant(settings).load()
+    return assistant_over(tmp_path_factory, "multidoc-rows", [*SEED_FILES, *EXTRA])
 
 
 @pytest.mark.slow
