@@ -39,6 +39,7 @@ from assistant.settings import Settings
 from ingest.models import Fact, FactKind
 
 if TYPE_CHECKING:
+    from assistant.answering.candidate import Candidate
     from assistant.answering.ranker import Ranker
     from assistant.index import IndexHandle
     from assistant.retrieval import HybridSearch
@@ -283,6 +284,12 @@ class Assistant:
         depth = sum(len(self.store.clauses_of(d)) for d in documents)
         hits = self._retriever.search(analysis.normalized, RetrievalFilters(document_ids=documents), depth)
         return [h for h in hits if h.clause_id in wanted][: k or self.settings.top_k]
+
+    def rank(self, analysis: QueryAnalysis, hits: list[Hit]) -> list[Candidate]:
+        """`hits` read with their structure and scored by the fitted ranker, best first (fitting, diagnostics)."""
+        self.load()
+        assert self._composer is not None
+        return self._composer.rank(analysis, hits)
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         """The cited answer to a question; InvalidInputError (naming the field) for input that cannot be asked."""

@@ -13,6 +13,13 @@ fact with a citation costs more than a refusal. A training question is answered 
 the questions it was fitted on, and a threshold chosen on those confidences would let through answers it would
 not trust on new questions. The row and follow-up thresholds are chosen the same way on the questions across
 documents and the conversations, training and dev. The test split is never read here.
+
+Whether a question asked whole is answered at all is then decided by a second model
+(`assistant/answering/answerability.py`): gradient-boosted trees over the whole ranking (the best probability, its
+gap to the next, rivals, the asked kind of answer, the best clause's features), fitted on the same end-to-end
+outcomes (training out of fold, dev by the final ranker) to predict "the stated answer is right". Its threshold is
+chosen like the found threshold, on probabilities from trees fitted on the other folds. The trees are written into
+the ranker file; the product evaluates them without scikit-learn (checked here to agree to 1e-9).
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from assistant.answering.answerability import (ANSWERABILITY_FEATURES, AnswerabilityModel, Tree,
+                                               answerability_features)
 from assistant.answering.candidate import Candidate
 from assistant.answering.evidence import build_candidates
 from assistant.answering.features import FEATURE_NAMES, compute_features, vector
@@ -59,6 +68,13 @@ THRESHOLD_WINDOW = 0.04
 # among tied thresholds the lowest wins, so that a question is not refused for a difference nobody can measure.
 TIE_SHARE = 0.01
 REGULARISATION_C = 1.0
+# The answerability trees: small and shallow, as a few hundred answers allow. Chosen by leaving each dev set out in
+# turn (fitted on the rest, threshold chosen on the rest): deeper or more trees fitted the held-out sets worse.
+ANSWERABILITY_TREES = 100
+ANSWERABILITY_DEPTH = 2
+ANSWERABILITY_LEARNING_RATE = 0.05
+ANSWERABILITY_MIN_LEAF = 15
+ANSWERABILITY_REPEATS = 5
 
 
 @dataclass
@@ -117,14 +133,17 @@ class Outcome(NamedTuple):
     found: bool  # the composer stated an answer (it may refuse on its own: no span of the asked type...)
     correct: bool  # that answer was right
     answerable: bool
+    features: tuple[float, ...] = ()  # the answerability model's input for the question's ranking
 
 
-def choose_threshold(outcomes: list[Outcome]) -> tuple[float, dict[str, float]]:
+def choose_threshold(outcomes: list[Outcome], n_questions: int | None = None) -> tuple[float, dict[str, float]]:
     """The confidence threshold that maximises right answers + right refusals - WRONG_ANSWER_COST x wrong
     answers, averaged over the thresholds within THRESHOLD_WINDOW of it: on a few hundred questions the value
     has narrow spikes, and a threshold on a broad plateau moves less when the questions change. On a flat
     plateau the lowest threshold tied with the best (TIE_SHARE) is taken. A question the
-    composer refuses even with the threshold off stays refused at every threshold."""
+    composer refuses even with the threshold off stays refused at every threshold. `n_questions`: how many
+    distinct questions the outcomes are (fewer than the outcomes when each was answered on several splits): the
+    tie is a share of the questions, not of the answers."""
     grid = np.linspace(0.02, 0.98, 97)
     values, stats = [], []
     for threshold in grid:
@@ -136,7 +155,7 @@ def choose_threshold(outcomes: list[Outcome]) -> tuple[float, dict[str, float]]:
         stats.append({"right": right, "refused_right": refused_right, "wrong": wrong, "n": len(outcomes)})
     steps = int(round(THRESHOLD_WINDOW / (grid[1] - grid[0])))
     smoothed = [np.mean(values[max(0, i - steps):i + steps + 1]) for i in range(len(grid))]
-    best = _lowest_tied(smoothed, len(outcomes))
+    best = _lowest_tied(smoothed, n_questions or len(outcomes))
     return float(grid[best]), stats[best]
 
 
@@ -158,8 +177,61 @@ def end_to_end_outcomes(assistant, items: list[QAItem]) -> list[Outcome]:  # noq
             continue
         confidence = assistant.ask(item.question).confidence
         score = score_item(item, system.name, system.run(item_question(item)))
-        out.append(Outcome(confidence, bool(score.found), bool(score.correct), item.answerable))
+        analysis = assistant.analyze(item.question)
+        ranked = [] if analysis.unknown_places else assistant.rank(analysis, assistant.retrieve(analysis))
+        out.append(Outcome(confidence, bool(score.found), bool(score.correct), item.answerable,
+                           tuple(answerability_features(analysis, ranked))))
     return out
+
+
+def _fit_trees(outcomes: list[Outcome]):  # noqa: ANN202 - sklearn estimator
+    """Gradient-boosted trees: P(the stated answer is right), fitted on the questions that got an answer."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    stated = [o for o in outcomes if o.found]
+    model = GradientBoostingClassifier(n_estimators=ANSWERABILITY_TREES, max_depth=ANSWERABILITY_DEPTH,
+                                       learning_rate=ANSWERABILITY_LEARNING_RATE,
+                                       min_samples_leaf=ANSWERABILITY_MIN_LEAF, random_state=0)
+    model.fit(np.array([o.features for o in stated]), np.array([int(o.correct) for o in stated]))
+    return model
+
+
+def answerability_model(model, threshold: float) -> AnswerabilityModel:  # noqa: ANN001 - sklearn estimator
+    """The fitted trees as the product reads them (no scikit-learn at answer time)."""
+    prior = float(model.init_.class_prior_[1])
+    trees = tuple(
+        Tree(left=tuple(int(v) for v in t.tree_.children_left), right=tuple(int(v) for v in t.tree_.children_right),
+             feature=tuple(int(v) for v in t.tree_.feature), threshold=tuple(float(v) for v in t.tree_.threshold),
+             value=tuple(float(v) for v in t.tree_.value[:, 0, 0]))
+        for t in model.estimators_[:, 0]
+    )
+    return AnswerabilityModel(feature_names=ANSWERABILITY_FEATURES, prior=float(np.log(prior / (1 - prior))),
+                              learning_rate=float(model.learning_rate), trees=trees, threshold=threshold)
+
+
+def fit_answerability(outcomes: list[Outcome], folds: int = THRESHOLD_FOLDS,
+                      repeats: int = ANSWERABILITY_REPEATS) -> AnswerabilityModel:
+    """The answerability model and its threshold: every question's probability comes from trees fitted on the
+    other folds, and the threshold on it is chosen as the ranker's found threshold is (choose_threshold), over
+    `repeats` different splits into folds: on one split the best threshold moved between 0.5 and 0.67 with
+    the seed alone."""
+    held_out: list[Outcome] = []
+    for seed in range(repeats):
+        fold_of = np.random.default_rng(seed).permutation(len(outcomes)) % folds
+        for fold in range(folds):
+            model = answerability_model(
+                _fit_trees([o for o, f in zip(outcomes, fold_of, strict=True) if f != fold]), 0.0)
+            held_out += [o._replace(confidence=model.probability(list(o.features)))
+                         for o, f in zip(outcomes, fold_of, strict=True) if f == fold]
+    threshold, stats = choose_threshold(held_out, len(outcomes))
+    log.info("fit-ranker: answerability threshold %.2f (%s)", threshold, stats)
+    trees = _fit_trees(outcomes)
+    model = answerability_model(trees, round(threshold, 2))
+    x = np.array([o.features for o in outcomes])
+    ours = np.array([model.probability(list(row)) for row in x])
+    if not np.allclose(ours, trees.predict_proba(x)[:, 1], atol=1e-9):
+        raise AssertionError("the stored trees do not reproduce scikit-learn's probabilities")
+    return model
 
 
 def fitted_ranker(questions: list[QuestionCandidates], version: str = "1") -> tuple[Ranker, Any]:
@@ -249,7 +321,7 @@ def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str =
     outcomes += end_to_end_outcomes(assistant, dev_items)
     threshold, stats = choose_threshold(outcomes)
     log.info("fit-ranker: threshold %.2f (%s)", threshold, stats)
-    ranker = dataclasses.replace(ranker, threshold=round(threshold, 2))
+    ranker = dataclasses.replace(ranker, threshold=round(threshold, 2), answerability=fit_answerability(outcomes))
     ranker = dataclasses.replace(ranker, row_threshold=choose_row_threshold(assistant, ranker))
     ranker = dataclasses.replace(ranker, follow_up_threshold=choose_follow_up_threshold(assistant, ranker))
     out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")

@@ -171,3 +171,24 @@ def test_a_founding_rule_stated_in_a_definition_answers(assistant: Assistant, qu
     assert answer.citations[0].path == "D4.7"
     assert answer.answer.startswith("Ít nhất 05 thành viên chính thức")
 
+
+
+def test_the_answerability_model_decides_a_question_asked_whole_and_nothing_else(assistant: Assistant) -> None:
+    # The same ranking is answered or refused by the answerability model's threshold alone; a caller that
+    # gives its own bar (a row of a grouped answer, a follow-up in its thread) is decided by that bar.
+    import dataclasses
+
+    shipped = assistant.ranker
+    assert shipped.answerability is not None  # fitted, shipped in the ranker file
+    question = "Năm 2016 huyện Lương Sơn có bao nhiêu HTX ngừng hoạt động?"
+    never = dataclasses.replace(shipped, answerability=dataclasses.replace(shipped.answerability, threshold=1.01))
+    always = dataclasses.replace(shipped, answerability=dataclasses.replace(shipped.answerability, threshold=0.0))
+    try:
+        assistant.use_ranker(always)
+        assert assistant.ask(question).found
+        assistant.use_ranker(never)
+        assert not assistant.ask(question).found
+        analysis = assistant.analyze(question)
+        assert assistant.answer(analysis, assistant.retrieve(analysis), 0.0).found
+    finally:
+        assistant.use_ranker(shipped)

@@ -46,3 +46,57 @@ def test_the_row_and_follow_up_thresholds_are_kept_in_the_ranker_file(tmp_path) 
     assert (loaded.row_bar, loaded.follow_up_bar) == (0.2, 0.6)
     unfitted = dataclasses.replace(loaded, row_threshold=None, follow_up_threshold=None)
     assert unfitted.row_bar == unfitted.follow_up_bar == unfitted.threshold
+
+
+def _outcomes_separable_by_gap(n: int = 60) -> list[Outcome]:
+    """Answers that are right when the best clause is well ahead of the next one, wrong when two are alike,
+    whatever the best probability: what a threshold on the best probability alone cannot see."""
+    import random
+
+    from assistant.answering.answerability import ANSWERABILITY_FEATURES
+
+    rng = random.Random(7)
+    gap = ANSWERABILITY_FEATURES.index("probability_gap")
+    best = ANSWERABILITY_FEATURES.index("best_probability")
+    out = []
+    for i in range(n):
+        features = [0.0] * len(ANSWERABILITY_FEATURES)
+        features[best] = rng.uniform(0.3, 0.6)
+        right = i % 2 == 0
+        features[gap] = rng.uniform(0.2, 0.4) if right else rng.uniform(0.0, 0.05)
+        out.append(Outcome(features[best], True, right, True, tuple(features)))
+    return out
+
+
+def test_the_answerability_model_learns_what_the_best_probability_cannot_tell() -> None:
+    from eval.fit_ranker import fit_answerability
+
+    outcomes = _outcomes_separable_by_gap()
+    model = fit_answerability(outcomes)
+    right = [model.probability(list(o.features)) for o in outcomes if o.correct]
+    wrong = [model.probability(list(o.features)) for o in outcomes if not o.correct]
+    assert min(right) > model.threshold > max(wrong)
+
+
+def test_the_answerability_trees_are_kept_in_the_ranker_file_and_checked(tmp_path) -> None:  # noqa: ANN001
+    import dataclasses
+    import json
+
+    import pytest
+
+    from assistant.answering.ranker import default_ranker, load_ranker
+    from assistant.errors import RankerFileError
+    from eval.fit_ranker import fit_answerability
+
+    model = fit_answerability(_outcomes_separable_by_gap())
+    path = tmp_path / "ranker.json"
+    path.write_text(dataclasses.replace(default_ranker(), answerability=model).to_json())
+    loaded = load_ranker(path).answerability
+    assert loaded is not None and loaded.threshold == model.threshold and len(loaded.trees) == len(model.trees)
+    probe = list(_outcomes_separable_by_gap(4)[1].features)
+    assert loaded.probability(probe) == model.probability(probe)
+    data = json.loads(path.read_text())
+    data["answerability"]["feature_names"] = data["answerability"]["feature_names"][:-1]
+    path.write_text(json.dumps(data))
+    with pytest.raises(RankerFileError, match="answerability"):
+        load_ranker(path)

@@ -1,7 +1,7 @@
 """The fitted candidate ranker: a logistic model over `features.FEATURE_NAMES`, read from a versioned JSON file.
 
-`eval/fit_ranker.py` fits it (`make fit-ranker`) on the training questions and picks the found / not-found
-threshold on the dev questions; the product only reads the file, so answering needs neither scikit-learn nor
+`eval/fit_ranker.py` fits it (`make fit-ranker`) on the training questions, with the answerability model that
+decides found / not found (`answerability.py`); the product only reads the file, so answering needs neither scikit-learn nor
 any tuning constant in code. The probability is "this candidate states the answer to this question".
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.answering.answerability import ANSWERABILITY_FEATURES, AnswerabilityModel
 from assistant.answering.candidate import Candidate
 from assistant.answering.features import FEATURE_NAMES
 from assistant.errors import RankerFileError
@@ -36,6 +37,9 @@ class Ranker:
     # One row of a grouped answer (one province's plan, one named document) states a fact from this probability
     # up: the question named that document, so it is fitted on the training questions across documents.
     row_threshold: float | None = None
+    # Whether a question asked whole is answered at all is decided by this model over the whole ranking
+    # (answerability.py), not by `threshold` on the best clause alone; None: by `threshold`.
+    answerability: AnswerabilityModel | None = None
 
     @property
     def row_bar(self) -> float:
@@ -58,6 +62,7 @@ class Ranker:
                 "scale": list(self.scale), "coefficients": list(self.coefficients), "intercept": self.intercept,
                 "threshold": self.threshold, "follow_up_threshold": self.follow_up_threshold,
                 "row_threshold": self.row_threshold,
+                "answerability": None if self.answerability is None else self.answerability.to_dict(),
             },
             indent=2,
         )
@@ -72,6 +77,8 @@ def load_ranker(path: Path = DEFAULT_RANKER_PATH) -> Ranker:
             threshold=float(data["threshold"]),
             follow_up_threshold=None if data.get("follow_up_threshold") is None else float(data["follow_up_threshold"]),
             row_threshold=None if data.get("row_threshold") is None else float(data["row_threshold"]),
+            answerability=(None if data.get("answerability") is None
+                           else AnswerabilityModel.from_dict(data["answerability"])),
         )
     except FileNotFoundError as exc:
         raise RankerFileError(str(path), "missing") from exc
@@ -79,6 +86,8 @@ def load_ranker(path: Path = DEFAULT_RANKER_PATH) -> Ranker:
         raise RankerFileError(str(path), f"not a ranker file: {exc}") from exc
     if ranker.feature_names != FEATURE_NAMES:
         raise RankerFileError(str(path), "fitted on other features")
+    if ranker.answerability is not None and ranker.answerability.feature_names != ANSWERABILITY_FEATURES:
+        raise RankerFileError(str(path), "answerability fitted on other features")
     return ranker
 
 

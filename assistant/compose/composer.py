@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.answering.answerability import answerability_features
 from assistant.answering.candidate import Candidate
 from assistant.answering.evidence import build_candidates
 from assistant.answering.features import compute_features
@@ -58,8 +59,10 @@ class Composer:
         return sorted(candidates, key=lambda c: (-c.probability, c.position))
 
     def compose(self, analysis: QueryAnalysis, hits: list[Hit], threshold: float | None = None) -> Answer:
-        """`threshold`: the probability the best clause needs to answer, the ranker's found threshold unless
-        given (a row of a grouped answer has its own)."""
+        """`threshold`: the probability the best clause needs to answer (a row of a grouped answer, a chat
+        follow-up in its thread). Without one, a question asked whole is answered when the fitted answerability
+        model trusts the ranking (the ranker's found threshold when it has none)."""
+        answerability = self.ranker.answerability if threshold is None else None
         threshold = self.ranker.threshold if threshold is None else threshold
         if analysis.unknown_places:
             places = ", ".join(analysis.unknown_places)
@@ -76,7 +79,12 @@ class Composer:
             answer = tasks(self.corpus, analysis, evidence[:EVIDENCE_CANDIDATES], evidence)
             answer.confidence = 1.0 if answer.found else confidence
             return answer
-        relevant = evidence[:EVIDENCE_CANDIDATES] if confidence >= threshold else []
+        if answerability is not None:
+            answers = bool(ranked) and (answerability.probability(answerability_features(analysis, ranked))
+                                        >= answerability.threshold)
+        else:
+            answers = confidence >= threshold
+        relevant = evidence[:EVIDENCE_CANDIDATES] if answers else []
         if analysis.years and relevant:
             relevant = [e for e in relevant if mentions_year(self.corpus.store, e, analysis.years)]
             if not relevant:

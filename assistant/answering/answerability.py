@@ -1,0 +1,118 @@
+"""Whether the best-ranked clauses answer a question at all: a fitted model over the whole ranking.
+
+The ranker scores one clause at a time ("this clause states the answer"); its best probability alone is a poor
+judge of answerability: a basic founder's question sits at 0.3-0.45 when a wrong figure sits there too. What
+separates them is seen across the ranking and the question: how far the best clause is ahead of the next, whether
+the two best are the same article, what kind of answer is asked, whether the best clause holds a span of that
+kind in a sentence about the question. Small gradient-boosted trees over those numbers, fitted by
+`eval/fit_ranker.py` on end-to-end outcomes (was the stated answer right?), give the probability that an answer
+stated from this ranking is right; the composer states one only above the fitted threshold.
+
+The trees are stored in the ranker's versioned JSON file and evaluated here, so answering needs no scikit-learn.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from assistant.answering.candidate import Candidate
+from assistant.models import AnswerType, Intent, QueryAnalysis
+
+# The best clause's own ranker features that the model reads (positions and lengths are left to the ranker).
+BEST_CLAUSE_FEATURES: tuple[str, ...] = (
+    "syllable_coverage", "asked_coverage", "word_coverage", "clause_coverage", "phrase_coverage",
+    "title_coverage", "dense_position", "lexical_position", "has_span", "span_missing", "span_sentence_coverage",
+    "unit_named", "organisation_mismatch", "rarest_missing", "subject_missing", "defines_named_term",
+    "year_match", "agency_match", "legal_text", "is_heading", "dense_off", "needs_span",
+)
+# How sure the ranker must be of a clause to count it as a rival answer to the best one.
+RIVAL_PROBABILITY = 0.2
+# How many of the ranking's clauses are looked at for rivals.
+RIVALS_LOOKED_AT = 10
+
+ANSWERABILITY_FEATURES: tuple[str, ...] = (
+    "best_probability",  # the ranker's probability of the best clause
+    "second_probability",  # ... of the next one
+    "probability_gap",  # best - second: one clear answer, or several alike
+    "rivals",  # clauses (of the first RIVALS_LOOKED_AT) the ranker gives at least RIVAL_PROBABILITY
+    "question_length",  # log(1 + the question's words)
+    *(f"best_{name}" for name in BEST_CLAUSE_FEATURES),
+    *(f"asks_{kind}" for kind in get_args(AnswerType)),
+    *(f"intent_{intent}" for intent in get_args(Intent)),
+    "same_document",  # the two best clauses are of one document
+    "same_article",  # ... and under one heading (one Điều, one section of a plan)
+    "agencies_named", "years_named", "provinces_named", "documents_named",
+)
+
+
+def answerability_features(analysis: QueryAnalysis, ranked: list[Candidate]) -> list[float]:
+    """The model's input for a question and its ranked candidates (best first, features computed)."""
+    probabilities = [c.probability for c in ranked[:RIVALS_LOOKED_AT]]
+    best = probabilities[0] if probabilities else 0.0
+    second = probabilities[1] if len(probabilities) > 1 else 0.0
+    top = ranked[0].features if ranked else {}
+    two = ranked[:2]
+    same_document = len(two) == 2 and two[0].document.id == two[1].document.id
+    same_article = same_document and two[0].clause.headings[:1] == two[1].clause.headings[:1]
+    return [
+        best, second, best - second, float(sum(p >= RIVAL_PROBABILITY for p in probabilities)),
+        math.log1p(len(analysis.words)),
+        *(float(top.get(name, 0.0)) for name in BEST_CLAUSE_FEATURES),
+        *(1.0 if analysis.answer_type == kind else 0.0 for kind in get_args(AnswerType)),
+        *(1.0 if analysis.intent == intent else 0.0 for intent in get_args(Intent)),
+        1.0 if same_document else 0.0, 1.0 if same_article else 0.0,
+        float(len(analysis.agencies)), float(len(analysis.years)), float(len(analysis.provinces)),
+        float(len(analysis.document_ids)),
+    ]
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One regression tree, as arrays: node i splits on `feature[i]` at `threshold[i]` (left when <=), or is a
+    leaf (`left[i] == -1`) worth `value[i]`."""
+
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    value: tuple[float, ...]
+
+    def predict(self, x: list[float]) -> float:
+        node = 0
+        while self.left[node] != -1:
+            node = self.left[node] if x[self.feature[node]] <= self.threshold[node] else self.right[node]
+        return self.value[node]
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    feature_names: tuple[str, ...]
+    prior: float  # log-odds before any tree
+    learning_rate: float
+    trees: tuple[Tree, ...]
+    threshold: float  # smallest probability for an answer to be stated
+
+    def probability(self, features: list[float]) -> float:
+        z = self.prior + self.learning_rate * sum(tree.predict(features) for tree in self.trees)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feature_names": list(self.feature_names), "prior": self.prior, "learning_rate": self.learning_rate,
+            "threshold": self.threshold,
+            "trees": [{"left": list(t.left), "right": list(t.right), "feature": list(t.feature),
+                       "threshold": list(t.threshold), "value": list(t.value)} for t in self.trees],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnswerabilityModel:
+        trees = tuple(
+            Tree(left=tuple(int(v) for v in t["left"]), right=tuple(int(v) for v in t["right"]),
+                 feature=tuple(int(v) for v in t["feature"]), threshold=tuple(float(v) for v in t["threshold"]),
+                 value=tuple(float(v) for v in t["value"]))
+            for t in data["trees"]
+        )
+        return cls(feature_names=tuple(data["feature_names"]), prior=float(data["prior"]),
+                   learning_rate=float(data["learning_rate"]), trees=trees, threshold=float(data["threshold"]))
