@@ -192,3 +192,22 @@ def test_the_answerability_model_decides_a_question_asked_whole_and_nothing_else
         assert assistant.answer(analysis, assistant.retrieve(analysis), 0.0).found
     finally:
         assistant.use_ranker(shipped)
+
+
+@pytest.mark.parametrize("question", [
+    "Lập một hợp tác xã thì luật đòi hỏi ít nhất mấy người tham gia làm thành viên?",
+    "Cơ quan đăng ký kinh doanh cấp giấy chứng nhận cho hợp tác xã trong vòng mấy ngày làm việc?",
+])
+def test_a_figure_is_followed_only_by_clauses_of_its_article_or_that_the_ranker_trusts(
+        assistant: Assistant, question: str) -> None:
+    # A doubted clause of another article quoted after the answer puts another figure of the same kind beside
+    # it (the board's "tối thiểu là 03 người" under the cooperative's "ít nhất 05 thành viên").
+    answer = assistant.ask(question)
+    assert answer.found
+    analysis = assistant.analyze(question)
+    probability = {c.clause.id: c.probability for c in assistant.rank(analysis, assistant.retrieve(analysis))}
+    first = answer.citations[0]
+    for citation in answer.citations[1:]:
+        same_article = (citation.document_id == first.document_id
+                        and citation.headings[:1] == first.headings[:1])
+        assert same_article or probability.get(citation.clause_id, 1.0) >= assistant.ranker.threshold, citation.label

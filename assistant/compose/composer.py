@@ -126,7 +126,8 @@ class Composer:
     def _typed(self, analysis: QueryAnalysis, ranked: list[Candidate], relevant: list[Evidence],
                evidence: list[Evidence]) -> Answer:
         by_id = {c.clause.id: c for c in ranked}
-        return typed_answer(self.corpus, analysis, [by_id[x.clause.id] for x in relevant], evidence)
+        return typed_answer(self.corpus, analysis, [by_id[x.clause.id] for x in relevant], evidence,
+                            self.ranker.threshold)
 
 
 _YEAR_RANGE_RE = re.compile(r"(20\d\d)\s*[-–]\s*(20\d\d)")

@@ -21,9 +21,13 @@ QUOTE_CHARS = 480
 
 
 def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candidate],
-                 evidence: list[Evidence]) -> Answer:
-    """The best candidate that has a span of the asked type answers; two other candidates follow as context.
-    A clause without such a span cannot answer, so none found is a refusal."""
+                 evidence: list[Evidence], context_bar: float = 0.0) -> Answer:
+    """The best candidate that has a span of the asked type answers; up to two other candidates follow as
+    context: the answer's own article, and other articles the ranker gives at least `context_bar` (its found
+    threshold). A doubted clause of another article, quoted after the answer, sets another figure of the same
+    kind beside it ("tối thiểu là 03 người" of the board under "ít nhất 05 thành viên" of the cooperative) for
+    the reader to sort out. A clause without a span of the asked type cannot answer, so none found is a
+    refusal."""
     words = question_words(analysis)
     for candidate, found in _by_exactness(analysis, relevant, words):
         span, sentence = found
@@ -46,7 +50,8 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         same_article = [c for c in relevant if c is not candidate and c.clause.headings[:1] == candidate.clause.headings[:1]
                         and c.document.id == candidate.document.id]
         lines += further_parts(corpus, analysis, [candidate, *same_article], builder, quote)
-        others = [c for c in relevant if c is not candidate and c.clause.text.strip() != lead][:2]
+        others = [c for c in relevant if c is not candidate and c.clause.text.strip() != lead
+                  and (c.probability >= context_bar or c in same_article)][:2]
         for other in others:
             m = builder.cite(evidence_of(other))
             lines.append(f"Ngoài ra, {citation_label(other.document, other.clause)}: "
