@@ -65,6 +65,9 @@ class DialogueState(BaseModel):
     fact_ids: list[str] = Field(default_factory=list)
     document_ids: list[str] = Field(default_factory=list, description="Documents of those clauses")
     found: bool = False
+    mentions: list[list[str]] = Field(default_factory=list, description=(
+        "Documents named by kind and number (assistant/dialogue/mentions.py), one group per message and per "
+        "answer of the thread, latest first: what \"thông tư đó\" may point at"))
 
     def with_evidence(self, answer: Answer) -> DialogueState:
         # Only an answer is evidence: the nearest clauses of a question that found none did not answer it.
@@ -138,12 +141,16 @@ def frame_of(reading: Reading, drop_roles: frozenset[str] = frozenset({"opener",
             marks.append((s.start, s.end, "drop", s.end))
         else:
             leading = False
-    references = [s for s in reading.syllables if s.role in {"reference", "place_reference"}]
-    if references:
-        for role in ("reference", "place_reference"):
-            group = [s for s in references if s.role == role]
-            if group:
-                marks.append((group[0].start, group[-1].end, role, group[0].start))
+    # Each run of reference syllables is one reference: "kế hoạch đó … thông tư đó" are two, and the words
+    # between them are the message's own.
+    run: list[Syllable] = []
+    for s in [*reading.syllables, None]:
+        if s is not None and s.role in {"reference", "place_reference"} and (not run or run[-1].role == s.role):
+            run.append(s)
+            continue
+        if run:
+            marks.append((run[0].start, run[-1].end, run[0].role, run[0].start))
+        run = [s] if s is not None and s.role in {"reference", "place_reference"} else []
     tail = _tail_start(reading)
     if tail is not None:
         end = max(s.end for s in reading.syllables if s.role not in {"punct", "closer"})
