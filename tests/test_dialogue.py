@@ -428,6 +428,14 @@ def test_two_references_in_one_message_keep_the_words_between_them() -> None:
     assert "mức chi đào tạo" in resolution.question, resolution.question
 
 
+def test_places_the_message_names_apart_stay_where_it_wrote_them() -> None:
+    message = "Tôi ở Lâm Đồng. Kế hoạch của tỉnh tôi và kế hoạch Hòa Bình nói gì về vốn vay cho hợp tác xã?"
+    state = state_of(read(analyze("Quỹ hỗ trợ hợp tác xã cho vay với điều kiện gì?", CATALOG)))
+    resolution = resolve(analyze(message, CATALOG), state, force_follow_up=True)
+    assert "Tôi ở Lâm Đồng." in resolution.question and "kế hoạch Hòa Bình" in resolution.question
+    assert sorted(resolution.slots.places) == ["Hòa Bình", "Lâm Đồng"]
+
+
 @pytest.mark.parametrize(
     ("texts", "mentions"),
     [

@@ -221,11 +221,18 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     closing question form ("Nộp <topic> ở đâu?") or, when the question starts with it, at the front ("<Topic>
     bao lâu?"); `extra` phrases (a document) go last."""
     referents = referents or {}
+    in_place = {kind for kind in SLOT_KINDS if _named_in_place(frame, kind, _slot_values(slots, kind))}
     placed: set[str] = set()
     parts: list[str] = []
     topic_placed = not topic
     tail_at: int | None = None  # index in `parts` of the closing question form
     for piece in frame:
+        if piece.kind in in_place:
+            # The message's own mentions, each where it wrote it ("Mình ở A. Kế hoạch của tỉnh mình với kế hoạch
+            # B …"): gathered into the first, the sentence would say another thing.
+            parts.append(piece.prefix + piece.text)
+            placed.add(piece.kind)
+            continue
         if piece.kind in SLOT_KINDS:
             values = _slot_values(slots, piece.kind)
             if values and piece.kind not in placed:
@@ -259,6 +266,16 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     else:
         words = [*parts, *map(lower_first_word, inserted), *missing, *extra]
     return sentence(" ".join(words))
+
+
+def _named_in_place(frame: list[FramePiece], kind: str, values: list[str]) -> bool:
+    """Whether the frame's several mentions of `kind` name exactly `values` between them, each at least one."""
+    pieces = [fold_words(p.text) for p in frame if p.kind == kind]
+    if len(pieces) < 2 or not values:
+        return False
+    wanted = {fold_words(v) for v in values}
+    named = [{v for v in wanted if f" {v} " in f" {piece} "} for piece in pieces]
+    return all(named) and set().union(*named) == wanted
 
 
 def lower_first_word(text: str) -> str:
