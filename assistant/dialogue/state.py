@@ -221,7 +221,8 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     closing question form ("Nộp <topic> ở đâu?") or, when the question starts with it, at the front ("<Topic>
     bao lâu?"); `extra` phrases (a document) go last."""
     referents = referents or {}
-    in_place = {kind for kind in SLOT_KINDS if _named_in_place(frame, kind, _slot_values(slots, kind))}
+    # Places only: years and agencies the message names apart are read as one mention of several values.
+    in_place = {"place"} if _named_in_place(frame, "place", slots.places) else set()
     placed: set[str] = set()
     parts: list[str] = []
     topic_placed = not topic
