@@ -28,7 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.answering.spans import SPAN_TYPES
-from assistant.dialogue.mentions import document_mentions, is_of_kind, kind_of_reference, mentioned
+from assistant.dialogue.mentions import document_mentions, kind_of_reference, mentioned
 from assistant.dialogue.reading import Reading, Syllable, follow_ask_in, read, sentence, tidy
 from assistant.dialogue.state import (
     DialogueState,
@@ -476,7 +476,8 @@ def other_documents(reading: Reading, previous: DialogueState, names: Mapping[st
     out: dict[str, str] = {}
     for reference in _references(reading):
         kind = kind_of_reference(reference)
-        if kind is None or (thread_name and is_of_kind(thread_name, kind)):
+        # "Kế hoạch này" after answers from "Quyết định phê duyệt kế hoạch …" is that decision: its name says so.
+        if kind is None or (thread_name and f" {fold_words(kind)} " in f" {fold_words(thread_name)} "):
             continue
         out[reference] = mentioned(kind, [own, *previous.mentions]) or reference
     return out
