@@ -370,6 +370,88 @@ def test_a_document_referred_to_is_the_one_that_answered() -> None:
     assert other.slots.document_ids == [] and "Sở Tài chính" in other.question
 
 
+def _plan_thread(cited_text: str = "...") -> tuple[Catalog, dict[str, str], DialogueState]:
+    """A thread answered from a plan (Kế hoạch 31) whose answer cites `cited_text`."""
+    from assistant.dialogue.mentions import document_mentions
+    from assistant.models import Answer, Citation
+
+    catalog = Catalog(documents=[*CATALOG.documents, Document(
+        id="qn31", type="Kế hoạch", number="31/KH-UBND", province="Quảng Ninh", source_file="qn.md", sha256="0")])
+    names = {"qn31": "Kế hoạch số 31/KH-UBND", "nd": "Nghị định số 45/2021/NĐ-CP"}
+    state = state_of(read(analyze("Quảng Ninh dành bao nhiêu tiền mỗi năm cho đào tạo cán bộ hợp tác xã?", catalog)))
+    cited = Citation(n=1, clause_id="qn31:III.1", document_id="qn31", document_title=None, document_number=None,
+                     path="III.1", headings=[], text=cited_text, line_start=1, line_end=1, score=1.0)
+    state = state.with_evidence(Answer(question="q", answer="a", found=True, intent="target", citations=[cited]))
+    return catalog, names, state.model_copy(update={"mentions": [document_mentions([cited_text])]})
+
+
+@pytest.mark.parametrize(
+    ("cited_text", "message", "meant"),
+    [
+        # the message names the circular it then points at
+        ("...", "Kế hoạch đó dựa trên Thông tư 77/2015 về mức chi. Bây giờ thông tư ấy còn dùng được không?",
+         "thông tư số 77/2015"),
+        # the thread's answer named one circular, and the message points at it
+        ("Mức chi theo Thông tư số 12/2019/TT-BXD và Quyết định 5/2018/QĐ-UBND.", "Thông tư này còn hiệu lực không?",
+         "Thông tư số 12/2019/TT-BXD"),
+    ],
+)
+def test_a_document_of_another_kind_is_the_one_named_not_the_thread_s(cited_text: str, message: str,
+                                                                       meant: str) -> None:
+    catalog, names, state = _plan_thread(cited_text)
+    resolution = resolve(analyze(message, catalog), state, document_names=names)
+    assert resolution.follow_up and resolution.other_document and not resolution.unknown_document
+    assert meant in resolution.question and "31/KH-UBND" not in resolution.question, resolution.question
+    # the plan's province and document are not the circular's: nothing of them is inherited
+    assert resolution.slots.document_ids == [] and resolution.slots.places == []
+    assert_clean(resolution.question)
+
+
+@pytest.mark.parametrize(
+    "cited_text",
+    ["...",  # no circular named anywhere
+     "Căn cứ Thông tư số 12/2019/TT-BXD và Thông tư số 30/2020/TT-BNV."],  # two: which one is not known
+)
+def test_a_document_of_another_kind_that_nothing_names_is_not_guessed(cited_text: str) -> None:
+    catalog, names, state = _plan_thread(cited_text)
+    resolution = resolve(analyze("Thông tư đó hết hiệu lực chưa?", catalog), state, document_names=names)
+    assert resolution.unknown_document and "31/KH-UBND" not in resolution.question
+    # a reference of the thread's own kind is still the thread's document
+    same = resolve(analyze("Kế hoạch đó ai ký?", catalog), state, document_names=names)
+    assert not same.other_document and "Kế hoạch số 31/KH-UBND" in same.question
+
+
+def test_two_references_in_one_message_keep_the_words_between_them() -> None:
+    catalog, names, state = _plan_thread()
+    message = "Kế hoạch này lấy Thông tư 77/2015 làm căn cứ cho mức chi đào tạo, vậy thông tư đó còn áp dụng không?"
+    resolution = resolve(analyze(message, catalog), state, document_names=names)
+    assert "mức chi đào tạo" in resolution.question, resolution.question
+
+
+def test_places_the_message_names_apart_stay_where_it_wrote_them() -> None:
+    message = "Tôi ở Lâm Đồng. Kế hoạch của tỉnh tôi và kế hoạch Hòa Bình nói gì về vốn vay cho hợp tác xã?"
+    state = state_of(read(analyze("Quỹ hỗ trợ hợp tác xã cho vay với điều kiện gì?", CATALOG)))
+    resolution = resolve(analyze(message, CATALOG), state, force_follow_up=True)
+    assert "Tôi ở Lâm Đồng." in resolution.question and "kế hoạch Hòa Bình" in resolution.question
+    assert sorted(resolution.slots.places) == ["Hòa Bình", "Lâm Đồng"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "mentions"),
+    [
+        (["Căn cứ Thông tư số 340/2099/TT-BTC ngày 1/1/2099; Thông tư 340/2099 hướng dẫn"],
+         ["Thông tư số 340/2099/TT-BTC"]),  # a shorter writing of one already named is the same document
+        (["theo nghị định 45/2021 và Luật số 17/2023/QH15"], ["Nghị định số 45/2021", "Luật số 17/2023/QH15"]),
+        (["năm 2016, 30/6/2017, khoản 2 Điều 19"], []),  # dates and clause numbers are no documents
+        ([""], []),
+    ],
+)
+def test_document_mentions(texts: list[str], mentions: list[str]) -> None:
+    from assistant.dialogue.mentions import document_mentions
+
+    assert document_mentions(texts) == mentions
+
+
 # ---- a type word that is a verb, a place that is the subject -------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.answering.spans import SPAN_TYPES
+from assistant.dialogue.mentions import document_mentions, kind_of_reference, mentioned
 from assistant.dialogue.reading import Reading, Syllable, follow_ask_in, read, sentence, tidy
 from assistant.dialogue.state import (
     DialogueState,
@@ -52,6 +53,10 @@ class Resolution(BaseModel):
     slots: Slots
     core: str = Field("", description="The question without the thread's context put before it (\"Về <topic>, ở "
                       "<place>: …\"): what the turn itself asks, the topic the next follow-up continues")
+    other_document: bool = Field(False, description="The message asks about a document other than the thread's "
+                                 "(\"thông tư đó\" in a thread on a plan): the thread's clauses are no evidence")
+    unknown_document: bool = Field(False, description="The message points at a document (\"thông tư đó\") that "
+                                   "neither it nor the thread names: no clause can be known to be about it")
 
 
 def own_slots(reading: Reading) -> Slots:
@@ -146,7 +151,12 @@ def resolve(
         # A new topic replaces the old one together with the agency it was about.
         slots = slots.model_copy(update={"agencies": []})
     names = document_names or {}
-    if _refers_to_a_document(reading) and not own.document_ids and previous.document_ids:
+    others = other_documents(reading, previous, names)
+    if others:
+        # "Thông tư đó còn hiệu lực không?" in a thread on a plan: the circular is not the plan, which is then no
+        # place to look, and the plan's province and years are not the circular's.
+        slots = own
+    elif _refers_to_a_document(reading) and not own.document_ids and previous.document_ids:
         # "Kế hoạch này ban hành ngày nào?": the document that answered the thread.
         slots = slots.model_copy(update={"document_ids": previous.document_ids[:1]})
     # A question written from the message says which document the thread is in, unless it already does.
@@ -154,7 +164,8 @@ def resolve(
     question, core = _write(reading, previous, rule, own, slots, names, documents)
     if documents and any(question.count(_number(names[d])) > 1 for d in slots.document_ids if d in names):
         question, core = _write(reading, previous, rule, own, slots, names, ())
-    return Resolution(question=question, follow_up=True, rule=rule, slots=slots, core=core)
+    return Resolution(question=question, follow_up=True, rule=rule, slots=slots, core=core,
+                      other_document=bool(others), unknown_document=any(k == v for k, v in others.items()))
 
 
 def _compared_with_the_thread(reading: Reading, previous: DialogueState, own: Slots) -> Resolution | None:
@@ -392,9 +403,23 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     for p in frame:
         if p.kind == "reference" and _document_noun(p.text) and slots.document_ids and slots.document_ids[0] in names:
             referents[p.text] = names[slots.document_ids[0]]
+        elif p.kind == "reference" and _document_noun(p.text) and previous.document_ids and (
+                previous.document_ids[0] in names):
+            # "Kế hoạch này …" beside a reference to another document: the one that answered the thread.
+            referents[p.text] = names[previous.document_ids[0]]
+    others = other_documents(reading, previous, names)
+    referents.update(others)
     core = render(frame, core_slots, topic=previous.topic if reading.has("reference") else "", referents=referents)
-    if any(name in core for name in referents.values() if name in names.values()):
-        # The document named in place of "kế hoạch này" is all the context the question needs.
+    if others:
+        # "Kế hoạch này căn cứ Thông tư X. Thông tư đó còn hiệu lực không?": the sentences before the one asking
+        # of the other document only said which document that is; kept, they would ask of the plan again.
+        sentences = re.split(r"(?<=[.!?])\s+", core)
+        asking = [i for i, text in enumerate(sentences) if any(v.lower() in text.lower() for v in others.values())]
+        core = " ".join(sentences[asking[-1]:]) if asking else core
+    if others or any(name in core for name in referents.values() if name in names.values()):
+        # The document named in place of "kế hoạch này" is all the context the question needs; so is one named in
+        # place of "thông tư đó" (or that reference as written, when which one is meant is not known): the
+        # thread's place and year are those of another document.
         return core, core
     context: list[str] = []
     overlaps = bool(set(reading.topic_words) & set(previous.topic_words))
@@ -423,9 +448,39 @@ def _document_noun(reference: str) -> bool:
     return noun in lexicon().documents.type_words or noun in lexicon().question.document_words
 
 
+def _references(reading: Reading) -> list[str]:
+    """The message's references as written, one per run of reference syllables ("kế hoạch đó", "thông tư này")."""
+    runs: list[list[Syllable]] = []
+    for i, s in enumerate(reading.syllables):
+        if s.role != "reference":
+            continue
+        if runs and reading.syllables[i - 1] is runs[-1][-1]:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return [reading.question[run[0].start:run[-1].end] for run in runs]
+
+
 def _refers_to_a_document(reading: Reading) -> bool:
-    words = [s for s in reading.syllables if s.role == "reference"]
-    return bool(words) and _document_noun(" ".join(s.text for s in words))
+    return any(_document_noun(reference) for reference in _references(reading))
+
+
+def other_documents(reading: Reading, previous: DialogueState, names: Mapping[str, str]) -> dict[str, str]:
+    """References to a document of a kind the thread's document is not ("thông tư đó" in a thread on a plan),
+    each with the document meant: the one of that kind the message names, else the one the thread named last
+    (`DialogueState.mentions`), else the reference as written: which one is meant is not known (the thread's
+    document is not of that kind, or it has none)."""
+    thread = [*previous.slots.document_ids, *previous.document_ids]
+    thread_name = names.get(thread[0], "") if thread else ""
+    own = document_mentions([reading.question])
+    out: dict[str, str] = {}
+    for reference in _references(reading):
+        kind = kind_of_reference(reference)
+        # "Kế hoạch này" after answers from "Quyết định phê duyệt kế hoạch …" is that decision: its name says so.
+        if kind is None or (thread_name and f" {fold_words(kind)} " in f" {fold_words(thread_name)} "):
+            continue
+        out[reference] = mentioned(kind, [own, *previous.mentions]) or reference
+    return out
 
 
 def _documents(slots: Slots, names: Mapping[str, str], own: Slots) -> tuple[str, ...]:

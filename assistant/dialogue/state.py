@@ -65,6 +65,9 @@ class DialogueState(BaseModel):
     fact_ids: list[str] = Field(default_factory=list)
     document_ids: list[str] = Field(default_factory=list, description="Documents of those clauses")
     found: bool = False
+    mentions: list[list[str]] = Field(default_factory=list, description=(
+        "Documents named by kind and number (assistant/dialogue/mentions.py), one group per message and per "
+        "answer of the thread, latest first: what \"thông tư đó\" may point at"))
 
     def with_evidence(self, answer: Answer) -> DialogueState:
         # Only an answer is evidence: the nearest clauses of a question that found none did not answer it.
@@ -138,12 +141,16 @@ def frame_of(reading: Reading, drop_roles: frozenset[str] = frozenset({"opener",
             marks.append((s.start, s.end, "drop", s.end))
         else:
             leading = False
-    references = [s for s in reading.syllables if s.role in {"reference", "place_reference"}]
-    if references:
-        for role in ("reference", "place_reference"):
-            group = [s for s in references if s.role == role]
-            if group:
-                marks.append((group[0].start, group[-1].end, role, group[0].start))
+    # Each run of reference syllables is one reference: "kế hoạch đó … thông tư đó" are two, and the words
+    # between them are the message's own.
+    run: list[Syllable] = []
+    for s in [*reading.syllables, None]:
+        if s is not None and s.role in {"reference", "place_reference"} and (not run or run[-1].role == s.role):
+            run.append(s)
+            continue
+        if run:
+            marks.append((run[0].start, run[-1].end, run[0].role, run[0].start))
+        run = [s] if s is not None and s.role in {"reference", "place_reference"} else []
     tail = _tail_start(reading)
     if tail is not None:
         end = max(s.end for s in reading.syllables if s.role not in {"punct", "closer"})
@@ -214,11 +221,19 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     closing question form ("Nộp <topic> ở đâu?") or, when the question starts with it, at the front ("<Topic>
     bao lâu?"); `extra` phrases (a document) go last."""
     referents = referents or {}
+    # Places only: years and agencies the message names apart are read as one mention of several values.
+    in_place = {"place"} if _named_in_place(frame, "place", slots.places) else set()
     placed: set[str] = set()
     parts: list[str] = []
     topic_placed = not topic
     tail_at: int | None = None  # index in `parts` of the closing question form
     for piece in frame:
+        if piece.kind in in_place:
+            # The message's own mentions, each where it wrote it ("Mình ở A. Kế hoạch của tỉnh mình với kế hoạch
+            # B …"): gathered into the first, the sentence would say another thing.
+            parts.append(piece.prefix + piece.text)
+            placed.add(piece.kind)
+            continue
         if piece.kind in SLOT_KINDS:
             values = _slot_values(slots, piece.kind)
             if values and piece.kind not in placed:
@@ -252,6 +267,16 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     else:
         words = [*parts, *map(lower_first_word, inserted), *missing, *extra]
     return sentence(" ".join(words))
+
+
+def _named_in_place(frame: list[FramePiece], kind: str, values: list[str]) -> bool:
+    """Whether the frame's several mentions of `kind` name exactly `values` between them, each at least one."""
+    pieces = [fold_words(p.text) for p in frame if p.kind == kind]
+    if len(pieces) < 2 or not values:
+        return False
+    wanted = {fold_words(v) for v in values}
+    named = [{v for v in wanted if f" {v} " in f" {piece} "} for piece in pieces]
+    return all(named) and set().union(*named) == wanted
 
 
 def lower_first_word(text: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.dialogue.figures import states_the_measure_asked
+from assistant.dialogue.mentions import KEPT_MENTIONS, document_mentions
 from assistant.dialogue.multidoc import document_name
 from assistant.dialogue.reading import read
 from assistant.dialogue.resolve import Resolution, apply_slots, leans_on_thread, resolve
@@ -71,7 +72,10 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, without, filters)
         if retry.follow_up and retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
-    if resolution.follow_up and not _sure_enough(assistant, asked, answer):
+    if resolution.unknown_document:
+        # "Thông tư đó còn hiệu lực không?" when no circular was named: any circular's clause would be a guess.
+        answer = assistant.answer(asked, [])
+    elif resolution.follow_up and not _sure_enough(assistant, asked, answer):
         # Read into the thread, the question is partly written by the dialogue: it answers only from the ranker's
         # follow-up threshold (fitted on training conversations), otherwise it says nothing was found.
         answer = assistant.answer(asked, [])
@@ -81,6 +85,9 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         # that last answered, not from nothing.
         state = state.model_copy(update={"clause_ids": previous.clause_ids, "fact_ids": previous.fact_ids,
                                          "document_ids": previous.document_ids, "found": True})
+    cited = [c.text for c in answer.citations] if answer.found else []
+    groups = [document_mentions([message]), document_mentions(cited), *(previous.mentions if previous else [])]
+    state = state.model_copy(update={"mentions": [g for g in groups if g][:KEPT_MENTIONS]})
     return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
 
 
@@ -124,6 +131,9 @@ def _ask(assistant: AnswerSource, analysis: QueryAnalysis, resolution: Resolutio
          filters: Filters | None, whole_corpus: bool = True) -> tuple[QueryAnalysis, Answer | None]:
     if not resolution.follow_up or previous is None:
         return analysis, assistant.answer(analysis)
+    if resolution.other_document:
+        # Asked of a document the thread did not answer from: its clauses are not searched first.
+        previous = previous.model_copy(update={"clause_ids": [], "document_ids": []})
     asked = own_form(apply_slots(assistant.analyze(resolution.question, filters), resolution.slots,
                                  assistant.catalog.provinces), analysis)
     return asked, answer_in_thread(assistant, asked, previous, whole_corpus=whole_corpus,
