@@ -3,9 +3,11 @@ first, then the sentence that carries it, quoted from the clause whose own text 
 
 from __future__ import annotations
 
+import re
+
 from assistant.answering.candidate import Candidate
 from assistant.answering.features import question_words
-from assistant.answering.spans import Span, best_span, given_figures, names_unit
+from assistant.answering.spans import Span, best_span, find_spans, given_figures, names_unit
 from assistant.compose.builder import AnswerBuilder, shorten
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, evidence_of
 from assistant.compose.refusal import not_found
@@ -23,11 +25,12 @@ QUOTE_CHARS = 480
 def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candidate],
                  evidence: list[Evidence], context_bar: float = 0.0) -> Answer:
     """The best candidate that has a span of the asked type answers; up to two other candidates follow as
-    context: the answer's own article, and other articles the ranker gives at least `context_bar` (its found
-    threshold). A doubted clause of another article, quoted after the answer, sets another figure of the same
-    kind beside it ("tối thiểu là 03 người" of the board under "ít nhất 05 thành viên" of the cooperative) for
-    the reader to sort out. A clause without a span of the asked type cannot answer, so none found is a
-    refusal."""
+    context: the answer's own article, other articles the ranker gives at least `context_bar` (its found
+    threshold), and doubted ones that state no other figure of the asked kind (the same rule in a decree backs
+    the law's). A doubted clause of another article with another figure of the same kind, quoted after the
+    answer, sets it beside the answer ("tối thiểu là 03 người" of the board under "ít nhất 05 thành viên" of the
+    cooperative) for the reader to sort out. A clause without a span of the asked type cannot answer, so none
+    found is a refusal."""
     words = question_words(analysis)
     for candidate, found in _by_exactness(analysis, relevant, words):
         span, sentence = found
@@ -51,7 +54,8 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
                         and c.document.id == candidate.document.id]
         lines += further_parts(corpus, analysis, [candidate, *same_article], builder, quote)
         others = [c for c in relevant if c is not candidate and c.clause.text.strip() != lead
-                  and (c.probability >= context_bar or c in same_article)][:2]
+                  and (c.probability >= context_bar or c in same_article
+                       or not states_another_figure(analysis, c, span))][:2]
         for other in others:
             m = builder.cite(evidence_of(other))
             lines.append(f"Ngoài ra, {citation_label(other.document, other.clause)}: "
@@ -59,6 +63,18 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         facts = [f for c in [candidate, *others] for f in corpus.store.facts(clause_ids=[c.clause.id])]
         return builder.answer(analysis, lines, found=True, facts=facts)
     return not_found(corpus, analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
+
+
+def states_another_figure(analysis: QueryAnalysis, candidate: Candidate, answer: Span) -> bool:
+    """Whether the clause states a figure of the asked kind other than the answer's ("03 người" beside "05
+    thành viên"; "03 ngày làm việc" beside "03 ngày làm việc" is the same)."""
+    figures = _NUMBER_RE.findall(answer.text)
+    return any(_NUMBER_RE.findall(s.text) != figures
+               for s in find_spans(candidate.clause.text, analysis.answer_type, analysis.answer_unit,
+                                   analysis.answer_bound))
+
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _by_exactness(analysis: QueryAnalysis, relevant: list[Candidate],
