@@ -58,6 +58,8 @@ class QueryAnalysis(BaseModel):
     districts: list[str] = Field(default_factory=list)
     years: list[int] = Field(default_factory=list)
     document_ids: list[str] = Field(default_factory=list)
+    document_mentions: list[str] = Field(
+        default_factory=list, description="The words naming those documents, folded ('luat htx', 'nghi dinh 77')")
     agencies: list[str] = Field(default_factory=list, description="Canonical agency names named in the question")
     asks_about: Literal["province", "signer", "issue_date", "number", "issuer"] | None = Field(
         None, description="A document metadata field the question asks for (which province, who signed...)"

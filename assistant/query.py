@@ -49,9 +49,17 @@ class Catalog:
     def document_ids_named(self, folded_question: str) -> list[str]:
         """Documents the question names by type and number ("Nghị định 77", "thông tư số 52/2022", "NĐ 45"), or
         by type alone when the corpus holds one document of that type ("Luật HTX")."""
+        return list(dict.fromkeys(doc_id for _, doc_id, _ in sorted(self._documents_named(folded_question))))
+
+    def document_mentions(self, folded_question: str) -> list[str]:
+        """The words that name a held document ("luat htx", "nghi dinh 77"), folded, as the question wrote them."""
+        return list(dict.fromkeys(text for _, _, text in sorted(self._documents_named(folded_question))))
+
+    def _documents_named(self, folded_question: str) -> list[tuple[int, str, str]]:
+        """(where the question names it, document id, the naming words) for each document named."""
         type_words = lexicon().documents.type_words
         words = "|".join(re.escape(w) for w in sorted(type_words, key=len, reverse=True))
-        found: list[tuple[int, str]] = []  # (where the question names it, document id)
+        found: list[tuple[int, str, str]] = []
         for m in re.finditer(rf"(?<![a-z0-9])({words})\s+(?:so\s+)?(\d{{1,5}})(?:\s*/\s*(\d{{4}}))?(?![0-9])",
                              folded_question):
             doc_type = type_words[m.group(1)]
@@ -59,17 +67,19 @@ class Catalog:
             for d in self.documents:
                 number = re.sub(r"\s+", "", d.number or "")
                 if d.type == doc_type and (number.startswith(prefix + "/") or number.startswith(prefix + "-")):
-                    found.append((m.start(), d.id))
+                    found.append((m.start(), d.id, m.group(0)))
         # By type and topic alone ("Luật HTX", also beside a numbered one: "Luật HTX 2023 và Nghị định 77").
         topic = "|".join(re.escape(fold(t)) for t in lexicon().documents.topic_words)
         for folded_word, doc_type in type_words.items():
             if len(folded_word) < 4:
                 continue
-            named = re.search(rf"(?<![a-z0-9]){re.escape(folded_word)}\s+(?:{topic})(?![a-z0-9])", folded_question)
+            # The year a law is known by ("Luật HTX 2023") is part of its name, not a year asked about.
+            named = re.search(rf"(?<![a-z0-9]){re.escape(folded_word)}\s+(?:{topic})(?:\s+(?:nam\s+)?\d{{4}})?(?![a-z0-9])",
+                              folded_question)
             of_type = [d.id for d in self.documents if d.type == doc_type]
             if named and doc_type in lexicon().documents.legal and len(of_type) == 1:
-                found.append((named.start(), of_type[0]))
-        return list(dict.fromkeys(doc_id for _, doc_id in sorted(found)))
+                found.append((named.start(), of_type[0], named.group(0)))
+        return found
 
 
 def _names_place(question: str, folded_question: str, name: str, folded_name: str) -> bool:
@@ -166,8 +176,12 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         unknown = []
 
     document_ids: list[str] = catalog.document_ids_named(folded)
+    document_mentions = catalog.document_mentions(folded)
     for match in _DOC_NUMBER_RE.finditer(question):
-        document_ids.extend(catalog.document_ids_with_number(match.group(0)))
+        numbered = catalog.document_ids_with_number(match.group(0))
+        document_ids.extend(numbered)
+        if numbered:
+            document_mentions.append(_fold(match.group(0)))
     if filters and filters.document_id:
         document_ids = [filters.document_id]
 
@@ -192,6 +206,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         unknown_places=unknown,
         years=question_years(question),
         document_ids=list(dict.fromkeys(document_ids)),
+        document_mentions=document_mentions,
         agencies=agencies,
         asks_about=_asks_about(question, folded, bool(document_ids or provinces or unknown)),
     )

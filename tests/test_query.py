@@ -140,6 +140,23 @@ def test_a_law_named_by_topic_beside_a_numbered_decree_counts_as_named() -> None
     assert catalog.document_ids_named("so sanh nghi dinh 77 voi luat htx ve thanh vien") == ["decree", "law"]
 
 
+def test_the_words_that_name_a_document_are_kept_with_its_year_and_do_not_count_as_content() -> None:
+    # A clause of the law does not name the law: "Luật HTX 2023" in a question must not count against it
+    # (`compute_features` drops the mentions as it drops provinces and years).
+    from assistant.relevance import content_terms
+
+    catalog = Catalog(documents=[
+        Document(id="law", title="Luật Hợp tác xã", type="Luật", number="17/2023/QH15", source_file="a", sha256="1"),
+        Document(id="decree", title="Nghị định về tổ hợp tác", type="Nghị định", number="77/2019/NĐ-CP",
+                 source_file="b", sha256="2"),
+    ])
+    analysis = analyze("Chiếu theo Luật HTX 2023 và Nghị định số 77, ai được làm giám đốc?", catalog)
+    assert analysis.document_ids == ["law", "decree"] and analysis.years == []
+    assert analysis.document_mentions == ["luat htx 2023", "nghi dinh so 77"]
+    left = content_terms(analysis.question, drop=analysis.document_mentions)
+    assert "luat" not in left and "2023" not in left and "77" not in left and "giam" in left
+
+
 @pytest.mark.parametrize(
     ("question", "asks_about"),
     [

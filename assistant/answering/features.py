@@ -235,7 +235,11 @@ def _span_unit(clause: Clause, sentence: str) -> str:
 
 
 def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weights: TermWeights) -> None:
-    filtered = [*analysis.provinces, *analysis.unknown_places, *(str(y) for y in analysis.years)]
+    # Names already used as filters are not words a clause must repeat: "Theo Luật HTX, …" is answered by a
+    # clause of that law, which does not name itself, so counting "luật" against every clause lowered the
+    # coverage, and the probability, of each answer to a question that names its document.
+    filtered = [*analysis.provinces, *analysis.unknown_places, *(str(y) for y in analysis.years),
+                *analysis.document_mentions]
     q_terms = content_terms(analysis.question, drop=filtered)
     q_term_set = set(q_terms) | set(terms(analysis.question))
     asked, stretches = asked_stretches(analysis.question)
@@ -290,7 +294,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             else 0.0,
             "organisation_mismatch": organisation_mismatch(
                 analysis.question, unit, c.clause.headings[-1] if c.clause.headings else ""),
-            "rarest_missing": rarest_missing(q_terms, full, weights),
+            # with the question's own wording added where the clause uses a synonym, as for coverage
+            "rarest_missing": rarest_missing(q_terms, with_synonyms_named(full, synonyms_asked), weights),
             "subject_missing": subject_missing(c.clause, q_term_set, weights),
             "defines_named_term": defines_named_term(c.clause, folded_question),
             "year_match": _year_feature(analysis, full),

@@ -29,7 +29,9 @@ class Ranker:
     scale: tuple[float, ...]
     coefficients: tuple[float, ...]
     intercept: float
-    threshold: float  # smallest probability for a candidate to answer (the best) or to be kept as evidence
+    # Smallest probability for a clause to be quoted as further evidence, and for the best clause to answer where
+    # no answerability model decides (the base the row and follow-up thresholds were chosen from).
+    threshold: float
     # A chat message read into its conversation's thread states an answer from this probability up: the
     # dialogue wrote part of the question and the thread narrows where the answer is, so the bar differs from a
     # question asked whole; fitted on the training conversations (None: `threshold`).

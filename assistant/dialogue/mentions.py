@@ -1,4 +1,4 @@
-"""Documents a conversation names by kind and number ("Thông tư 340/2016/TT-BTC"), in its messages or in the
+"""Documents a conversation names by kind and number ("Thông tư 12/2019/TT-BXD"), in its messages or in the
 clauses that answered them, whether or not the corpus holds them.
 
 "Thông tư đó còn hiệu lực không?" points at the last such document of that kind, not at the document the

@@ -476,7 +476,7 @@ def other_documents(reading: Reading, previous: DialogueState, names: Mapping[st
     out: dict[str, str] = {}
     for reference in _references(reading):
         kind = kind_of_reference(reference)
-        # "Kế hoạch này" after answers from "Quyết định phê duyệt kế hoạch …" is that decision: its name says so.
+        # A decision whose title contains "kế hoạch" is what "kế hoạch này" points at after answers from it.
         if kind is None or (thread_name and f" {fold_words(kind)} " in f" {fold_words(thread_name)} "):
             continue
         out[reference] = mentioned(kind, [own, *previous.mentions]) or reference

@@ -229,8 +229,8 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     tail_at: int | None = None  # index in `parts` of the closing question form
     for piece in frame:
         if piece.kind in in_place:
-            # The message's own mentions, each where it wrote it ("Mình ở A. Kế hoạch của tỉnh mình với kế hoạch
-            # B …"): gathered into the first, the sentence would say another thing.
+            # The message's own mentions, each where it wrote it ("Tỉnh tôi là A; so với B thì …"): gathered
+            # into the first, the sentence would say another thing.
             parts.append(piece.prefix + piece.text)
             placed.add(piece.kind)
             continue
