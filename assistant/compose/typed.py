@@ -66,12 +66,14 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
 
 
 def states_another_figure(analysis: QueryAnalysis, candidate: Candidate, answer: Span) -> bool:
-    """Whether the clause states a figure of the asked kind other than the answer's ("03 người" beside "05
-    thành viên"; "03 ngày làm việc" beside "03 ngày làm việc" is the same)."""
+    """Whether the clause states figures of the asked kind, none of them the answer's ("03 người" beside "05
+    thành viên"; a clause with "03 ngày làm việc" beside the answer "03 ngày làm việc" backs it)."""
     figures = _NUMBER_RE.findall(answer.text)
-    return any(_NUMBER_RE.findall(s.text) != figures
-               for s in find_spans(candidate.clause.text, analysis.answer_type, analysis.answer_unit,
-                                   analysis.answer_bound))
+    # Of any unit: "03 người" beside "05 thành viên" is the figure a reader would confuse. A clause that also
+    # states the answer's own figure backs it, whatever else it states.
+    stated = [_NUMBER_RE.findall(s.text)
+              for s in find_spans(candidate.clause.text, analysis.answer_type, None, analysis.answer_bound)]
+    return bool(stated) and figures not in stated
 
 
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
