@@ -34,8 +34,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from assistant.answering.answerability import (ANSWERABILITY_FEATURES, AnswerabilityModel, Tree,
-                                               answerability_features)
+from assistant.answering.answerability import ANSWERABILITY_FEATURES, AnswerabilityModel, Tree, answerability_features
 from assistant.answering.candidate import Candidate
 from assistant.answering.evidence import build_candidates
 from assistant.answering.features import FEATURE_NAMES, compute_features, vector

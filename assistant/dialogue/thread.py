@@ -95,7 +95,6 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
     if scope_of(analysis, assistant.catalog) is not None or analysis.unknown_places or analysis.asks_about:
         return assistant.answer(analysis)
     documents = thread_documents(state, analysis, assistant)
-    bar = assistant.ranker.follow_up_bar
     if documents:
         # The document the previous answer led with first: its next step is the likeliest continuation.
         tiers = [near_clause_ids(assistant, state.clause_ids, documents[:1]),
@@ -110,7 +109,9 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
             hits = found_corpus_wide_first(wide, assistant.retrieve_among(asked, list(pool)), set(pool))
             hits = prefer_answer_type(assistant, asked, about_asked_agencies(assistant, asked, hits))
             if hits:
-                answer = assistant.answer(asked, hits, bar)
+                # Answered or not as a question asked whole is: the answerability model reads the ranking of the
+                # thread's clauses (a bar on the best probability alone let more wrong follow-ups through).
+                answer = assistant.answer(asked, hits)
                 if answer.found and states_asked_kind(asked, answer):
                     if not states_every_part(assistant, analysis, answer):
                         # The thread's clauses answer one part of a question of several: the question is
@@ -119,7 +120,7 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
                     return answer
     if not whole_corpus:
         return None
-    answer = assistant.answer(analysis, None, bar)
+    answer = assistant.answer(analysis, None)
     if not states_asked_kind(analysis, answer):
         # The thread's reading of the message asked for a figure no cited clause states: say so rather than
         # quote clauses that do not answer.
