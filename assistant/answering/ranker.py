@@ -32,9 +32,9 @@ class Ranker:
     # Smallest probability for a clause to be quoted as further evidence, and for the best clause to answer where
     # no answerability model decides (the base the row and follow-up thresholds were chosen from).
     threshold: float
-    # A chat message read into its conversation's thread, answered from the whole corpus after its thread's
-    # documents failed, is kept only from this probability up (the thread's own clauses are judged by the
-    # answerability model); fitted on the training conversations (None: `threshold`).
+    # A chat message read into its conversation's thread states an answer only if, past the answerability model,
+    # its best clause has this probability too: the dialogue wrote part of the question; fitted on the training
+    # conversations (None: `threshold`).
     follow_up_threshold: float | None = None
     # One row of a grouped answer (one province's plan, one named document) states a fact from this probability
     # up: the question named that document, so it is fitted on the training questions across documents.
