@@ -554,3 +554,18 @@ def test_that_district_stands_for_the_thread_s_place() -> None:
                                  "Huyện đó có bao nhiêu hợp tác xã nông nghiệp?")
     assert resolution.follow_up and asked.provinces == ["Hòa Bình"]
     assert_clean(resolution.question)
+
+
+@pytest.mark.parametrize(("history", "message"), [
+    # a short name of the agency followed by the rest of its name in the user's own order
+    (["Ban chỉ đạo kinh tế tập thể tỉnh Hòa Bình họp định kỳ mấy lần?"], "Còn Lâm Đồng thì sao?"),
+    # the agency swapped in ends with "tỉnh", the place it replaces was written "tỉnh <name>"
+    (["Sở Tài chính tỉnh Lâm Đồng lo những việc gì cho quỹ?"], "Còn Ban chỉ đạo tỉnh Quảng Ninh thì sao?"),
+    (["Sở Nông nghiệp phát triển nông thôn ở Quảng Ninh lo việc gì?"], "Còn Hòa Bình thì sao?"),
+])
+def test_an_agency_s_name_is_said_once(history: list[str], message: str) -> None:
+    resolution, asked = converse(history, message)
+    assert resolution.follow_up
+    words = fold_words(resolution.question).split()
+    assert words.count("tinh") <= 1 and words.count("the") <= 1 and words.count("trien") <= 1, resolution.question
+    assert_clean(resolution.question)

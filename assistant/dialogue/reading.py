@@ -330,6 +330,15 @@ def _mark_agencies(syllables: list[Syllable], question: str, mention: int) -> in
 
     for found in find_agencies(question):
         inside = [s for s in syllables if s.start >= found.start and s.end <= found.end and s.role == "topic"]
+        if inside:
+            # A short alias followed by the rest of the agency's name in other words ("Ban chỉ đạo kinh tế tập
+            # thể" for the Ban Chỉ đạo phát triển kinh tế tập thể tỉnh): those words name the agency, not the
+            # topic, or a written-back question would say them twice.
+            name = fold_words(found.canonical).split()
+            i = syllables.index(inside[-1]) + 1
+            while i < len(syllables) and syllables[i].role in {"topic", "place_prep"} and syllables[i].folded in name:
+                inside.append(syllables[i])
+                i += 1
         for k, s in enumerate(inside):
             s.role, s.mention, s.value = "agency", mention, found.canonical if k == 0 else None
         mention += 1

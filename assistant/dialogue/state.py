@@ -237,7 +237,7 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
         if piece.kind in SLOT_KINDS:
             values = _slot_values(slots, piece.kind)
             if values and piece.kind not in placed:
-                parts.append(piece.prefix + join(values))
+                parts.append(_unrepeated(piece.prefix, parts) + join(values))
                 placed.add(piece.kind)
             continue
         if piece.kind == "reference" and topic:
@@ -267,6 +267,14 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     else:
         words = [*parts, *map(lower_first_word, inserted), *missing, *extra]
     return sentence(" ".join(words))
+
+
+def _unrepeated(prefix: str, parts: list[str]) -> str:
+    """A slot's prefix, or nothing when what is written before it already ends with it: an agency whose name
+    ends in "tỉnh" put before a place whose prefix was "tỉnh" must not say it twice."""
+    said = fold_words(" ".join(parts)).split()
+    words = fold_words(prefix).split()
+    return "" if words and said[-len(words):] == words else prefix
 
 
 def _named_in_place(frame: list[FramePiece], kind: str, values: list[str]) -> bool:
