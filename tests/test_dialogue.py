@@ -561,6 +561,7 @@ def test_that_district_stands_for_the_thread_s_place() -> None:
     (["Ban chỉ đạo kinh tế tập thể tỉnh Hòa Bình họp định kỳ mấy lần?"], "Còn Lâm Đồng thì sao?"),
     # the agency swapped in ends with "tỉnh", the place it replaces was written "tỉnh <name>"
     (["Sở Tài chính tỉnh Lâm Đồng lo những việc gì cho quỹ?"], "Còn Ban chỉ đạo tỉnh Quảng Ninh thì sao?"),
+    (["Sở Tài chính tỉnh Lâm Đồng lo những việc gì cho quỹ?"], "Còn Ban chỉ đạo kinh tế tập thể ở Quảng Ninh?"),
     (["Sở Nông nghiệp phát triển nông thôn ở Quảng Ninh lo việc gì?"], "Còn Hòa Bình thì sao?"),
 ])
 def test_an_agency_s_name_is_said_once(history: list[str], message: str) -> None:
@@ -569,3 +570,9 @@ def test_an_agency_s_name_is_said_once(history: list[str], message: str) -> None
     words = fold_words(resolution.question).split()
     assert words.count("tinh") <= 1 and words.count("the") <= 1 and words.count("trien") <= 1, resolution.question
     assert_clean(resolution.question)
+
+
+def test_the_rest_of_an_agency_s_name_stays_a_word_of_the_topic() -> None:
+    # The words help find the agency's own plan when the thread continues, so they are kept as topic words.
+    reading = read(analyze("Ban chỉ đạo kinh tế tập thể tỉnh Lâm Đồng họp mấy lần?", CATALOG))
+    assert {"kinh", "te", "tap", "the"} <= set(reading.topic_words)

@@ -89,7 +89,9 @@ def _mentions(reading: Reading) -> list[tuple[str, int, int, int]]:
     joiners = lexicon().dialogue.joiners
     groups: list[list[Syllable]] = []
     for s in reading.syllables:
-        if s.role in _ROLE_KIND:
+        if s.continues >= 0 and groups and groups[-1][0].mention == s.continues and groups[-1][0].role == "agency":
+            groups[-1].append(s)  # the rest of an agency's name after its short form
+        elif s.role in _ROLE_KIND:
             if groups and groups[-1][-1].mention == s.mention:
                 groups[-1].append(s)
             else:
