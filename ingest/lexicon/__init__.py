@@ -155,13 +155,14 @@ class DialogueWords:
     contrasts: tuple[str, ...]
     function_syllables: frozenset[str]
     requests: tuple[str, ...] = ()  # "tổng hợp giúp …" opening a grouped question
+    procedures: tuple[str, ...] = ()  # "giải thể", "chia hợp tác xã": procedures set by articles of their own
 
 
 def _dialogue(table: dict) -> DialogueWords:
     words = {k: tuple(fold_words(p) for p in table[k]) for k in (
         "swap_openers", "swap_closers", "conditional_openers", "narrowers", "sequels", "follow_asks", "asks",
         "tail_asks", "opening_ask_verbs", "place_prefixes", "place_prepositions", "document_prepositions", "year_prefixes",
-        "topic_phrases")}
+        "topic_phrases", "procedures")}
     references, multidoc = table["references"], table["multidoc"]
     return DialogueWords(
         **words,
