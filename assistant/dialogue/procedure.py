@@ -1,20 +1,25 @@
-"""The procedure a thread is about, kept when a message does not name it.
+"""The kind of procedure a thread is about, kept when a message does not name it.
 
-A law sets each procedure in an article of its own, and sibling procedures share their vocabulary: dissolving,
-splitting and merging a cooperative each have a resolution, a file to send, days to send it in. A message in a
-thread about one of them that names none ("Hồ sơ gồm những gì?", "Gửi cho ai, trong mấy ngày?") shares those
-words with every sibling article, which the ranker may prefer to the thread's own. The thread's procedure is what
-the articles that answered it are headed with (lexicon `procedures`); an answer led by an article headed with only
-other procedures is answered again without those articles, or not at all.
+A law sets each procedure in an article of its own, and sibling articles share their vocabulary: dissolving,
+splitting and merging a cooperative each have a resolution, a file to send, days to send it in; so do a voluntary
+and a compulsory dissolution, and the same step for a cooperative and for a cooperative group. A message in a
+thread about one of them that names none ("Hồ sơ gồm những gì?", "Gửi cho ai, trong mấy ngày?") shares those words
+with every sibling, which the ranker may prefer to the thread's own article.
+
+The thread's kinds are what the articles that answered it are headed with (lexicon `[distinctions]`: groups of
+mutually exclusive kinds). An answer led by an article headed only with other kinds of a group the message does
+not name is a sibling's: the question is answered again without such articles, and says nothing was found when
+that finds nothing. An answer led by an article of no procedure, to a message that continues the thread, gives way
+to the message asked about the thread's procedure ("Về giải thể: …") when that is answered surer from its article.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.dialogue.state import DialogueState
-from assistant.models import Answer, Hit, QueryAnalysis
+from assistant.dialogue.state import DialogueState, lower_first_word
+from assistant.models import Answer, QueryAnalysis
 from ingest.lexicon import contains_phrase, fold_words, lexicon
 
 if TYPE_CHECKING:
@@ -22,89 +27,82 @@ if TYPE_CHECKING:
 
 _ARTICLE = "dieu "
 
-
-def procedures_named(folded_text: str) -> frozenset[str]:
-    """The lexicon's procedures a folded text names."""
-    return frozenset(p for p in lexicon().dialogue.procedures if contains_phrase(folded_text, p))
+Kinds = tuple[frozenset[str], ...]  # per group of the lexicon, the kinds named
 
 
-def article_procedures(headings: Iterable[str]) -> frozenset[str]:
-    """The procedures an article's own heading ("Điều 92. Chia hợp tác xã …") names; a chapter heading names
-    several procedures at once and says nothing of which one its article sets."""
-    folded = [fold_words(h) for h in headings]
-    return frozenset().union(*(procedures_named(h) for h in folded if h.startswith(_ARTICLE)))
+def kinds_named(folded_text: str) -> Kinds:
+    """Per distinction group, the kinds a folded text names."""
+    return tuple(frozenset(k for k in group if contains_phrase(folded_text, k))
+                 for group in lexicon().dialogue.distinctions)
 
 
-def thread_procedures(assistant: AnswerSource, state: DialogueState) -> dict[str, str]:
-    """The procedures of the articles whose clauses answered the thread's last answered turn, each with its
-    words as the article's heading writes them ("giai the" -> "giải thể"); the article that led first."""
+def article_kinds(headings: Iterable[str]) -> Kinds:
+    """The kinds an article's own heading ("Điều 92. Chia hợp tác xã …") names; a chapter heading names several
+    procedures at once and says nothing of which one its article sets."""
+    named = [kinds_named(h) for h in map(fold_words, headings) if h.startswith(_ARTICLE)]
+    return tuple(frozenset().union(*group) for group in zip(*named)) if named else _none()
+
+
+def thread_kinds(assistant: AnswerSource, state: DialogueState) -> Kinds:
+    """The kinds of the articles whose clauses answered the thread's last answered turn."""
     if not state.found or not state.clause_ids:
-        return {}
-    named: dict[str, str] = {}
-    for clause in assistant.store.get_clauses(list(state.clause_ids)):
-        for heading in clause.headings:
-            if fold_words(heading).startswith(_ARTICLE):
-                for procedure in sorted(procedures_named(fold_words(heading))):
-                    named.setdefault(procedure, _as_written(heading, procedure))
-    return named
+        return _none()
+    kinds = [article_kinds(c.headings) for c in assistant.store.get_clauses(list(state.clause_ids))]
+    return tuple(frozenset().union(*group) for group in zip(*kinds)) if kinds else _none()
 
 
-def _as_written(text: str, folded_phrase: str) -> str:
-    """The words of `text` that fold to `folded_phrase`, as written."""
-    words = text.split()
-    folded = [fold_words(w) for w in words]
-    wanted = folded_phrase.split()
-    for i in range(len(words) - len(wanted) + 1):
-        if folded[i:i + len(wanted)] == wanted:
-            return " ".join(words[i:i + len(wanted)]).strip(",.;:").lower()
-    return folded_phrase
+def is_sibling(article: Kinds, thread: Kinds, message: Kinds) -> bool:
+    """Whether an article is headed, in a group the message names nothing of, only with kinds the thread's
+    articles are not."""
+    return any(a and t and not m and not a & t for a, t, m in zip(article, thread, message))
 
 
-def keep_procedure(assistant: AnswerSource, message: QueryAnalysis, asked: QueryAnalysis, previous: DialogueState,
-                   answer: Answer, threshold: float | None, follow_up: bool) -> Answer:
-    """`answer`, unless the message names no procedure, the thread has one, and the answer is not led by an
-    article of it. Then the message asked about the thread's procedure ("Về giải thể: <message>"), kept when it
-    is answered from an article of that procedure (and, for an answer led by an article of no procedure, surer
-    than it); an answer led by an article of another procedure is otherwise answered without such articles."""
+def keep_thread_kind(assistant: AnswerSource, message: QueryAnalysis, asked: QueryAnalysis, previous: DialogueState,
+                     answer: Answer, threshold: float | None, continues: bool) -> Answer:
+    """`answer`, or the answer that keeps to the kinds of the thread's articles (see the module notes).
+    `continues`: the message was read as continuing the thread, or names no place, year, agency or document."""
     from assistant.dialogue.narrow import states_asked_kind
 
-    if not answer.found or not answer.citations or procedures_named(message.folded):
+    if not answer.found or not answer.citations:
         return answer
-    wanted = thread_procedures(assistant, previous)
-    lead = article_procedures(answer.citations[0].headings)
-    if not wanted or lead & set(wanted) or not (lead or follow_up or _names_nothing(message)):
+    thread = thread_kinds(assistant, previous)
+    said = kinds_named(fold_words(message.normalized))
+    lead = article_kinds(answer.citations[0].headings)
+    sibling = is_sibling(lead, thread, said)
+    if sibling:
+        hits = [h for h in assistant.retrieve(asked)
+                if not is_sibling(_kinds_of(assistant, h.clause_id), thread, said)]
+        answer = assistant.answer(asked, hits, threshold)
+        if answer.found:
+            return answer
+    procedures = _procedures(thread)
+    if not procedures or said[0] or not (sibling or continues and not lead[0]):
         return answer
-    topic = lexicon().dialogue.render["topic"].format(x=next(iter(wanted.values())))
-    query = _with_slots(assistant.analyze(f"{topic[:1].upper()}{topic[1:]}: {_lower_first(message.question)}"),
-                        asked)
+    topic = lexicon().dialogue.render["topic"].format(x=procedures[0])
+    query = assistant.analyze(f"{topic[:1].upper()}{topic[1:]}: {lower_first_word(message.question)}")
+    query = query.model_copy(update={"provinces": asked.provinces, "unknown_places": asked.unknown_places,
+                                     "years": asked.years, "document_ids": asked.document_ids})
     own = assistant.answer(query, None, threshold)
-    if (own.found and own.citations and article_procedures(own.citations[0].headings) & set(wanted)
-            and states_asked_kind(query, own) and (lead or own.confidence >= answer.confidence)):
-        return own
-    if not lead:
+    if not (own.found and own.citations and states_asked_kind(query, own)):
         return answer
-    hits = [h for h in assistant.retrieve(asked) if _fits(assistant, h, frozenset(wanted))]
-    return assistant.answer(asked, hits, threshold)
+    kinds = article_kinds(own.citations[0].headings)
+    if kinds[0] & thread[0] and not is_sibling(kinds, thread, said) and own.confidence >= answer.confidence:
+        return own
+    return answer
 
 
-def _lower_first(text: str) -> str:
-    from assistant.dialogue.state import lower_first_word
-
-    return lower_first_word(text)
-
-
-def _names_nothing(analysis: QueryAnalysis) -> bool:
-    return not (analysis.provinces or analysis.unknown_places or analysis.years or analysis.agencies
-                or analysis.document_ids)
+def _procedures(thread: Kinds) -> Sequence[str]:
+    """The thread's procedures as the lexicon writes them (the first group is the procedures)."""
+    if not thread or not thread[0]:
+        return []
+    group = lexicon().dialogue.distinctions[0]
+    return [group[k] for k in group if k in thread[0]]
 
 
-def _with_slots(query: QueryAnalysis, asked: QueryAnalysis) -> QueryAnalysis:
-    """`query` with the places, years and documents the written-back question inherited."""
-    return query.model_copy(update={"provinces": asked.provinces, "unknown_places": asked.unknown_places,
-                                    "years": asked.years, "document_ids": asked.document_ids})
+def _kinds_of(assistant: AnswerSource, clause_id: str) -> Kinds:
+    clauses = assistant.store.get_clauses([clause_id])
+    return article_kinds(clauses[0].headings) if clauses else _none()
 
 
-def _fits(assistant: AnswerSource, hit: Hit, wanted: frozenset[str]) -> bool:
-    clauses = assistant.store.get_clauses([hit.clause_id])
-    named = article_procedures(clauses[0].headings) if clauses else frozenset()
-    return not named or bool(named & wanted)
+def _none() -> Kinds:
+    return tuple(frozenset() for _ in lexicon().dialogue.distinctions)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from assistant.dialogue.figures import states_the_measure_asked
 from assistant.dialogue.mentions import KEPT_MENTIONS, document_mentions
 from assistant.dialogue.multidoc import document_name
-from assistant.dialogue.procedure import keep_procedure
+from assistant.dialogue.procedure import keep_thread_kind
 from assistant.dialogue.reading import read
 from assistant.dialogue.resolve import Resolution, apply_slots, leans_on_thread, resolve
 from assistant.dialogue.state import DialogueState, state_of
@@ -82,7 +82,8 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         answer = assistant.answer(asked, [])
     if previous is not None and not resolution.unknown_document and _ranked_whole(assistant, asked):
         bar = assistant.ranker.follow_up_bar if resolution.follow_up else None
-        answer = keep_procedure(assistant, analysis, asked, previous, answer, bar, resolution.follow_up)
+        answer = keep_thread_kind(assistant, analysis, asked, previous, answer, bar,
+                                  resolution.follow_up or _names_nothing(analysis))
     state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
     if resolution.follow_up and previous is not None and not answer.found and previous.found:
         # An unanswered follow-up leaves the thread where it was: the next message continues from the evidence
