@@ -47,7 +47,8 @@ def thread_kinds(assistant: AnswerSource, state: DialogueState) -> Kinds:
     """The kinds of the articles whose clauses answered the thread's last answered turn."""
     if not state.found or not state.clause_ids:
         return _none()
-    kinds = [article_kinds(c.headings) for c in assistant.store.get_clauses(list(state.clause_ids))]
+    kinds = [article_kinds(_own_headings(c.headings, c.path, c.text))
+             for c in assistant.store.get_clauses(list(state.clause_ids))]
     return tuple(frozenset().union(*group) for group in zip(*kinds)) if kinds else _none()
 
 
@@ -67,7 +68,7 @@ def keep_thread_kind(assistant: AnswerSource, message: QueryAnalysis, asked: Que
         return answer
     thread = thread_kinds(assistant, previous)
     said = kinds_named(fold_words(message.normalized))
-    lead = article_kinds(answer.citations[0].headings)
+    lead = _cited_kinds(answer)
     sibling = is_sibling(lead, thread, said)
     if sibling:
         hits = [h for h in assistant.retrieve(asked)
@@ -85,7 +86,7 @@ def keep_thread_kind(assistant: AnswerSource, message: QueryAnalysis, asked: Que
     own = assistant.answer(query, None, threshold)
     if not (own.found and own.citations and states_asked_kind(query, own)):
         return answer
-    kinds = article_kinds(own.citations[0].headings)
+    kinds = _cited_kinds(own)
     if kinds[0] & thread[0] and not is_sibling(kinds, thread, said) and own.confidence >= answer.confidence:
         return own
     return answer
@@ -99,9 +100,19 @@ def _procedures(thread: Kinds) -> Sequence[str]:
     return [group[k] for k in group if k in thread[0]]
 
 
+def _own_headings(headings: Sequence[str], path: str, text: str) -> list[str]:
+    """A clause's headings, with its own text when it is the article itself ("Điều 62. …" heads nothing above)."""
+    return [*headings, text] if "." not in path else list(headings)
+
+
+def _cited_kinds(answer: Answer) -> Kinds:
+    lead = answer.citations[0]
+    return article_kinds(_own_headings(lead.headings, lead.path, lead.text))
+
+
 def _kinds_of(assistant: AnswerSource, clause_id: str) -> Kinds:
     clauses = assistant.store.get_clauses([clause_id])
-    return article_kinds(clauses[0].headings) if clauses else _none()
+    return article_kinds(_own_headings(clauses[0].headings, clauses[0].path, clauses[0].text)) if clauses else _none()
 
 
 def _none() -> Kinds:
