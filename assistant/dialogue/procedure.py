@@ -76,10 +76,9 @@ def keep_thread_kind(assistant: AnswerSource, message: QueryAnalysis, asked: Que
         answer = assistant.answer(asked, hits, threshold)
         if answer.found:
             return answer
-    procedures = _procedures(thread)
-    if not procedures or said[0] or not (sibling or continues and not lead[0]):
+    if not thread[0] or said[0] or not (sibling or continues and not lead[0]):
         return answer
-    topic = lexicon().dialogue.render["topic"].format(x=procedures[0])
+    topic = lexicon().dialogue.render["topic"].format(x=_thread_phrase(thread, said))
     query = assistant.analyze(f"{topic[:1].upper()}{topic[1:]}: {lower_first_word(message.question)}")
     query = query.model_copy(update={"provinces": asked.provinces, "unknown_places": asked.unknown_places,
                                      "years": asked.years, "document_ids": asked.document_ids})
@@ -92,12 +91,15 @@ def keep_thread_kind(assistant: AnswerSource, message: QueryAnalysis, asked: Que
     return answer
 
 
-def _procedures(thread: Kinds) -> Sequence[str]:
-    """The thread's procedures as the lexicon writes them (the first group is the procedures)."""
-    if not thread or not thread[0]:
-        return []
-    group = lexicon().dialogue.distinctions[0]
-    return [group[k] for k in group if k in thread[0]]
+def _thread_phrase(thread: Kinds, said: Kinds) -> str:
+    """The thread's kinds the message does not name, as the lexicon writes them: the procedure first, then each
+    group's one kind ("giải thể tự nguyện hợp tác xã"); a group the thread's articles give several kinds adds none."""
+    words: list[str] = []
+    for group, kinds, named in zip(lexicon().dialogue.distinctions, thread, said):
+        ordered = [group[k] for k in group if k in kinds]
+        if ordered and not named and (len(ordered) == 1 or not words):
+            words.append(ordered[0])
+    return " ".join(words)
 
 
 def _own_headings(headings: Sequence[str], path: str, text: str) -> list[str]:
