@@ -576,3 +576,35 @@ def test_the_rest_of_an_agency_s_name_stays_a_word_of_the_topic() -> None:
     # The words help find the agency's own plan when the thread continues, so they are kept as topic words.
     reading = read(analyze("Ban chỉ đạo kinh tế tập thể tỉnh Lâm Đồng họp mấy lần?", CATALOG))
     assert {"kinh", "te", "tap", "the"} <= set(reading.topic_words)
+
+
+@pytest.mark.parametrize(("article", "thread", "message", "sibling"), [
+    # another procedure of the same chapter, the message naming none
+    ("Điều 92. Chia hợp tác xã, liên hiệp hợp tác xã", "Điều 98. Giải thể tự nguyện đối với hợp tác xã",
+     "Hồ sơ thì cần những gì?", True),
+    # the same procedure the other way round (voluntary / compulsory)
+    ("Điều 51. Đăng ký giải thể bắt buộc hợp tác xã", "Điều 50. Đăng ký giải thể tự nguyện hợp tác xã",
+     "Phải gửi đi trong mấy ngày?", True),
+    # the same step for a cooperative group, not for the cooperative the thread is about
+    ("Điều 62. Thông báo tạm ngừng kinh doanh của tổ hợp tác", "Điều 47. Thông báo tạm ngừng kinh doanh đối với "
+     "hợp tác xã, liên hiệp hợp tác xã", "Mỗi lần được bao lâu?", True),
+    # the message names the other kind itself: it is asked
+    ("Điều 92. Chia hợp tác xã, liên hiệp hợp tác xã", "Điều 98. Giải thể tự nguyện đối với hợp tác xã",
+     "Còn chia hợp tác xã thì hồ sơ gồm gì?", False),
+    # an article of the same kinds, and one of no procedure at all
+    ("Điều 50. Đăng ký giải thể tự nguyện hợp tác xã", "Điều 98. Giải thể tự nguyện đối với hợp tác xã",
+     "Hồ sơ thì cần những gì?", False),
+    ("Điều 11. Số lượng hồ sơ", "Điều 98. Giải thể tự nguyện đối với hợp tác xã", "Hồ sơ thì cần những gì?", False),
+])
+def test_an_article_of_another_kind_than_the_thread_s_is_a_sibling(article: str, thread: str, message: str,
+                                                                    sibling: bool) -> None:
+    from assistant.dialogue.procedure import article_kinds, is_sibling, kinds_named
+
+    said = kinds_named(fold_words(analyze(message, CATALOG).normalized))
+    assert is_sibling(article_kinds([article]), article_kinds([thread]), said) is sibling
+
+
+def test_a_chapter_heading_names_no_kind_of_its_articles() -> None:
+    from assistant.dialogue.procedure import article_kinds
+
+    assert not any(article_kinds(["Chương VII TỔ CHỨC LẠI, GIẢI THỂ, PHÁ SẢN HỢP TÁC XÃ"]))

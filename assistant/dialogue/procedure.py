@@ -44,12 +44,17 @@ def article_kinds(headings: Iterable[str]) -> Kinds:
 
 
 def thread_kinds(assistant: AnswerSource, state: DialogueState) -> Kinds:
-    """The kinds of the articles whose clauses answered the thread's last answered turn."""
+    """The kinds of the article the thread's last answer led with; in a group its heading names nothing of, those
+    of the articles of the answer's other clauses."""
     if not state.found or not state.clause_ids:
         return _none()
-    kinds = [article_kinds(_own_headings(c.headings, c.path, c.text))
-             for c in assistant.store.get_clauses(list(state.clause_ids))]
-    return tuple(frozenset().union(*group) for group in zip(*kinds)) if kinds else _none()
+    order = {clause_id: i for i, clause_id in enumerate(state.clause_ids)}
+    clauses = sorted(assistant.store.get_clauses(list(state.clause_ids)), key=lambda c: order.get(c.id, len(order)))
+    kinds = [article_kinds(_own_headings(c.headings, c.path, c.text)) for c in clauses]
+    if not kinds:
+        return _none()
+    others = tuple(frozenset().union(*group) for group in zip(*kinds))
+    return tuple(lead or other for lead, other in zip(kinds[0], others))
 
 
 def is_sibling(article: Kinds, thread: Kinds, message: Kinds) -> bool:
