@@ -278,7 +278,7 @@ def test_a_follow_up_that_names_no_procedure_stays_in_the_thread_s(law_and_regis
     from ingest.lexicon import fold_words
 
     first, papers = converse(law_and_registration_decree, [
-        "Hợp tác xã định tạm ngừng hoạt động kinh doanh thì phải báo trước cho cơ quan đăng ký mấy ngày?",
+        "Trước khi tạm ngừng kinh doanh, hợp tác xã cần báo cơ quan đăng ký sớm ít nhất mấy ngày?",
         message,
     ])
     assert first.answer.found

@@ -333,8 +333,8 @@ def _mark_agencies(syllables: list[Syllable], question: str, mention: int) -> in
     for found in find_agencies(question):
         inside = [s for s in syllables if s.start >= found.start and s.end <= found.end and s.role == "topic"]
         if inside:
-            # A short alias followed by the rest of the agency's name in other words ("Ban chỉ đạo kinh tế tập
-            # thể" for the Ban Chỉ đạo phát triển kinh tế tập thể tỉnh): those words stay topic words (they help
+            # A short alias followed by the rest of the agency's name in the user's words ("Sở Nông nghiệp phát
+            # triển nông thôn", without the "và" of the full name): those words stay topic words (they help
             # find the agency's documents) but belong to the mention, or a written-back question that names the
             # agency in full would say them twice.
             name = fold_words(found.canonical).split()
