@@ -40,7 +40,7 @@ def article_kinds(headings: Iterable[str]) -> Kinds:
     """The kinds an article's own heading ("Điều 92. Chia hợp tác xã …") names; a chapter heading names several
     procedures at once and says nothing of which one its article sets."""
     named = [kinds_named(h) for h in map(fold_words, headings) if h.startswith(_ARTICLE)]
-    return tuple(frozenset().union(*group) for group in zip(*named)) if named else _none()
+    return tuple(frozenset().union(*group) for group in zip(*named, strict=True)) if named else _none()
 
 
 def thread_kinds(assistant: AnswerSource, state: DialogueState) -> Kinds:
@@ -53,14 +53,14 @@ def thread_kinds(assistant: AnswerSource, state: DialogueState) -> Kinds:
     kinds = [article_kinds(_own_headings(c.headings, c.path, c.text)) for c in clauses]
     if not kinds:
         return _none()
-    others = tuple(frozenset().union(*group) for group in zip(*kinds))
-    return tuple(lead or other for lead, other in zip(kinds[0], others))
+    others = tuple(frozenset().union(*group) for group in zip(*kinds, strict=True))
+    return tuple(lead or other for lead, other in zip(kinds[0], others, strict=True))
 
 
 def is_sibling(article: Kinds, thread: Kinds, message: Kinds) -> bool:
     """Whether an article is headed, in a group the message names nothing of, only with kinds the thread's
     articles are not."""
-    return any(a and t and not m and not a & t for a, t, m in zip(article, thread, message))
+    return any(a and t and not m and not a & t for a, t, m in zip(article, thread, message, strict=True))
 
 
 def keep_thread_kind(assistant: AnswerSource, message: QueryAnalysis, asked: QueryAnalysis, previous: DialogueState,
@@ -100,7 +100,7 @@ def _thread_phrase(thread: Kinds, said: Kinds) -> str:
     """The thread's kinds the message does not name, as the lexicon writes them: the procedure first, then each
     group's one kind ("giải thể tự nguyện hợp tác xã"); a group the thread's articles give several kinds adds none."""
     words: list[str] = []
-    for group, kinds, named in zip(lexicon().dialogue.distinctions, thread, said):
+    for group, kinds, named in zip(lexicon().dialogue.distinctions, thread, said, strict=True):
         ordered = [group[k] for k in group if k in kinds]
         if ordered and not named and (len(ordered) == 1 or not words):
             words.append(ordered[0])
