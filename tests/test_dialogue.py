@@ -554,3 +554,53 @@ def test_that_district_stands_for_the_thread_s_place() -> None:
                                  "Huyện đó có bao nhiêu hợp tác xã nông nghiệp?")
     assert resolution.follow_up and asked.provinces == ["Hòa Bình"]
     assert_clean(resolution.question)
+
+
+@pytest.mark.parametrize(("history", "message"), [
+    # a short name of the agency followed by the rest of its name in the user's own order
+    (["Tại Hòa Bình thì ban chỉ đạo tỉnh kinh tế tập thể gồm bao nhiêu người?"], "Thế còn Quảng Ninh?"),
+    # the agency swapped in ends with "tỉnh", the place it replaces was written "tỉnh <name>"
+    (["Sở Tài chính tỉnh Lâm Đồng lo những việc gì cho quỹ?"], "Còn Ban chỉ đạo tỉnh Quảng Ninh thì sao?"),
+    (["Sở Tài chính tỉnh Lâm Đồng lo những việc gì cho quỹ?"], "Còn Sở Nông nghiệp phát triển nông thôn ở Quảng Ninh?"),
+    (["Sở Nông nghiệp phát triển nông thôn ở Quảng Ninh lo việc gì?"], "Còn Hòa Bình thì sao?"),
+])
+def test_an_agency_s_name_is_said_once(history: list[str], message: str) -> None:
+    resolution, asked = converse(history, message)
+    assert resolution.follow_up
+    words = fold_words(resolution.question).split()
+    assert words.count("tinh") <= 1 and words.count("the") <= 1 and words.count("trien") <= 1, resolution.question
+    assert_clean(resolution.question)
+
+
+def test_the_rest_of_an_agency_s_name_stays_a_word_of_the_topic() -> None:
+    # The words help find the agency's own plan when the thread continues, so they are kept as topic words.
+    reading = read(analyze("Lâm Đồng: ban chỉ đạo tỉnh kinh tế tập thể gồm bao nhiêu người?", CATALOG))
+    assert {"kinh", "te", "tap", "the"} <= set(reading.topic_words)
+
+
+@pytest.mark.parametrize(("article", "thread", "message", "sibling"), [
+    # another procedure of the same chapter, the message naming none
+    ("Điều 9. Chia hợp tác xã", "Điều 12. Giải thể tự nguyện", "Hồ sơ thì cần những gì?", True),
+    # the same procedure the other way round (voluntary / compulsory)
+    ("Điều 14. Giải thể bắt buộc", "Điều 12. Giải thể tự nguyện", "Phải gửi đi trong mấy ngày?", True),
+    # the same step for a cooperative group, not for the cooperative the thread is about
+    ("Điều 30. Tổ hợp tác tạm ngừng kinh doanh", "Điều 20. Hợp tác xã tạm ngừng kinh doanh", "Mỗi lần được bao lâu?",
+     True),
+    # the message names the other kind itself: it is asked
+    ("Điều 9. Chia hợp tác xã", "Điều 12. Giải thể tự nguyện", "Còn chia hợp tác xã thì hồ sơ gồm gì?", False),
+    # an article of the same kinds, and one of no procedure at all
+    ("Điều 13. Đăng ký việc giải thể tự nguyện", "Điều 12. Giải thể tự nguyện", "Hồ sơ thì cần những gì?", False),
+    ("Điều 3. Bao nhiêu bộ hồ sơ", "Điều 12. Giải thể tự nguyện", "Hồ sơ thì cần những gì?", False),
+])
+def test_an_article_of_another_kind_than_the_thread_s_is_a_sibling(article: str, thread: str, message: str,
+                                                                    sibling: bool) -> None:
+    from assistant.dialogue.procedure import article_kinds, is_sibling, kinds_named
+
+    said = kinds_named(fold_words(analyze(message, CATALOG).normalized))
+    assert is_sibling(article_kinds([article]), article_kinds([thread]), said) is sibling
+
+
+def test_a_chapter_heading_names_no_kind_of_its_articles() -> None:
+    from assistant.dialogue.procedure import article_kinds
+
+    assert not any(article_kinds(["Chương 5 GIẢI THỂ, CHIA, PHÁ SẢN"]))

@@ -261,3 +261,32 @@ def test_a_next_step_set_by_another_document_leaves_the_thread_s_document(assist
     assert step.follow_up and step.answer.found
     assert step.answer.citations[0].document_id == LAW and step.answer.citations[0].path.startswith("D108.1")
     assert "12 tháng" in step.answer.answer.split("\n")[0]
+
+
+@pytest.fixture(scope="module")
+def law_and_registration_decree(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return assistant_over(tmp_path_factory, "law-decree-92", [
+        CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt", CORPUS / "extra" / "nd-92-2024-ND-CP_dang-ky-htx.txt"])
+
+
+@pytest.mark.parametrize("message", [
+    pytest.param("Hồ sơ thì gồm những gì?", marks=pytest.mark.xfail(
+        strict=True, reason="known weakness: the whole corpus answers from an article of no procedure (the "
+        "definitions) surer than the thread's procedure asked again, so the neutral answer is kept")),
+    "Được ngừng lâu nhất là bao lâu?", "Mỗi lần ngừng được tối đa mấy tháng?"])
+def test_a_follow_up_that_names_no_procedure_stays_in_the_thread_s(law_and_registration_decree: Assistant,
+                                                                   message: str) -> None:
+    # Suspending a cooperative's business: the decree sets the same step for cooperative groups in an article of
+    # their own, and dissolving has its own file too. The file asked for is the cooperative's suspension file.
+    from ingest.lexicon import fold_words
+
+    first, papers = converse(law_and_registration_decree, [
+        "Khi định tạm ngừng kinh doanh, HTX phải báo cơ quan đăng ký chậm nhất là mấy ngày trước đó?",
+        message,
+    ])
+    assert first.answer.found
+    if not papers.answer.found:
+        return  # saying nothing was found is no sibling's answer
+    lead = papers.answer.citations[0]
+    article = [fold_words(h) for h in [*lead.headings, lead.text] if fold_words(h).startswith("dieu ")][0]
+    assert "tam ngung" in article and "to hop tac" not in article, article

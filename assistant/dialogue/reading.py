@@ -41,6 +41,7 @@ class Syllable:
     compound: bool = False  # part of a word of several syllables ("báo cáo"): never a grammar word
     word: int = -1  # index of the analysis word the syllable belongs to
     document: bool = False  # part of a document's name ("Nghị định 77/2019", "Luật HTX 2023")
+    continues: int = -1  # a topic syllable that ends the name of the agency mention with this number
 
     def __post_init__(self) -> None:
         self.lower = unicodedata.normalize("NFC", self.text).lower()
@@ -78,7 +79,8 @@ class Reading:
 
     @property
     def has_topic(self) -> bool:
-        return self.has("topic")
+        """Whether the message has topic words of its own (the rest of an agency's name is the agency)."""
+        return any(s.role == "topic" and s.continues < 0 for s in self.syllables)
 
     def _topic_span(self) -> list[Syllable]:
         kept = [s for s in self.syllables if s.role in {"topic", "weak", "function", "agency"}]
@@ -330,6 +332,16 @@ def _mark_agencies(syllables: list[Syllable], question: str, mention: int) -> in
 
     for found in find_agencies(question):
         inside = [s for s in syllables if s.start >= found.start and s.end <= found.end and s.role == "topic"]
+        if inside:
+            # A short alias followed by the rest of the agency's name in the user's words ("Sở Nông nghiệp phát
+            # triển nông thôn", without the "và" of the full name): those words stay topic words (they help
+            # find the agency's documents) but belong to the mention, or a written-back question that names the
+            # agency in full would say them twice.
+            name = fold_words(found.canonical).split()
+            i = syllables.index(inside[-1]) + 1
+            while i < len(syllables) and syllables[i].role == "topic" and syllables[i].folded in name:
+                syllables[i].continues = mention
+                i += 1
         for k, s in enumerate(inside):
             s.role, s.mention, s.value = "agency", mention, found.canonical if k == 0 else None
         mention += 1

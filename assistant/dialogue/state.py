@@ -89,7 +89,9 @@ def _mentions(reading: Reading) -> list[tuple[str, int, int, int]]:
     joiners = lexicon().dialogue.joiners
     groups: list[list[Syllable]] = []
     for s in reading.syllables:
-        if s.role in _ROLE_KIND:
+        if s.continues >= 0 and groups and groups[-1][0].mention == s.continues and groups[-1][0].role == "agency":
+            groups[-1].append(s)  # the rest of an agency's name after its short form
+        elif s.role in _ROLE_KIND:
             if groups and groups[-1][-1].mention == s.mention:
                 groups[-1].append(s)
             else:
@@ -237,7 +239,7 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
         if piece.kind in SLOT_KINDS:
             values = _slot_values(slots, piece.kind)
             if values and piece.kind not in placed:
-                parts.append(piece.prefix + join(values))
+                parts.append(_unrepeated(piece.prefix, parts) + join(values))
                 placed.add(piece.kind)
             continue
         if piece.kind == "reference" and topic:
@@ -267,6 +269,14 @@ def render(frame: list[FramePiece], slots: Slots, topic: str = "", extra: tuple[
     else:
         words = [*parts, *map(lower_first_word, inserted), *missing, *extra]
     return sentence(" ".join(words))
+
+
+def _unrepeated(prefix: str, parts: list[str]) -> str:
+    """A slot's prefix, or nothing when what is written before it already ends with it: an agency whose name
+    ends in "tỉnh" put before a place whose prefix was "tỉnh" must not say it twice."""
+    said = fold_words(" ".join(parts)).split()
+    words = fold_words(prefix).split()
+    return "" if words and said[-len(words):] == words else prefix
 
 
 def _named_in_place(frame: list[FramePiece], kind: str, values: list[str]) -> bool:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from assistant.dialogue.figures import states_the_measure_asked
 from assistant.dialogue.mentions import KEPT_MENTIONS, document_mentions
 from assistant.dialogue.multidoc import document_name
+from assistant.dialogue.procedure import keep_thread_kind
 from assistant.dialogue.reading import read
 from assistant.dialogue.resolve import Resolution, apply_slots, leans_on_thread, resolve
 from assistant.dialogue.state import DialogueState, state_of
@@ -79,6 +80,10 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         # Read into the thread, the question is partly written by the dialogue: it answers only from the ranker's
         # follow-up threshold (fitted on training conversations), otherwise it says nothing was found.
         answer = assistant.answer(asked, [])
+    if previous is not None and not resolution.unknown_document and _ranked_whole(assistant, asked):
+        bar = assistant.ranker.follow_up_bar if resolution.follow_up else None
+        answer = keep_thread_kind(assistant, analysis, asked, previous, answer, bar,
+                                  resolution.follow_up or _names_nothing(analysis))
     state = state_of(read(_core(assistant, asked, resolution, filters)), resolution.slots).with_evidence(answer)
     if resolution.follow_up and previous is not None and not answer.found and previous.found:
         # An unanswered follow-up leaves the thread where it was: the next message continues from the evidence
@@ -101,6 +106,14 @@ def _sure_enough(assistant: AnswerSource, asked: QueryAnalysis, answer: Answer) 
     if states_the_measure_asked(asked, answer):
         return True  # a plan's target whose measure is all words of the question: the figure itself fits
     return answer.confidence >= assistant.ranker.follow_up_bar
+
+
+def _ranked_whole(assistant: AnswerSource, asked: QueryAnalysis) -> bool:
+    """Whether the answer is one ranking of clauses for the whole question (not grouped by document or
+    province, not about a document's own details)."""
+    from assistant.dialogue.multidoc import scope_of
+
+    return not asked.asks_about and scope_of(asked, assistant.catalog) is None
 
 
 def _core(assistant: AnswerSource, asked: QueryAnalysis, resolution: Resolution,

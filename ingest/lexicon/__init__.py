@@ -155,6 +155,8 @@ class DialogueWords:
     contrasts: tuple[str, ...]
     function_syllables: frozenset[str]
     requests: tuple[str, ...] = ()  # "tổng hợp giúp …" opening a grouped question
+    # groups of kinds that set sibling articles apart, each kind folded -> as written ("giai the" -> "giải thể")
+    distinctions: tuple[dict[str, str], ...] = ()
 
 
 def _dialogue(table: dict) -> DialogueWords:
@@ -169,6 +171,7 @@ def _dialogue(table: dict) -> DialogueWords:
         tail_lead_ins=frozenset(fold_words(p) for p in table["tail_lead_ins"]),
         render=dict(table["render"]),
         swappable=tuple(tuple(fold_words(p) for p in group) for group in table["swappable"].values()),
+        distinctions=tuple({fold_words(p): p for p in group} for group in table.get("distinctions", {}).values()),
         topic_nouns=tuple(references["topic_nouns"]),
         demonstratives=tuple(references["demonstratives"]),
         pointing_back=tuple(references.get("pointing_back", ())),
