@@ -93,7 +93,9 @@ class Composer:
                                  f"Không tìm thấy thông tin cho năm {years} trong các văn bản hiện có.", evidence)
         if not relevant:
             return not_found(self.corpus, analysis,
-                             "Không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có.",
+                             # Not "the documents do not say": often a clause listed below does, but not surely
+                             # enough to be stated (the answerability model's bar).
+                             "Không tìm thấy điều khoản nào trả lời chắc chắn câu hỏi này trong các văn bản hiện có.",
                              evidence, confidence)
         answer = self._write(analysis, ranked, relevant, evidence)
         answer.confidence = confidence
