@@ -307,9 +307,13 @@ class Assistant:
         grouped answer)."""
         if hits is None:
             from assistant.dialogue.multidoc import grouped_answer
-            from assistant.dialogue.parts import multi_part_answer
+            from assistant.dialogue.parts import multi_part_answer, parts_name_their_own_sources
 
-            grouped = grouped_answer(self, analysis)
+            grouped = None
+            if parts_name_their_own_sources(self, analysis):
+                by_part = multi_part_answer(self, analysis)
+                grouped = by_part if by_part is not None and by_part.found else None
+            grouped = grouped or grouped_answer(self, analysis)
             if grouped is None and not analysis.unknown_places and not analysis.asks_about:
                 grouped = multi_part_answer(self, analysis)
             if grouped is not None:

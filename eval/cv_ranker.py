@@ -47,10 +47,14 @@ class _Boosted:
     row_bar: float = 0.0  # grouped-answer rows and follow-ups answer at the found threshold, as an unfitted ranker
     follow_up_bar: float = 0.0
 
-    def probability(self, candidate) -> float:  # noqa: ANN001
+    def score(self, candidates: list) -> list:  # noqa: ANN001
         from assistant.answering.features import vector
 
-        return float(self.model.predict_proba(np.array([vector(candidate)]))[0, 1])  # type: ignore[attr-defined]
+        if candidates:
+            probabilities = self.model.predict_proba(np.array([vector(c) for c in candidates]))[:, 1]  # type: ignore[attr-defined]
+            for candidate, probability in zip(candidates, probabilities, strict=True):
+                candidate.probability = float(probability)
+        return sorted(candidates, key=lambda c: (-c.probability, c.position))
 
 
 def _ranker(questions: list[QuestionCandidates], kind: str = "logistic") -> Ranker | _Boosted:

@@ -38,3 +38,21 @@ def test_a_part_the_documents_do_not_answer_is_said_so_and_nothing_is_claimed(pl
     assert "07 thành viên" in first and "[1]" in first
     assert second.endswith("các văn bản hiện có không nêu nội dung này.")
     assert answer.citations and answer.citations[0].label.endswith("Luật Hợp tác xã 2023")
+
+
+def test_parts_naming_different_sources_are_each_asked_of_their_own(plans_and_law_assistant) -> None:  # noqa: ANN001
+    # One part names the law, the other a province's plan and its year: each part is answered from the source it
+    # names (the year is the plan's, not the law's), not every part from every source as a grouped answer would.
+    answer = plans_and_law_assistant.ask(
+        "Luật Hợp tác xã cho Ban kiểm soát nhiều nhất mấy người? Kế hoạch năm 2017 của Hòa Bình muốn có bao nhiêu "
+        "HTX điển hình tiên tiến cấp tỉnh?")
+    assert answer.found
+    lines = answer.answer.split("\n")
+    assert lines[0] == "Câu hỏi có 2 ý:"
+    first = next(line for line in lines if line.startswith("1) "))
+    second = next(line for line in lines if line.startswith("2) "))
+    assert "07 thành viên" in first and "[1]" in first
+    assert "22 HTX" in second and "Hòa Bình" in second
+    labels = [c.label for c in answer.citations]
+    assert any(label.endswith("Luật Hợp tác xã 2023") for label in labels)
+    assert any("Hòa Bình" in label for label in labels)

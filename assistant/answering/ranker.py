@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.answering.answerability import ANSWERABILITY_FEATURES, AnswerabilityModel
 from assistant.answering.candidate import Candidate
-from assistant.answering.features import FEATURE_NAMES
+from assistant.answering.features import FEATURE_NAMES, vector
 from assistant.errors import RankerFileError
 
 DEFAULT_RANKER_PATH = Path(__file__).resolve().parent / "ranker.json"
@@ -51,10 +51,16 @@ class Ranker:
     def follow_up_bar(self) -> float:
         return self.threshold if self.follow_up_threshold is None else self.follow_up_threshold
 
-    def probability(self, candidate: Candidate) -> float:
+    def score(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Sets each candidate's probability; best first."""
+        for candidate in candidates:
+            candidate.probability = self.probability_of(vector(candidate))
+        return sorted(candidates, key=lambda c: (-c.probability, c.position))
+
+    def probability_of(self, row: list[float]) -> float:
         z = self.intercept
-        for name, mean, scale, coef in zip(self.feature_names, self.mean, self.scale, self.coefficients, strict=True):
-            z += coef * (candidate.features[name] - mean) / scale
+        for value, mean, scale, coef in zip(row, self.mean, self.scale, self.coefficients, strict=True):
+            z += coef * (value - mean) / scale
         return 1.0 / (1.0 + math.exp(-z))
 
     def to_json(self) -> str:

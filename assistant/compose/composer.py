@@ -54,9 +54,7 @@ class Composer:
         """Candidates read with their structure, scored by the fitted ranker, best first."""
         candidates = build_candidates(self.corpus.store, hits)
         compute_features(analysis, candidates, self.corpus.weights)
-        for candidate in candidates:
-            candidate.probability = self.ranker.probability(candidate)
-        return sorted(candidates, key=lambda c: (-c.probability, c.position))
+        return self.ranker.score(candidates)
 
     def compose(self, analysis: QueryAnalysis, hits: list[Hit], threshold: float | None = None) -> Answer:
         """`threshold`: the probability the best clause needs to answer (a row of a grouped answer, a chat

@@ -103,9 +103,7 @@ def _ranked(assistant: AnswerSource, analysis: QueryAnalysis, hits: list[Hit]) -
 
     candidates = build_candidates(assistant.store, hits)
     compute_features(analysis, candidates, assistant.term_weights)
-    for candidate in candidates:
-        candidate.probability = assistant.ranker.probability(candidate)
-    return sorted(candidates, key=lambda c: (-c.probability, c.position))
+    return assistant.ranker.score(candidates)
 
 
 _ASKED_NOUN_RE = re.compile(r"(?<![a-z])(?:bao nhieu|may)\s+([a-z]+)")

@@ -35,12 +35,14 @@ PART_LINES = 8
 _ASIDE_RE = re.compile(r"^(?:Ngoài ra\b|Xem thêm:)")
 
 
-def part_question(part: str, parts: list[str], stretches: list[str]) -> str:
+def part_question(part: str, parts: list[str], stretches: list[str], own_source: bool = False) -> str:
     """The part first (its question words decide the kind of answer), then its context: the stretches that
     ask nothing ("Khi hợp tác xã giải thể,"), and for a later part the first part, which usually names the
     subject the later part leaves out. Other later parts are left out: their words would pull the part
-    towards their answer ("… với tổ hợp tác, và bao nhiêu với hợp tác xã?")."""
-    context = [s for s in stretches if s not in parts or (s == parts[0] and part != parts[0])]
+    towards their answer ("… với tổ hợp tác, và bao nhiêu với hợp tác xã?"). A part that names its own document
+    or province (`own_source`) has its own subject: the first part, about another source, is left out too."""
+    context = [s for s in stretches
+               if s not in parts or (s == parts[0] and part != parts[0] and not own_source)]
     return f"{part}? " + ", ".join(context) if context else part
 
 
@@ -73,6 +75,21 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
         if whole.found and all(_states_kind_asked(assistant, part, whole, statements) for part in missing):
             return whole
     return combined.answer(analysis)
+
+
+def parts_name_their_own_sources(assistant: AnswerSource, analysis: QueryAnalysis) -> bool:
+    """Whether the question asks several things and two of its parts name different documents or provinces
+    ("Nghị định 45 đòi vốn điều lệ bao nhiêu? Quảng Ninh bố trí bao nhiêu?"): each part is then asked of the
+    sources it names, not every part of every source, as a grouped answer would."""
+    parts, _ = asked_stretches(analysis.question)
+    if len(parts) < 2:
+        return False
+    named = {_sources_named(assistant.analyze(part)) for part in parts} - {frozenset()}
+    return len(named) >= 2
+
+
+def _sources_named(analysis: QueryAnalysis) -> frozenset[str]:
+    return frozenset([*analysis.document_ids, *analysis.provinces])
 
 
 def _states_kind_asked(assistant: AnswerSource, part: str, whole: Answer, stated: set[str]) -> bool:
@@ -132,23 +149,32 @@ def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, pa
     """A part's answer: from the clauses that answered the earlier parts first (the next figure asked is most
     often in the same clause or article), then from the whole corpus. An answer repeating an earlier part's
     statement does not answer this part."""
-    alone = assistant.analyze(part)
+    own = alone = assistant.analyze(part)
     if part != parts[0] and alone.answer_type == "other" and alone.intent == "general":
         # "Còn văn phòng đại diện thì sao?": a part that names no kind of answer asks what the first part asked.
         alone = assistant.analyze(parts[0])
-    sub = assistant.analyze(part_question(part, parts, stretches)).model_copy(update={
-        "intent": alone.intent, "answer_type": alone.answer_type, "answer_unit": alone.answer_unit,
-        "answer_bound": alone.answer_bound, "further_parts": [], "provinces": analysis.provinces,
-        "document_ids": analysis.document_ids, "years": analysis.years or alone.years,
-    })
-    searches = []
-    if cited:
-        searches.append(assistant.retrieve_among(sub, [c.clause_id for c in cited]))
-    searches.append(assistant.retrieve(sub))
-    for hits in searches:
-        if not hits:
-            continue
-        answer = assistant.answer(sub, hits)
-        if answer.found and _first_statement(answer) not in statements:
-            return answer
+    # A part that names its own document or province is asked of those, in the year it names, first without the
+    # first part (about another source, its words pull towards that source's answer), then with it (it may name
+    # the subject the part leaves out: "Mức đó ở tỉnh X có đủ không?"). The others are asked of all the question
+    # names, with the first part.
+    own_source = bool(_sources_named(own))
+    scoped = own if own_source else analysis
+    wordings = [part_question(part, parts, stretches, own_source=True)] if own_source else []
+    wordings.append(part_question(part, parts, stretches))
+    for wording in dict.fromkeys(wordings):
+        sub = assistant.analyze(wording).model_copy(update={
+            "intent": alone.intent, "answer_type": alone.answer_type, "answer_unit": alone.answer_unit,
+            "answer_bound": alone.answer_bound, "further_parts": [], "provinces": scoped.provinces,
+            "document_ids": scoped.document_ids, "years": own.years if own_source else analysis.years or alone.years,
+        })
+        searches = []
+        if cited:
+            searches.append(assistant.retrieve_among(sub, [c.clause_id for c in cited]))
+        searches.append(assistant.retrieve(sub))
+        for hits in searches:
+            if not hits:
+                continue
+            answer = assistant.answer(sub, hits)
+            if answer.found and _first_statement(answer) not in statements:
+                return answer
     return None
