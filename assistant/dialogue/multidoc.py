@@ -188,14 +188,7 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
             # another row is asked without it, and its answer states its own year.
             row_analysis = row_analysis.model_copy(update={"years": []})
             answer, hits = _answer_row(assistant, row_analysis)
-        answer, wholly = fitting_figures(assistant, row_analysis, answer, hits)
-        if not wholly and states_another_measure(assistant, row_analysis, answer):
-            # A figure of another measure is a wrong row: the clause naming the measure asked, or no row.
-            quoted = measure_quote(assistant, row_analysis, hits)
-            answer = quoted or answer.model_copy(update={"found": False})
-        elif not wholly and counts_another_thing(row_analysis, answer):
-            # "04 mức" for "bao nhiêu điểm": the clause counting what is asked, when one of the row's does.
-            answer = count_quote(assistant, row_analysis, hits) or answer
+        answer, wholly = checked_as_a_row(assistant, row_analysis, answer, hits)
         body, row_sources = _split(answer)
         # A figure of the asked kind, stated by a clause the ranker accepts, answers as it would alone, and so
         # does a plan's target of the very measure asked; a descriptive row must name the question's topic.
@@ -243,6 +236,19 @@ def grouped_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answer |
     whole = bool(lines) and not (scope.named and len(missing) * 2 >= len(scope.rows))
     return Answer(question=analysis.question, answer=text, found=whole, intent=analysis.intent,
                   confidence=min(confidences, default=0.0), citations=citations, facts=facts)
+
+
+def checked_as_a_row(assistant: AnswerSource, analysis: QueryAnalysis, answer: Answer,
+                     hits: list[Hit]) -> tuple[Answer, bool]:
+    """An answer from one source's clauses, with the figures that fit what was asked (and whether they fit it
+    wholly): a figure of another measure is no answer, unless a clause naming the measure asked is quoted
+    instead; "04 mức" for "bao nhiêu điểm" gives way to the clause counting what is asked."""
+    answer, wholly = fitting_figures(assistant, analysis, answer, hits)
+    if not wholly and states_another_measure(assistant, analysis, answer):
+        answer = measure_quote(assistant, analysis, hits) or answer.model_copy(update={"found": False})
+    elif not wholly and counts_another_thing(analysis, answer):
+        answer = count_quote(assistant, analysis, hits) or answer
+    return answer, wholly
 
 
 def _implemented_by(assistant: AnswerSource, row: Row, answered: list[Row]) -> bool:

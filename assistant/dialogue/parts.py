@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answering.spans import answer_holder, unclaimed_span
 from assistant.compose.builder import QUOTES_HEADER
-from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split
+from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split, checked_as_a_row
 from assistant.models import Answer, Citation
 from assistant.query import asked_stretches
 from ingest.lexicon import lexicon
@@ -118,10 +118,17 @@ class _PartsAnswer:
             return
         body, part_sources = _split(answer.model_copy(update={"answer": answer.answer.partition(QUOTES_HEADER)[0]}))
         own: list[str] = []
+        cited = {c.n for c in answer.citations}
         for line in body:
             if _ASIDE_RE.match(line) or len(own) >= PART_LINES:
                 break
-            own.append(line)
+            # a line citing a clause the answer lists no source for (a quoted lead-in's other points) is left out:
+            # its mark would point at another part's source once renumbered
+            if all(int(n) in cited for n in _MARK_RE.findall(line)):
+                own.append(line)
+        if not own:
+            self.lines.append(f"{label}: {lexicon().dialogue.render['part_not_found']}")
+            return
         used = {int(n) for line in own for n in _MARK_RE.findall(line)}
         renumber = _merge_citations(answer, self.citations, part_sources, self.sources, used)
         # A quote an earlier part already showed is not shown again: the part's statement cites it.
@@ -175,6 +182,9 @@ def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, pa
             if not hits:
                 continue
             answer = assistant.answer(sub, hits)
+            if own_source and answer.found:
+                # asked of one source, as a row of a grouped answer is, and checked as one
+                answer, _ = checked_as_a_row(assistant, sub, answer, hits)
             if answer.found and _first_statement(answer) not in statements:
                 return answer
     return None
