@@ -305,3 +305,12 @@ def test_a_day_and_month_of_a_date_are_not_a_length_of_time() -> None:
     text = "Quyết định có hiệu lực từ ngày 12 tháng 3 năm 2021; hồ sơ được bổ sung trong 45 ngày."
     assert [s.text for s in find_spans(text, "duration")] == ["45 ngày"]
     assert [s.text for s in find_spans(text, "date")] == ["từ ngày 12 tháng 3 năm 2021"]
+
+
+def test_a_document_s_date_of_issue_is_no_deadline_or_date_of_effect() -> None:
+    # Invented clause: the date after a document's number names that document; the date the clause sets is the
+    # answer to a date question.
+    text = ("Kinh phí thực hiện theo Nghị định số 38/2019/NĐ-CP ngày 05 tháng 3 năm 2019 của Chính phủ; "
+            "báo cáo quyết toán gửi trước ngày 20 tháng 9 hằng năm.")
+    assert [s.text for s in find_spans(text, "date")] == ["trước ngày 20 tháng 9"]
+    assert [s.text for s in find_spans("Quyết định này áp dụng từ ngày 01/7/2025.", "date")] == ["từ ngày 01/7/2025"]

@@ -203,6 +203,10 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _DEADLINE_AFTER_RE = re.compile(r"\s*,?\s*(?:kể từ|tính từ)\b", re.IGNORECASE)
+# A date right after a document's number ("Quyết định số 1804/QĐ-TTg ngày 13 tháng 11 năm 2020") is the day that
+# document was issued: it names the document, and answers no question about a deadline or a date of effect (a
+# question about when a document was issued is answered from the catalogue: question.metadata_cues).
+_DOCUMENT_NUMBER_BEFORE_RE = re.compile(r"\d+/(?:\d{4}/)?[A-ZĐ][\wĐđ-]*\s*$")
 _PERIODIC_RE = re.compile(
     r"(?:định kỳ|hằng|hàng|mỗi)\s+(?:\d+\s+)?(?:ngày|tuần|tháng|quý|năm)(?:\s*(?:,|và|hoặc)\s*(?:hằng\s+|hàng\s+)?(?:tháng|quý|năm))*"
     r"(?:\s+một\s+lần)?",
@@ -346,7 +350,8 @@ def _find_spans(text: str, answer_type: str, unit: str | None) -> tuple[Span, ..
     elif answer_type == "date":
         # "Hạn chót là khi nào?" is as often answered by a time limit counted from an event ("chậm nhất là 06
         # tháng kể từ ngày …") as by a calendar date.
-        spans = _regex_spans(_DATE_RE, text, "date") + [
+        spans = [d for d in _regex_spans(_DATE_RE, text, "date")
+                 if not _DOCUMENT_NUMBER_BEFORE_RE.search(text, max(0, d.start - 40), d.start)] + [
             Span("date", s.start, s.end, s.text) for s in find_spans(text, "duration")
             if _DEADLINE_AFTER_RE.match(text, s.end)]
     elif answer_type == "count":
