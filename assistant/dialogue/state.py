@@ -146,13 +146,15 @@ def frame_of(reading: Reading, drop_roles: frozenset[str] = frozenset({"opener",
     # Each run of reference syllables is one reference: "kế hoạch đó … thông tư đó" are two, and the words
     # between them are the message's own.
     run: list[Syllable] = []
-    for s in [*reading.syllables, None]:
-        if s is not None and s.role in {"reference", "place_reference"} and (not run or run[-1].role == s.role):
-            run.append(s)
+    syllables: list[Syllable | None] = [*reading.syllables, None]
+    for syllable in syllables:
+        if (syllable is not None and syllable.role in {"reference", "place_reference"}
+                and (not run or run[-1].role == syllable.role)):
+            run.append(syllable)
             continue
         if run:
             marks.append((run[0].start, run[-1].end, run[0].role, run[0].start))
-        run = [s] if s is not None and s.role in {"reference", "place_reference"} else []
+        run = [syllable] if syllable is not None and syllable.role in {"reference", "place_reference"} else []
     tail = _tail_start(reading)
     if tail is not None:
         end = max(s.end for s in reading.syllables if s.role not in {"punct", "closer"})
