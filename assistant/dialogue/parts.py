@@ -22,7 +22,7 @@ from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split, checked_as_a_row
 from assistant.models import Answer, Citation
 from assistant.query import asked_stretches
-from ingest.lexicon import lexicon
+from ingest.lexicon import contains_phrase, lexicon
 from ingest.models import Fact
 
 if TYPE_CHECKING:
@@ -80,9 +80,10 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
 def parts_name_their_own_sources(assistant: AnswerSource, analysis: QueryAnalysis) -> bool:
     """Whether the question asks several things and two of its parts name different documents or provinces
     ("Nghị định 45 đòi vốn điều lệ bao nhiêu? Quảng Ninh bố trí bao nhiêu?"): each part is then asked of the
-    sources it names, not every part of every source, as a grouped answer would."""
+    sources it names, not every part of every source, as a grouped answer would. A question that compares ("so
+    với luật thì khác gì?") is not: it asks the same thing of each source, and gets a row for each."""
     parts, _ = asked_stretches(analysis.question)
-    if len(parts) < 2:
+    if len(parts) < 2 or any(contains_phrase(analysis.folded, w) for w in lexicon().dialogue.compare):
         return False
     named = {_sources_named(assistant.analyze(part)) for part in parts} - {frozenset()}
     return len(named) >= 2
