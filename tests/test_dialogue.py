@@ -430,7 +430,7 @@ def test_two_references_in_one_message_keep_the_words_between_them() -> None:
 
 def test_places_the_message_names_apart_stay_where_it_wrote_them() -> None:
     message = "Tôi ở Lâm Đồng. Tỉnh tôi với Hòa Bình, mỗi nơi hỗ trợ HTX vay vốn ra sao?"
-    state = state_of(read(analyze("Quỹ hỗ trợ hợp tác xã cho vay với điều kiện gì?", CATALOG)))
+    state = state_of(read(analyze("Muốn được Quỹ hỗ trợ hợp tác xã xét cho vay thì cần gì?", CATALOG)))
     resolution = resolve(analyze(message, CATALOG), state, force_follow_up=True)
     assert "Tôi ở Lâm Đồng." in resolution.question and "với Hòa Bình" in resolution.question
     assert sorted(resolution.slots.places) == ["Hòa Bình", "Lâm Đồng"]

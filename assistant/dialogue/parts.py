@@ -79,7 +79,7 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
 
 def parts_name_their_own_sources(assistant: AnswerSource, analysis: QueryAnalysis) -> bool:
     """Whether the question asks several things and two of its parts name different documents or provinces
-    ("Nghị định 45 đòi vốn điều lệ bao nhiêu? Quảng Ninh bố trí bao nhiêu?"): each part is then asked of the
+    ("Nghị định 45 đòi quỹ tỉnh có mấy tỷ? Hòa Bình năm 2017 hỗ trợ mấy lớp tập huấn?"): each part is then asked of the
     sources it names, not every part of every source, as a grouped answer would. A question that compares ("so
     với luật thì khác gì?") is not: it asks the same thing of each source, and gets a row for each."""
     parts, _ = asked_stretches(analysis.question)
