@@ -166,6 +166,10 @@ def test_the_words_that_name_a_document_are_kept_with_its_year_and_do_not_count_
         # ... but about a decision the documents describe, it asks a rule of theirs.
         ("Khoản vay của thành viên thì ai ký quyết định cho vay?", None),
         ("Quyết định giải thể hợp tác xã do ai ký?", None),
+        # which province a plan is of is asked with a question word; "của tỉnh X" only names it
+        ("Kế hoạch 31/KH-UBND là kế hoạch của tỉnh nào?", "province"),
+        ("Kế hoạch của tỉnh Quảng Ninh giao bao nhiêu lớp tập huấn mỗi năm?", None),
+        ("Sở mình đang soạn đề án thành lập quỹ của tỉnh, theo Nghị định 45 thì cần những gì?", None),
     ],
 )
 def test_who_signs_asks_about_a_document_only_when_the_question_points_at_one(question: str,
