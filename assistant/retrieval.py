@@ -120,7 +120,9 @@ class HybridSearch:
                 if not filters.document_ids or document_id in filters.document_ids]
 
     def _holding_answer(self, pool: list[Hit], holds_answer: Callable[[str], bool]) -> list[Hit]:
-        texts = {c.id: c.text for c in self.index.store.get_clauses([h.clause_id for h in pool])}
+        # A point is read with its lead-in: "Trong thời hạn 07 ngày làm việc …:" holds the period its points share.
+        texts = {c.id: f"{c.lead_in} {c.text}" if c.lead_in else c.text
+                 for c in self.index.store.get_clauses([h.clause_id for h in pool])}
         return [h for h in pool if holds_answer(texts.get(h.clause_id, ""))]
 
     def dense_only(self, query_text: str, filters: RetrievalFilters | None = None, k: int = 8) -> list[Hit]:

@@ -45,6 +45,15 @@ class Clause(BaseModel):
     order: int = Field(0, description="Position in the document, 0-based")
     parent_id: str | None = None
 
+    @property
+    def lead_in(self) -> str | None:
+        """The lead-in a point completes ("Trong thời hạn 07 ngày làm việc …, hoàn thành các công việc sau đây:"
+        before "a) Gửi nghị quyết …"): the point's figure, date or body is often only there."""
+        if self.kind not in {"paragraph", "bullet"} or not self.headings:
+            return None
+        lead = self.headings[-1].strip()
+        return lead if lead.endswith(":") else None
+
 
 class Fact(BaseModel):
     """A structured statement extracted from one clause. Fields unused by a kind stay None."""

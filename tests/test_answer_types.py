@@ -6,6 +6,7 @@ import pytest
 
 from assistant.answering.spans import (
     asked_bound,
+    asks_recipient,
     asked_parts,
     expected_answer_type,
     find_spans,
@@ -314,3 +315,26 @@ def test_a_document_s_date_of_issue_is_no_deadline_or_date_of_effect() -> None:
             "báo cáo quyết toán gửi trước ngày 20 tháng 9 hằng năm.")
     assert [s.text for s in find_spans(text, "date")] == ["trước ngày 20 tháng 9"]
     assert [s.text for s in find_spans("Quyết định này áp dụng từ ngày 01/7/2025.", "date")] == ["từ ngày 01/7/2025"]
+
+
+@pytest.mark.parametrize(
+    ("question", "receives"),
+    [
+        ("Biên bản họp xong phải gửi cho những ai?", True),
+        ("Quyết định cho vay gửi đến cơ quan nào để theo dõi?", True),
+        ("Ai phải gửi biên bản họp?", False),
+        ("Cơ quan nào cấp giấy chứng nhận?", False),
+    ],
+)
+def test_a_question_asking_who_receives_is_told_from_one_asking_who_acts(question: str, receives: bool) -> None:
+    assert asks_recipient(question) is receives
+
+
+def test_a_receiver_is_a_body_after_a_receiver_word_not_the_one_sending() -> None:
+    from assistant.answering.spans import _received
+
+    text = ("Chủ nhiệm hợp tác xã gửi biên bản đến Ủy ban nhân dân cấp xã và cơ quan thuế, kèm theo danh sách do "
+            "Ban kiểm soát lập.")
+    bodies = {text[s.start:s.end]: _received(text, s) for s in find_spans(text, "agency")}
+    assert bodies.get("Ủy ban nhân dân cấp xã") is True
+    assert not any(received for body, received in bodies.items() if body.lower().startswith("ban kiểm soát"))

@@ -12,7 +12,15 @@ import re
 from functools import lru_cache
 
 from assistant.answering.candidate import Candidate
-from assistant.answering.spans import SPAN_TYPES, best_span, find_spans, given_figures, is_given, names_unit
+from assistant.answering.spans import (
+    SPAN_TYPES,
+    asks_recipient,
+    best_span,
+    find_spans,
+    given_figures,
+    is_given,
+    names_unit,
+)
 from assistant.models import QueryAnalysis
 from assistant.query import asked_stretches
 from assistant.relevance import TermWeights, content_terms, term_set, terms
@@ -249,6 +257,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     q_syllables = [t for t in terms(analysis.question) if t not in stop]
     needs_span = analysis.answer_type in SPAN_TYPES
     given = given_figures(analysis.question)
+    recipient = asks_recipient(analysis.question)
     legal = set(lexicon().documents.legal)
     coverages: list[float] = []
     dense_off = 0.0 if any(c.hit.dense_rank for c in candidates) else 1.0
@@ -264,8 +273,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
                   if not is_given(s, given)] if needs_span else [])
         # A figure of the asked kind answers only if its own sentence is about what was asked: "20 tỷ đồng"
         # in a sentence on a fund's charter capital does not answer a question on a member's contribution.
-        best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound, given)
-                if spans else None)
+        best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound, given,
+                          recipient) if spans else None)
         unit = _span_unit(c.clause, best[1]) if best else c.clause.text
         span_sentence = word_coverage(words, _folded(unit), weights) if best else 0.0
         agencies_named = set(analysis.agencies)

@@ -477,17 +477,35 @@ def _body_name(text: str) -> str:
     return fold_words(expand_abbreviations(spelled))
 
 
+def asks_recipient(question: str) -> bool:
+    """Whether the question asks who receives something ("gửi cho những ai?", "nộp đến cơ quan nào?")."""
+    folded = fold(question)
+    return any(contains_phrase(folded, cue) for cue in lexicon().answers.recipient_asks)
+
+
+def _received(text: str, span: Span) -> bool:
+    """Whether a body is named as a receiver: a receiver word ("đến", "cho") before it in its sentence, and no word
+    after that one making the body an actor again ("do", "kèm")."""
+    start = next((a for a, b in sentences(text) if a <= span.start < max(b, a + 1)), 0)
+    words = fold(text[start:span.start]).split()
+    answers = lexicon().answers
+    marked = [i for i, w in enumerate(words) if w in answers.recipient_markers]
+    return bool(marked) and not any(w in answers.recipient_breaks for w in words[marked[-1] + 1:])
+
+
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
               unit: str | None = None, bound: str | None = None,
-              given: frozenset[tuple[str, tuple[str, ...]]] = frozenset()) -> tuple[Span, str] | None:
+              given: frozenset[tuple[str, tuple[str, ...]]] = frozenset(),
+              recipient: bool = False) -> tuple[Span, str] | None:
     """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
     its structural context; among those, the span whose sentence shares most question words. A figure the
-    question states itself (`given`) is not an answer."""
+    question states itself (`given`) is not an answer, nor, when the question asks who receives (`recipient`),
+    a body not named as a receiver."""
     options: list[tuple[int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
         for span in find_spans(text, answer_type, unit, bound):
-            if is_given(span, given):
+            if is_given(span, given) or (recipient and span.kind == "agency" and not _received(text, span)):
                 continue
             sentence = sentence_with(text, span.start)
             options.append((priority, -sentence_overlap(sentence, question_words), span, sentence))

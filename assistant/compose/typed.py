@@ -7,7 +7,7 @@ import re
 
 from assistant.answering.candidate import Candidate
 from assistant.answering.features import question_words
-from assistant.answering.spans import Span, best_span, find_spans, given_figures, names_unit
+from assistant.answering.spans import Span, asks_recipient, best_span, find_spans, given_figures, names_unit
 from assistant.compose.builder import AnswerBuilder, shorten
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, evidence_of
 from assistant.compose.refusal import not_found
@@ -88,7 +88,7 @@ def _by_exactness(analysis: QueryAnalysis, relevant: list[Candidate],
     given = given_figures(analysis.question)
     spans = [(c, found) for c in relevant
              if (found := best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound,
-                                    given)) is not None]
+                                    given, asks_recipient(analysis.question))) is not None]
     unit = analysis.answer_unit
     if analysis.answer_type != "count" or not unit:
         return spans
@@ -105,7 +105,7 @@ def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Cand
     for part in analysis.further_parts:
         for candidate in candidates:
             found = best_span(candidate, part.answer_type, words, part.answer_unit, part.answer_bound,
-                              given_figures(analysis.question))
+                              given_figures(analysis.question), asks_recipient(part.text))
             if found is None:
                 continue
             span, sentence = found
@@ -122,12 +122,8 @@ def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Cand
 
 
 def lead_in(clause: Clause) -> str | None:
-    """The lead-in a point completes ("Thủ tục tách hợp tác xã … như sau:" before "b) … trong thời hạn 15 ngày"):
-    a point quoted without it does not say what its figure is for."""
-    if clause.kind not in {"paragraph", "bullet"} or not clause.headings:
-        return None
-    lead = clause.headings[-1].strip()
-    return lead if lead.endswith(":") else None
+    """The lead-in a point completes: a point quoted without it does not say what its figure is for."""
+    return clause.lead_in
 
 
 def quoted_from(clause_text: str, sentence: str) -> str:

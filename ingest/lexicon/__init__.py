@@ -105,6 +105,9 @@ class AnswerTypes:
     organisations: dict[str, tuple[str, ...]]  # kind of organisation -> its names, folded
     units_as_written: dict[str, dict[str, tuple[str, ...]]]  # kind -> folded unit -> its spellings, accented
     names_with_figures: tuple[str, ...]  # folded names holding a figure that is not a figure of anything
+    recipient_asks: tuple[str, ...] = ()  # folded cues of a question asking who receives
+    recipient_markers: tuple[str, ...] = ()  # folded words before a receiver in a clause
+    recipient_breaks: tuple[str, ...] = ()  # folded words after which a body acts again
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 units_as_written={kind: {k: tuple(v) for k, v in units.items()}
                                   for kind, units in answers.get("units_as_written", {}).items()},
                 names_with_figures=tuple(answers.get("names_with_figures", ())),
+                recipient_asks=tuple(answers.get("recipient_asks", ())),
+                recipient_markers=tuple(answers.get("recipient_markers", ())),
+                recipient_breaks=tuple(answers.get("recipient_breaks", ())),
             ),
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
             documents=DocumentTypes(
