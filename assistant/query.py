@@ -118,7 +118,8 @@ def _places_named(question: str, folded_question: str) -> list[str]:
 
 
 _REFERENCE_BEFORE_YEAR_RE = re.compile(
-    r"(?:/|\b(?:luật|nghị định|thông tư|quyết định|nghị quyết|chỉ thị)\b[^.?!,;]{0,30}?)\s*$", re.IGNORECASE
+    r"(?:/|\b(?:luật|nghị định|thông tư|quyết định|nghị quyết|chỉ thị|luat|nghi dinh|thong tu|quyet dinh|nghi quyet|"
+    r"chi thi)\b[^.?!,;]{0,30}?)\s*$", re.IGNORECASE
 )
 
 
@@ -126,8 +127,12 @@ def question_years(question: str) -> list[int]:
     """Years the question asks about; a year inside a document reference ("Thông tư 124/2021", "Luật HTX 2023")
     names the document, not the period asked."""
     years = set()
+    folded = _fold(question)  # same offsets: folding keeps one character per character
     for match in _YEAR_RE.finditer(question):
-        if not _REFERENCE_BEFORE_YEAR_RE.search(question[: match.start()]):
+        before = question[: match.start()]
+        if len(folded) == len(question):
+            before = f"{before} {folded[: match.start()]}"  # "luat htx 2023" typed without diacritics
+        if not _REFERENCE_BEFORE_YEAR_RE.search(before):
             years.add(int(match.group(0)))
     return sorted(years)
 

@@ -6,8 +6,8 @@ import pytest
 
 from assistant.answering.spans import (
     asked_bound,
-    asks_recipient,
     asked_parts,
+    asks_recipient,
     expected_answer_type,
     find_spans,
     sentence_with,

@@ -29,6 +29,14 @@ def test_a_question_asking_one_thing_is_not_split(plans_and_law_assistant) -> No
     assert "05 năm" in answer.answer.split("\n")[0]
 
 
+def test_a_yes_or_no_part_beside_a_figure_is_answered_by_the_figure(plans_and_law_assistant) -> None:  # noqa: ANN001
+    # Whether it must be done is told by the rule that says from when it must: the question asks the figure.
+    answer = plans_and_law_assistant.ask(
+        "Ban kiểm soát có bị giới hạn số người không, tối đa được bao nhiêu thành viên?")
+    assert answer.found
+    assert not answer.answer.startswith("Câu hỏi có")
+    assert "07" in answer.answer.split("\n")[0]
+
 
 def test_a_part_the_documents_do_not_answer_is_said_so_and_nothing_is_claimed(plans_and_law_assistant) -> None:  # noqa: ANN001
     # The law sets the size of the supervisory board, not what its head is paid: one answered part is not an

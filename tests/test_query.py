@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import Filters
-from assistant.query import Catalog, analyze, detect_intent
+from assistant.query import Catalog, analyze, detect_intent, question_years
 from ingest.models import Document
 
 
@@ -67,6 +67,19 @@ def test_years_and_document_numbers() -> None:
     assert analysis.document_ids == ["qn"]
     spaced = analyze("Kế hoạch số 31 /KH-UBND", CATALOG)
     assert spaced.document_ids == ["qn"]
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("theo luat htx 2023 thi thanh vien rut von the nao", []),
+        ("nghi dinh 92/2024 quy dinh ho so gom nhung gi", []),
+        ("ke hoach nam 2017 cua quang ninh giao viec gi", [2017]),
+    ],
+)
+def test_a_year_naming_a_document_typed_without_diacritics_is_not_a_year_asked(question: str,
+                                                                                 years: list[int]) -> None:
+    assert question_years(question) == years
 
 
 def test_explicit_filters_override_detected_ones() -> None:

@@ -25,7 +25,7 @@ from assistant.models import QueryAnalysis
 from assistant.query import asked_stretches
 from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import contains_phrase, fold_words, lexicon
-from ingest.models import Clause
+from ingest.models import Clause, Document
 from ingest.textnorm import contract
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -48,7 +48,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "rarest_missing",  # the rarest question word the candidate lacks, as a share of the rarest question word's IDF
     "subject_missing",  # share of the clause's own subject (its Điều/section title) the question does not name
     "defines_named_term",  # the clause defines ("X là …", in a definitions article) a term the question names
-    "year_match",  # +1 the asked year is in the candidate or its lead-ins, -1 it is not, 0 no year asked
+    "year_match",  # +1 the asked year is in the candidate or its lead-ins, -1 it is not, 0 no year asked or a law
     "agency_match",  # +1 an agency named by the question is in the candidate, -1 not, 0 none named
     "legal_text",  # the document is a national legal text
     "is_heading",  # the clause is a heading / lead-in
@@ -220,6 +220,11 @@ def _agencies_in(text: str) -> frozenset[str]:
     return frozenset(m.canonical for m in find_agencies(text))
 
 
+def is_legal_text(document: Document) -> bool:
+    """A law, decree or circular (binding everywhere, for every year), not a province's plan."""
+    return document.province is None and document.type in lexicon().documents.legal
+
+
 def _year_feature(analysis: QueryAnalysis, text: str) -> float:
     if not analysis.years:
         return 0.0
@@ -258,7 +263,6 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     needs_span = analysis.answer_type in SPAN_TYPES
     given = given_figures(analysis.question)
     recipient = asks_recipient(analysis.question)
-    legal = set(lexicon().documents.legal)
     coverages: list[float] = []
     dense_off = 0.0 if any(c.hit.dense_rank for c in candidates) else 1.0
     synonyms_asked = synonym_groups_asked(_folded(analysis.question))
@@ -277,6 +281,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
                           recipient) if spans else None)
         unit = _span_unit(c.clause, best[1]) if best else c.clause.text
         span_sentence = word_coverage(words, _folded(unit), weights) if best else 0.0
+        is_legal = is_legal_text(c.document)
         agencies_named = set(analysis.agencies)
         if agencies_named:
             present = _agencies_in(" ".join([*c.clause.headings, c.context]))
@@ -307,9 +312,11 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "rarest_missing": rarest_missing(q_terms, with_synonyms_named(full, synonyms_asked), weights),
             "subject_missing": subject_missing(c.clause, q_term_set, weights),
             "defines_named_term": defines_named_term(c.clause, folded_question),
-            "year_match": _year_feature(analysis, full),
+            # A law holds for every year: a year in the question ("từ đầu năm 2023 đến nay chưa họp") is the asker's
+            # story, not a period the clause must name, as a plan's target must.
+            "year_match": 0.0 if is_legal else _year_feature(analysis, full),
             "agency_match": agency,
-            "legal_text": 1.0 if c.document.province is None and c.document.type in legal else 0.0,
+            "legal_text": 1.0 if is_legal else 0.0,
             "is_heading": 1.0 if c.clause.kind == "heading" else 0.0,
             "text_length": math.log1p(len(c.clause.text)) / 8.0,
         }

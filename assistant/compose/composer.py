@@ -9,7 +9,7 @@ from collections.abc import Callable
 from assistant.answering.answerability import answerability_features
 from assistant.answering.candidate import Candidate
 from assistant.answering.evidence import build_candidates
-from assistant.answering.features import compute_features
+from assistant.answering.features import compute_features, is_legal_text
 from assistant.answering.ranker import Ranker, default_ranker
 from assistant.answering.spans import SPAN_TYPES
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, clause_context, evidence_of, is_plan
@@ -84,7 +84,9 @@ class Composer:
             answers = confidence >= threshold
         relevant = evidence[:EVIDENCE_CANDIDATES] if answers else []
         if analysis.years and relevant:
-            relevant = [e for e in relevant if mentions_year(self.corpus.store, e, analysis.years)]
+            # A law holds for every year; a plan's clause must name the year asked.
+            relevant = [e for e in relevant
+                        if is_legal_text(e.document) or mentions_year(self.corpus.store, e, analysis.years)]
             if not relevant:
                 years = ", ".join(str(y) for y in analysis.years)
                 return not_found(self.corpus, analysis,

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.answering.spans import answer_holder, unclaimed_span
+from assistant.answering.spans import SPAN_TYPES, answer_holder, unclaimed_span
 from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split, checked_as_a_row
 from assistant.models import Answer, Citation
@@ -55,6 +55,7 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
     """One answer with a numbered line per part; None for a question that asks one thing, or one whose parts
     all fail, or one answered whole (see the module's note)."""
     parts, stretches = asked_stretches(analysis.question)
+    parts = _without_yes_no_answered_by_a_figure(assistant, parts)
     if len(parts) < 2:
         return None
     combined = _PartsAnswer()
@@ -75,6 +76,16 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
         if whole.found and all(_states_kind_asked(assistant, part, whole, statements) for part in missing):
             return whole
     return combined.answer(analysis)
+
+
+def _without_yes_no_answered_by_a_figure(assistant: AnswerSource, parts: list[str]) -> list[str]:
+    """"Có phải báo không, nghỉ từ bao nhiêu ngày thì mới phải báo?": a yes-or-no part beside a part asking a
+    figure, date or body is answered by it (the rule that states the figure says when the answer is yes), so the
+    question asks the figure; on its own the yes-or-no part would find the same clause, or none."""
+    kinds = [assistant.analyze(part).answer_type for part in parts]
+    if not any(kind in SPAN_TYPES for kind in kinds) or "yes_no" not in kinds:
+        return parts
+    return [part for part, kind in zip(parts, kinds, strict=True) if kind != "yes_no"]
 
 
 def parts_name_their_own_sources(assistant: AnswerSource, analysis: QueryAnalysis) -> bool:
