@@ -34,9 +34,9 @@ RIVALS_LOOKED_AT = 10
 
 ANSWERABILITY_FEATURES: tuple[str, ...] = (
     "best_probability",  # the ranker's probability of the best clause
-    "second_probability",  # ... of the next one
+    "second_probability",  # ... of the best clause of another evidence unit (a lead-in and its points are one)
     "probability_gap",  # best - second: one clear answer, or several alike
-    "rivals",  # clauses (of the first RIVALS_LOOKED_AT) the ranker gives at least RIVAL_PROBABILITY
+    "rivals",  # evidence units (of the first RIVALS_LOOKED_AT clauses) the ranker gives at least RIVAL_PROBABILITY
     "question_length",  # log(1 + the question's words)
     *(f"best_{name}" for name in BEST_CLAUSE_FEATURES),
     *(f"asks_{kind}" for kind in get_args(AnswerType)),
@@ -47,13 +47,28 @@ ANSWERABILITY_FEATURES: tuple[str, ...] = (
 )
 
 
+def evidence_unit(candidate: Candidate) -> str:
+    """The unit a candidate is evidence from: a point and the lead-in it completes are one ("2. … không thấp hơn:"
+    with "a) 5% đối với hợp tác xã;"), so the ranker's probability spread over them is not several rival answers."""
+    clause = candidate.clause
+    return clause.parent_id if clause.lead_in and clause.parent_id else clause.id
+
+
 def answerability_features(analysis: QueryAnalysis, ranked: list[Candidate]) -> list[float]:
-    """The model's input for a question and its ranked candidates (best first, features computed)."""
-    probabilities = [c.probability for c in ranked[:RIVALS_LOOKED_AT]]
+    """The model's input for a question and its ranked candidates (best first, features computed). Candidates of
+    one evidence unit count once: the best of each unit is its representative."""
+    seen: set[str] = set()
+    units: list[Candidate] = []
+    for candidate in ranked[:RIVALS_LOOKED_AT]:
+        unit = evidence_unit(candidate)
+        if unit not in seen:
+            seen.add(unit)
+            units.append(candidate)
+    probabilities = [c.probability for c in units]
     best = probabilities[0] if probabilities else 0.0
     second = probabilities[1] if len(probabilities) > 1 else 0.0
     top = ranked[0].features if ranked else {}
-    two = ranked[:2]
+    two = units[:2]
     same_document = len(two) == 2 and two[0].document.id == two[1].document.id
     same_article = same_document and two[0].clause.headings[:1] == two[1].clause.headings[:1]
     return [

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from assistant.answering.spans import SPAN_TYPES, answer_holder, unclaimed_span
 from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split, checked_as_a_row
+from assistant.dialogue.thread import near_clause_ids
 from assistant.models import Answer, Citation
 from assistant.query import asked_stretches
 from ingest.lexicon import contains_phrase, lexicon
@@ -166,8 +167,8 @@ class _PartsAnswer:
 def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, parts: list[str],
                  stretches: list[str], cited: list[Citation], statements: set[str]) -> Answer | None:
     """A part's answer: from the clauses that answered the earlier parts first (the next figure asked is most
-    often in the same clause or article), then from the whole corpus. An answer repeating an earlier part's
-    statement does not answer this part."""
+    often in the same clause or article), then from the rest of their articles, then from the whole corpus. An
+    answer repeating an earlier part's statement does not answer this part."""
     own = alone = assistant.analyze(part)
     if part != parts[0] and alone.answer_type == "other" and alone.intent == "general":
         # "Còn văn phòng đại diện thì sao?": a part that names no kind of answer asks what the first part asked.
@@ -178,18 +179,28 @@ def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, pa
     # names, with the first part.
     own_source = bool(_sources_named(own))
     scoped = own if own_source else analysis
-    wordings = [part_question(part, parts, stretches, own_source=True)] if own_source else []
-    wordings.append(part_question(part, parts, stretches))
-    for wording in dict.fromkeys(wordings):
+    cited_ids = [c.clause_id for c in cited]
+    near = near_clause_ids(assistant, cited_ids, following=0) if cited_ids else []
+    # (wording, whether the whole corpus is searched too). Among the clauses near the earlier answers the part is
+    # first asked alone: those clauses are its context, and the first part's words would only pull the ranking
+    # back to the clause that answered it.
+    wordings: list[tuple[str, bool]] = [(part, False)] if near and not own_source else []
+    if own_source:
+        wordings.append((part_question(part, parts, stretches, own_source=True), True))
+    wordings.append((part_question(part, parts, stretches), True))
+    for wording, whole_corpus in dict.fromkeys(wordings):
         sub = assistant.analyze(wording).model_copy(update={
             "intent": alone.intent, "answer_type": alone.answer_type, "answer_unit": alone.answer_unit,
             "answer_bound": alone.answer_bound, "further_parts": [], "provinces": scoped.provinces,
             "document_ids": scoped.document_ids, "years": own.years if own_source else analysis.years or alone.years,
         })
         searches = []
-        if cited:
-            searches.append(assistant.retrieve_among(sub, [c.clause_id for c in cited]))
-        searches.append(assistant.retrieve(sub))
+        if cited_ids:
+            searches.append(assistant.retrieve_among(sub, cited_ids))
+            # then the rest of their articles or plan sections: the next figure asked is usually a khoản away
+            searches.append(assistant.retrieve_among(sub, near))
+        if whole_corpus:
+            searches.append(assistant.retrieve(sub))
         for hits in searches:
             if not hits:
                 continue
