@@ -338,3 +338,19 @@ def test_a_receiver_is_a_body_after_a_receiver_word_not_the_one_sending() -> Non
     bodies = {text[s.start:s.end]: _received(text, s) for s in find_spans(text, "agency")}
     assert bodies.get("Ủy ban nhân dân cấp xã") is True
     assert not any(received for body, received in bodies.items() if body.lower().startswith("ban kiểm soát"))
+
+
+def test_of_two_figures_in_one_sentence_the_one_stated_for_the_organisation_asked_about_answers() -> None:
+    from assistant.answering.candidate import Candidate
+    from assistant.answering.spans import best_span, organisations_named
+    from assistant.models import Hit
+    from ingest.models import Clause, Document
+
+    text = "Phần vốn mỗi bên được giữ không quá 15% vốn điều lệ đối với hợp tác xã và không quá 35% đối với liên hiệp."
+    clause = Clause(id="d:1", document_id="d", path="D1.1", text=text, line_start=1, line_end=1, kind="paragraph")
+    candidate = Candidate(clause=clause, document=Document(id="d", title="t", source_file="d", sha256="0"),
+                          hit=Hit(clause_id="d:1", score=0.0), position=0, context=text)
+    for question, figure in (("Liên hiệp hợp tác xã thì mỗi bên giữ tối đa bao nhiêu phần trăm?", "35%"),
+                             ("Hợp tác xã thì mỗi bên giữ tối đa bao nhiêu phần trăm?", "15%")):
+        found = best_span(candidate, "percentage", ["giu"], organisations=organisations_named(question))
+        assert found is not None and figure in found[0].text, (question, found)

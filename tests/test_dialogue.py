@@ -87,6 +87,9 @@ def assert_clean(question: str) -> None:
          ["Quỹ tín dụng nhân dân được vay vốn ở đâu"], ["hợp tác xã"]),
         (["Hồ sơ đăng ký hợp tác xã gồm những gì?"], "Còn hồ sơ đăng ký lại hợp tác xã thì sao?", "swap", [], [],
          ["Hồ sơ đăng ký lại hợp tác xã gồm những gì"], []),
+        # nothing of the previous question to put the named thing in place of: that question, asked of it
+        (["Mỗi thành viên được góp nhiều nhất bao nhiêu phần trăm vốn điều lệ?"], "Thế còn liên hiệp hợp tác xã?",
+         "swap", [], [], ["góp nhiều nhất bao nhiêu phần trăm vốn điều lệ", "liên hiệp hợp tác xã"], []),
         # narrowing and references continue the thread with the thread's place and year
         (["Năm 2016 Hòa Bình có tất cả bao nhiêu hợp tác xã?"], "Trong số đó bao nhiêu hợp tác xã ngừng hoạt động?",
          "narrow", ["Hòa Bình"], [2016], ["ngừng hoạt động"], []),

@@ -20,6 +20,7 @@ from assistant.answering.spans import (
     given_figures,
     is_given,
     names_unit,
+    organisations_named,
 )
 from assistant.models import QueryAnalysis
 from assistant.query import asked_stretches
@@ -173,33 +174,6 @@ def defines_named_term(clause: Clause, folded_question: str) -> float:
     return 1.0 if any(contains_phrase(folded_question, _folded(form)) for form in (term, contract(term))) else 0.0
 
 
-@lru_cache(maxsize=1)
-def _organisation_forms() -> list[tuple[re.Pattern[str], str]]:
-    forms = [(form, kind) for kind, names in lexicon().answers.organisations.items() for form in names]
-    return [(re.compile(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])"), kind)
-            for form, kind in sorted(forms, key=lambda f: -len(f[0]))]
-
-
-# Laws name the fund they regulate "Quỹ" once defined: capitalised inside a sentence it is that fund, while a
-# cooperative's own reserve funds are written "quỹ đầu tư phát triển", "quỹ dự phòng".
-_DEFINED_FUND_RE = re.compile(r"(?<=[a-zà-ỹđ,] )Quỹ(?!\w)")
-
-
-@lru_cache(maxsize=8192)
-def organisations_named(text: str) -> frozenset[str]:
-    """The kinds of organisation a text names (lexicon: answers.organisations); a longer name hides the names it
-    contains, so a fund whose name ends in "hợp tác xã" names a fund, not a cooperative."""
-    folded = fold_words(text)
-    kinds = set()
-    for pattern, kind in _organisation_forms():
-        if pattern.search(folded):
-            kinds.add(kind)
-            folded = pattern.sub("#", folded)
-    if _DEFINED_FUND_RE.search(text):
-        kinds.add("fund")
-    return frozenset(kinds)
-
-
 def organisation_mismatch(question: str, unit: str, heading: str) -> float:
     """1.0 when the question names kinds of organisation and the sentence that would answer (with its lead-in
     and nearest heading) names only others: a fund's rule stated for a question about a cooperative."""
@@ -263,6 +237,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     needs_span = analysis.answer_type in SPAN_TYPES
     given = given_figures(analysis.question)
     recipient = asks_recipient(analysis.question)
+    asked_organisations = organisations_named(analysis.question)
     coverages: list[float] = []
     dense_off = 0.0 if any(c.hit.dense_rank for c in candidates) else 1.0
     synonyms_asked = synonym_groups_asked(_folded(analysis.question))
@@ -278,7 +253,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         # A figure of the asked kind answers only if its own sentence is about what was asked: "20 tỷ đồng"
         # in a sentence on a fund's charter capital does not answer a question on a member's contribution.
         best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound, given,
-                          recipient) if spans else None)
+                          recipient, asked_organisations) if spans else None)
         unit = _span_unit(c.clause, best[1]) if best else c.clause.text
         span_sentence = word_coverage(words, _folded(unit), weights) if best else 0.0
         is_legal = is_legal_text(c.document)

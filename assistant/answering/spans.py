@@ -477,6 +477,33 @@ def _body_name(text: str) -> str:
     return fold_words(expand_abbreviations(spelled))
 
 
+@lru_cache(maxsize=1)
+def _organisation_forms() -> list[tuple[re.Pattern[str], str]]:
+    forms = [(form, kind) for kind, names in lexicon().answers.organisations.items() for form in names]
+    return [(re.compile(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])"), kind)
+            for form, kind in sorted(forms, key=lambda f: -len(f[0]))]
+
+
+# Laws name the fund they regulate "Quỹ" once defined: capitalised inside a sentence it is that fund, while a
+# cooperative's own reserve funds are written "quỹ đầu tư phát triển", "quỹ dự phòng".
+_DEFINED_FUND_RE = re.compile(r"(?<=[a-zà-ỹđ,] )Quỹ(?!\w)")
+
+
+@lru_cache(maxsize=8192)
+def organisations_named(text: str) -> frozenset[str]:
+    """The kinds of organisation a text names (lexicon: answers.organisations); a longer name hides the names it
+    contains, so a fund whose name ends in "hợp tác xã" names a fund, not a cooperative."""
+    folded = fold_words(text)
+    kinds = set()
+    for pattern, kind in _organisation_forms():
+        if pattern.search(folded):
+            kinds.add(kind)
+            folded = pattern.sub("#", folded)
+    if _DEFINED_FUND_RE.search(text):
+        kinds.add("fund")
+    return frozenset(kinds)
+
+
 def asks_recipient(question: str) -> bool:
     """Whether the question asks who receives something ("gửi cho những ai?", "nộp đến cơ quan nào?")."""
     folded = fold(question)
@@ -493,25 +520,39 @@ def _received(text: str, span: Span) -> bool:
     return bool(marked) and not any(w in answers.recipient_breaks for w in words[marked[-1] + 1:])
 
 
+def _organisation_fit(text: str, span: Span, spans: list[Span], asked: frozenset[str]) -> int:
+    """How a span suits the kinds of organisation the question names, read from the words after it up to the next
+    span ("không quá 30% … đối với hợp tác xã và không quá 40% … đối với liên hiệp hợp tác xã"): 0 it names one of
+    them, 1 it names none, 2 it names only others."""
+    if not asked:
+        return 1
+    following = [s.start for s in spans if s.start > span.start]
+    named = organisations_named(text[span.end:min([*following, span.end + 80])])
+    return 0 if named & asked else (2 if named else 1)
+
+
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
               unit: str | None = None, bound: str | None = None,
               given: frozenset[tuple[str, tuple[str, ...]]] = frozenset(),
-              recipient: bool = False) -> tuple[Span, str] | None:
+              recipient: bool = False, organisations: frozenset[str] = frozenset()) -> tuple[Span, str] | None:
     """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
     its structural context; among those, the span whose sentence shares most question words. A figure the
     question states itself (`given`) is not an answer, nor, when the question asks who receives (`recipient`),
     a body not named as a receiver."""
-    options: list[tuple[int, int, Span, str]] = []
+    options: list[tuple[int, int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
-        for span in find_spans(text, answer_type, unit, bound):
+        spans = find_spans(text, answer_type, unit, bound)
+        for span in spans:
             if is_given(span, given) or (recipient and span.kind == "agency" and not _received(text, span)):
                 continue
             sentence = sentence_with(text, span.start)
-            options.append((priority, -sentence_overlap(sentence, question_words), span, sentence))
+            options.append((priority, -sentence_overlap(sentence, question_words),
+                            _organisation_fit(text, span, spans, organisations), span, sentence))
         if options:
             break
     if not options:
         return None
-    options.sort(key=lambda o: (o[0], o[1], o[2].start))
-    return options[0][2], options[0][3]
+    # Among spans of one sentence, the one stated for the kind of organisation asked about.
+    options.sort(key=lambda o: (o[0], o[1], o[2], o[3].start))
+    return options[0][3], options[0][4]

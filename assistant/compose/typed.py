@@ -7,7 +7,15 @@ import re
 
 from assistant.answering.candidate import Candidate
 from assistant.answering.features import question_words
-from assistant.answering.spans import Span, asks_recipient, best_span, find_spans, given_figures, names_unit
+from assistant.answering.spans import (
+    Span,
+    asks_recipient,
+    best_span,
+    find_spans,
+    given_figures,
+    names_unit,
+    organisations_named,
+)
 from assistant.compose.builder import AnswerBuilder, shorten
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, evidence_of
 from assistant.compose.refusal import not_found
@@ -88,7 +96,8 @@ def _by_exactness(analysis: QueryAnalysis, relevant: list[Candidate],
     given = given_figures(analysis.question)
     spans = [(c, found) for c in relevant
              if (found := best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound,
-                                    given, asks_recipient(analysis.question))) is not None]
+                                    given, asks_recipient(analysis.question),
+                                    organisations_named(analysis.question))) is not None]
     unit = analysis.answer_unit
     if analysis.answer_type != "count" or not unit:
         return spans
@@ -105,7 +114,8 @@ def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Cand
     for part in analysis.further_parts:
         for candidate in candidates:
             found = best_span(candidate, part.answer_type, words, part.answer_unit, part.answer_bound,
-                              given_figures(analysis.question), asks_recipient(part.text))
+                              given_figures(analysis.question), asks_recipient(part.text),
+                              organisations_named(part.text) or organisations_named(analysis.question))
             if found is None:
                 continue
             span, sentence = found

@@ -285,7 +285,9 @@ def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots) -> str 
     tail = [p for p in previous.frame if p.kind == "tail"]
     if tail:
         return render([FramePiece(kind="text", text=topic + " "), *tail], slots)
-    return render([FramePiece(kind="text", text=f"{previous.ask} {topic}")], slots)
+    # Nothing of the previous question to put it in place of ("Thế còn liên hiệp HTX?" after "Một thành viên được
+    # góp tối đa bao nhiêu phần trăm vốn điều lệ?"): the previous question, asked of it.
+    return render(previous.frame, slots, extra=(f", {lexicon().dialogue.render['asked_of']} {topic}",))
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:
