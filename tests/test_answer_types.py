@@ -342,7 +342,7 @@ def test_a_receiver_is_a_body_after_a_receiver_word_not_the_one_sending() -> Non
 
 def test_of_two_figures_in_one_sentence_the_one_stated_for_the_organisation_asked_about_answers() -> None:
     from assistant.answering.candidate import Candidate
-    from assistant.answering.spans import best_span, organisations_named
+    from assistant.answering.spans import SpanQuestion, best_span
     from assistant.models import Hit
     from ingest.models import Clause, Document
 
@@ -352,5 +352,23 @@ def test_of_two_figures_in_one_sentence_the_one_stated_for_the_organisation_aske
                           hit=Hit(clause_id="d:1", score=0.0), position=0, context=text)
     for question, figure in (("Liên hiệp hợp tác xã thì mỗi bên giữ tối đa bao nhiêu phần trăm?", "35%"),
                              ("Hợp tác xã thì mỗi bên giữ tối đa bao nhiêu phần trăm?", "15%")):
-        found = best_span(candidate, "percentage", ["giu"], organisations=organisations_named(question))
+        found = best_span(candidate, "percentage", ["giu"], asked=SpanQuestion.of(question))
         assert found is not None and figure in found[0].text, (question, found)
+
+
+@pytest.mark.parametrize(
+    ("question", "answers"),
+    [
+        # asks the value of the interest rate itself: a share of that rate is not its value
+        ("Lãi suất cho vay trong hạn của quỹ là bao nhiêu phần trăm một năm?", False),
+        # asks the share of the rate: the figure is it
+        ("Lãi phạt tối đa bằng bao nhiêu phần trăm lãi suất cho vay trong hạn?", True),
+        ("Lãi phạt tối đa là bao nhiêu phần trăm?", True),
+    ],
+)
+def test_a_share_of_the_thing_asked_is_not_its_value(question: str, answers: bool) -> None:
+    from assistant.answering.spans import SpanQuestion
+
+    text = "Lãi phạt do quỹ quyết định nhưng tối đa bằng 120% lãi suất cho vay trong hạn."
+    span = next(s for s in find_spans(text, "percentage"))
+    assert SpanQuestion.of(question).excludes(text, span) is not answers

@@ -14,11 +14,9 @@ from functools import lru_cache
 from assistant.answering.candidate import Candidate
 from assistant.answering.spans import (
     SPAN_TYPES,
-    asks_recipient,
+    SpanQuestion,
     best_span,
     find_spans,
-    given_figures,
-    is_given,
     names_unit,
     organisations_named,
 )
@@ -235,9 +233,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
     stop = lexicon().question.stop_words
     q_syllables = [t for t in terms(analysis.question) if t not in stop]
     needs_span = analysis.answer_type in SPAN_TYPES
-    given = given_figures(analysis.question)
-    recipient = asks_recipient(analysis.question)
-    asked_organisations = organisations_named(analysis.question)
+    span_question = SpanQuestion.of(analysis.question)
     coverages: list[float] = []
     dense_off = 0.0 if any(c.hit.dense_rank for c in candidates) else 1.0
     synonyms_asked = synonym_groups_asked(_folded(analysis.question))
@@ -249,11 +245,11 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         coverages.append(syllable)
         folded_context = _folded(full)
         spans = ([s for s in find_spans(c.context, analysis.answer_type, analysis.answer_unit, analysis.answer_bound)
-                  if not is_given(s, given)] if needs_span else [])
+                  if not span_question.excludes(c.context, s)] if needs_span else [])
         # A figure of the asked kind answers only if its own sentence is about what was asked: "20 tỷ đồng"
         # in a sentence on a fund's charter capital does not answer a question on a member's contribution.
-        best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound, given,
-                          recipient, asked_organisations) if spans else None)
+        best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound,
+                          span_question) if spans else None)
         unit = _span_unit(c.clause, best[1]) if best else c.clause.text
         span_sentence = word_coverage(words, _folded(unit), weights) if best else 0.0
         is_legal = is_legal_text(c.document)

@@ -531,24 +531,68 @@ def _organisation_fit(text: str, span: Span, spans: list[Span], asked: frozenset
     return 0 if named & asked else (2 if named else 1)
 
 
+# Words after a percentage that name what it is a share of ("150% lãi suất cho vay trong hạn"), compared with
+# what the question asks the value of.
+SHARE_BASE_SYLLABLES = 4
+
+
+@dataclass(frozen=True)
+class SpanQuestion:
+    """What a question says of the span that answers it, beyond its kind: the figures it states itself (they are
+    not answers), whether it asks who receives, the kinds of organisation it asks about, and the words before
+    and after its percentage cue ("Lãi suất cho vay là bao nhiêu phần trăm?" asks the value of a rate; a
+    clause's "150% lãi suất cho vay" is a share of that rate, not its value)."""
+
+    given: frozenset[tuple[str, tuple[str, ...]]] = frozenset()
+    recipient: bool = False
+    organisations: frozenset[str] = frozenset()
+    before_share: str = ""
+    after_share: str = ""
+
+    @classmethod
+    def of(cls, question: str, part: str | None = None) -> SpanQuestion:
+        """For a question, or one `part` of it (what it asks is read from the part, what it states from all)."""
+        asked = part or question
+        folded = fold_words(asked)
+        cues = [m for cue in lexicon().answers.cues.get("percentage", ())
+                for m in re.finditer(rf"(?<![a-z0-9]){re.escape(fold_words(cue))}(?![a-z0-9])", folded)]
+        first = min(cues, key=lambda m: m.start()) if cues else None
+        return cls(given=given_figures(question), recipient=asks_recipient(asked),
+                   organisations=organisations_named(asked) or organisations_named(question),
+                   before_share=folded[:first.start()] if first else "",
+                   after_share=folded[first.end():] if first else "")
+
+    def is_share_of_the_measured(self, text: str, span: Span) -> bool:
+        """Whether a percentage is stated as a share of the very thing whose value the question asks."""
+        if span.kind != "percentage" or not self.before_share:
+            return False
+        base = fold_words(text[span.end:span.end + 60]).split()[:SHARE_BASE_SYLLABLES]
+        if len(base) < SHARE_BASE_SYLLABLES:
+            return False
+        phrase = " ".join(base)
+        return contains_phrase(self.before_share, phrase) and not contains_phrase(self.after_share, phrase)
+
+    def excludes(self, text: str, span: Span) -> bool:
+        return (is_given(span, self.given) or (self.recipient and span.kind == "agency" and not _received(text, span))
+                or self.is_share_of_the_measured(text, span))
+
+
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
               unit: str | None = None, bound: str | None = None,
-              given: frozenset[tuple[str, tuple[str, ...]]] = frozenset(),
-              recipient: bool = False, organisations: frozenset[str] = frozenset()) -> tuple[Span, str] | None:
+              asked: SpanQuestion = SpanQuestion()) -> tuple[Span, str] | None:
     """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
-    its structural context; among those, the span whose sentence shares most question words. A figure the
-    question states itself (`given`) is not an answer, nor, when the question asks who receives (`recipient`),
-    a body not named as a receiver."""
+    its structural context; among those, the span whose sentence shares most question words. A span the
+    question rules out (`SpanQuestion.excludes`) is not an answer."""
     options: list[tuple[int, int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
         spans = find_spans(text, answer_type, unit, bound)
         for span in spans:
-            if is_given(span, given) or (recipient and span.kind == "agency" and not _received(text, span)):
+            if asked.excludes(text, span):
                 continue
             sentence = sentence_with(text, span.start)
             options.append((priority, -sentence_overlap(sentence, question_words),
-                            _organisation_fit(text, span, spans, organisations), span, sentence))
+                            _organisation_fit(text, span, spans, asked.organisations), span, sentence))
         if options:
             break
     if not options:

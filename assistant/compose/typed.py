@@ -7,15 +7,7 @@ import re
 
 from assistant.answering.candidate import Candidate
 from assistant.answering.features import question_words
-from assistant.answering.spans import (
-    Span,
-    asks_recipient,
-    best_span,
-    find_spans,
-    given_figures,
-    names_unit,
-    organisations_named,
-)
+from assistant.answering.spans import Span, SpanQuestion, best_span, find_spans, names_unit
 from assistant.compose.builder import AnswerBuilder, shorten
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, evidence_of
 from assistant.compose.refusal import not_found
@@ -93,11 +85,10 @@ def _by_exactness(analysis: QueryAnalysis, relevant: list[Candidate],
     unit ("bao nhiêu thành viên"), those whose span names that unit ("05 thành viên chính thức") before those
     counting it only in another unit or as a share ("03 người", "20% tổng số thành viên"): the span of the asked
     type is the answer, and the unit is part of the type."""
-    given = given_figures(analysis.question)
+    asked = SpanQuestion.of(analysis.question)
     spans = [(c, found) for c in relevant
              if (found := best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound,
-                                    given, asks_recipient(analysis.question),
-                                    organisations_named(analysis.question))) is not None]
+                                    asked)) is not None]
     unit = analysis.answer_unit
     if analysis.answer_type != "count" or not unit:
         return spans
@@ -114,8 +105,7 @@ def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Cand
     for part in analysis.further_parts:
         for candidate in candidates:
             found = best_span(candidate, part.answer_type, words, part.answer_unit, part.answer_bound,
-                              given_figures(analysis.question), asks_recipient(part.text),
-                              organisations_named(part.text) or organisations_named(analysis.question))
+                              SpanQuestion.of(analysis.question, part.text))
             if found is None:
                 continue
             span, sentence = found
