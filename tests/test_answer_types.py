@@ -34,6 +34,9 @@ from assistant.answering.spans import (
         ("Ai có quyền quyết định mức lãi suất cho vay?", "agency"),
         ("Hồ sơ xin vay vốn gồm những giấy tờ gì?", "list"),
         ("Thành viên có được rút vốn trước thời hạn không?", "yes_no"),
+        # a figure asked inside a yes/no question is what it asks
+        ("Luật có quy định mỗi người giữ nhiều nhất bao nhiêu phần trăm vốn không?", "percentage"),
+        ("Có được vay tới 15% không?", "yes_no"),
         ("Hợp tác xã nông nghiệp là gì?", "other"),
         ("Dư nợ của một khách hàng được tối đa bao nhiêu?", "quantity"),
         ("Thành viên góp vốn tối đa là bao nhiêu?", "quantity"),

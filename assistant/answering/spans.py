@@ -117,9 +117,10 @@ def expected_answer_type(question: str) -> AnswerType:
     folded = fold_words(question) + " "
     answers = lexicon().answers
     ending = re.sub(r"[^a-z0-9 ]", " ", folded).split()
-    if ending and any(" ".join(ending[-len(e.split()):]) == e for e in answers.yes_no_endings):
-        return "yes_no"
     found = _first_cued_type(folded)
+    if ending and any(" ".join(ending[-len(e.split()):]) == e for e in answers.yes_no_endings) and not (
+            found in SPAN_TYPES and any(contains_phrase(folded, w) for w in answers.asks_beside_yes_no)):
+        return "yes_no"
     counted = _counted_unit(question)
     if found == "duration" and counted in answers.cues["duration"]:
         # "tối đa mấy nhiệm kỳ" counts terms: the word that cues a period is here the thing counted.

@@ -105,6 +105,7 @@ class AnswerTypes:
     organisations: dict[str, tuple[str, ...]]  # kind of organisation -> its names, folded
     units_as_written: dict[str, dict[str, tuple[str, ...]]]  # kind -> folded unit -> its spellings, accented
     names_with_figures: tuple[str, ...]  # folded names holding a figure that is not a figure of anything
+    asks_beside_yes_no: tuple[str, ...] = ()  # folded words that ask a figure even in a yes/no question
     recipient_asks: tuple[str, ...] = ()  # folded cues of a question asking who receives
     recipient_markers: tuple[str, ...] = ()  # folded words before a receiver in a clause
     recipient_breaks: tuple[str, ...] = ()  # folded words after which a body acts again
@@ -262,6 +263,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 units_as_written={kind: {k: tuple(v) for k, v in units.items()}
                                   for kind, units in answers.get("units_as_written", {}).items()},
                 names_with_figures=tuple(answers.get("names_with_figures", ())),
+                asks_beside_yes_no=tuple(answers.get("asks_beside_yes_no", ())),
                 recipient_asks=tuple(answers.get("recipient_asks", ())),
                 recipient_markers=tuple(answers.get("recipient_markers", ())),
                 recipient_breaks=tuple(answers.get("recipient_breaks", ())),
