@@ -340,6 +340,15 @@ def test_several_provinces_of_the_thread_and_one_named_beside_them() -> None:
     assert_clean(resolution.question)
 
 
+def test_a_new_question_opening_with_con_keeps_the_thread_s_province_only() -> None:
+    history = ["Ở Lâm Đồng năm 2018, ai chủ trì việc đưa hợp tác xã đi hội chợ?"]
+    resolution, asked = converse(history, "Còn việc tập huấn cán bộ thì kinh phí lấy từ đâu?")
+    assert resolution.rule == "shift" and resolution.follow_up
+    assert asked.provinces == ["Lâm Đồng"] and resolution.slots.years == [2018]
+    assert "hội chợ" not in resolution.question and "chủ trì" not in resolution.question
+    assert_clean(resolution.question)
+
+
 def test_a_whole_question_after_con_is_asked_as_written() -> None:
     history = ["Một nhiệm kỳ của Hội đồng quản trị được kéo dài tới bao lâu?"]
     message = "Còn thời hạn cho vay dài nhất của quỹ theo Nghị định 45 so với kế hoạch cho vay Lâm Đồng đưa ra thì sao?"

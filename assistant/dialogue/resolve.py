@@ -43,7 +43,7 @@ from assistant.dialogue.state import (
 from assistant.models import QueryAnalysis
 from ingest.lexicon import contains_phrase, fold, fold_words, lexicon
 
-Rule = Literal["first", "new", "swap", "ask", "refine", "narrow", "sequel", "reference"]
+Rule = Literal["first", "new", "shift", "swap", "ask", "refine", "narrow", "sequel", "reference"]
 
 
 class Resolution(BaseModel):
@@ -141,9 +141,14 @@ def resolve(
     rule = rule_for(reading, previous, thread_words)
     if rule == "new" and force_follow_up:
         rule = "refine"
+    if rule == "new" and _shifts_within_the_places(reading, previous, own):
+        rule = "shift"
     if rule == "new":
         return Resolution(question=analysis.question, follow_up=False, rule="new", slots=own)
     slots = inherit(previous.slots, own)
+    if rule == "shift":
+        # Another question about the same province's plan: its place and year, not its topic, agency or documents.
+        slots = Slots(places=previous.slots.places, years=previous.slots.years)
     if reading.has("place_reference") and own.places:
         # "… của hai tỉnh đó và của Hòa Bình": the thread's places and the one named beside them.
         slots = slots.model_copy(update={"places": list(dict.fromkeys([*previous.slots.places, *own.places]))})
@@ -166,6 +171,13 @@ def resolve(
         question, core = _write(reading, previous, rule, own, slots, names, ())
     return Resolution(question=question, follow_up=True, rule=rule, slots=slots, core=core,
                       other_document=bool(others), unknown_document=any(k == v for k, v in others.items()))
+
+
+def _shifts_within_the_places(reading: Reading, previous: DialogueState, own: Slots) -> bool:
+    """"Còn báo cáo định kỳ thì gửi mấy lần?" in a thread about a province's plan: a message opening with "còn" asks
+    a new question of its own, about the same province, when it names no place, year or document of its own."""
+    return (reading.has("opener") and bool(previous.slots.places)
+            and not (own.places or own.years or own.document_ids))
 
 
 def _compared_with_the_thread(reading: Reading, previous: DialogueState, own: Slots) -> Resolution | None:
@@ -429,7 +441,7 @@ def _with_context(reading: Reading, previous: DialogueState, rule: Rule, own: Sl
     # nothing of its own: the previous topic is what it is about, for this turn and the next.
     part_of = overlaps and set(reading.topic_words) < set(previous.topic_words)
     agencies = [] if own.agencies else slots.agencies
-    if rule != "swap" and previous.topic and (not overlaps or part_of) and not reading.has("reference"):
+    if rule not in ("swap", "shift") and previous.topic and (not overlaps or part_of) and not reading.has("reference"):
         context.append(slot_phrase("topic", [lower_first_word(previous.topic)]))
         agencies = [a for a in agencies if a not in previous.topic_agencies]  # the topic names them
     for kind, values in (("place", [] if core_slots.places else slots.places),
