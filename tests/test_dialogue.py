@@ -347,6 +347,9 @@ def test_a_new_question_opening_with_con_keeps_the_thread_s_province_only() -> N
     assert asked.provinces == ["Lâm Đồng"] and resolution.slots.years == [2018]
     assert "hội chợ" not in resolution.question and "chủ trì" not in resolution.question
     assert_clean(resolution.question)
+    # a question about an agency of its own is that question, as before
+    agency, _ = converse(history, "Còn Sở Tài chính phải làm gì?")
+    assert agency.rule != "shift" and "Sở Tài chính" in agency.question
 
 
 def test_a_whole_question_after_con_is_asked_as_written() -> None:

@@ -148,7 +148,7 @@ def resolve(
     slots = inherit(previous.slots, own)
     if rule == "shift":
         # Another question about the same province's plan: its place and year, not its topic, agency or documents.
-        slots = Slots(places=previous.slots.places, years=previous.slots.years)
+        slots = Slots(places=previous.slots.places, years=previous.slots.years, agencies=own.agencies)
     if reading.has("place_reference") and own.places:
         # "… của hai tỉnh đó và của Hòa Bình": the thread's places and the one named beside them.
         slots = slots.model_copy(update={"places": list(dict.fromkeys([*previous.slots.places, *own.places]))})
@@ -176,7 +176,7 @@ def resolve(
 def _shifts_within_the_places(reading: Reading, previous: DialogueState, own: Slots) -> bool:
     """"Còn báo cáo định kỳ thì gửi mấy lần?" in a thread about a province's plan: a message opening with "còn" asks
     a new question of its own, about the same province, when it names no place, year or document of its own."""
-    return (reading.has("opener") and bool(previous.slots.places)
+    return (reading.has("opener") and reading.has_topic and bool(previous.slots.places)
             and not (own.places or own.years or own.document_ids))
 
 
