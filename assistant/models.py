@@ -55,6 +55,9 @@ class QueryAnalysis(BaseModel):
         default_factory=list, description="Other figures, dates or bodies asked in the same question")
     provinces: list[str] = Field(default_factory=list, description="Corpus provinces named in the question")
     unknown_places: list[str] = Field(default_factory=list, description="Places named that no document covers")
+    national_only: bool = Field(
+        False, description="Only national legal texts answer: a place no document covers was named only in the "
+        "asker's story ('Nhóm mình ở tỉnh X, …') or beside a law the question names")
     districts: list[str] = Field(default_factory=list)
     years: list[int] = Field(default_factory=list)
     document_ids: list[str] = Field(default_factory=list)

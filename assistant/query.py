@@ -190,6 +190,13 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
     if filters and filters.document_id:
         document_ids = [filters.document_id]
 
+    national_only = False
+    if unknown and (any(_is_legal_document(catalog, d) for d in document_ids)
+                    or not any(_fold(p) in _fold(part) for p in unknown for part in asked_stretches(question)[0])):
+        # "Nhóm mình ở Bắc Kạn, … Luật HTX quy định tối thiểu mấy thành viên?": the place is the asker's, not what
+        # is asked about; a law answers it wherever they are, a province's plan does not.
+        unknown, national_only = [], True
+
     agencies: list[str] = []
     for mention in find_agencies(question):
         if mention.canonical not in agencies:
@@ -209,6 +216,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
                        for t, k, u, b in asked_parts(question)],
         provinces=provinces,
         unknown_places=unknown,
+        national_only=national_only,
         years=question_years(question),
         document_ids=list(dict.fromkeys(document_ids)),
         document_mentions=document_mentions,
@@ -234,7 +242,13 @@ def _points_at_a_document(folded: str) -> bool:
 def retrieval_filters(analysis: QueryAnalysis) -> RetrievalFilters:
     """Hard filters for the retrievers. Years are not a hard filter: plans name periods ('đến năm 2020'),
     so the answer composer checks the year against the cited text instead."""
-    return RetrievalFilters(provinces=analysis.provinces, document_ids=analysis.document_ids)
+    return RetrievalFilters(provinces=analysis.provinces, document_ids=analysis.document_ids,
+                            doc_types=list(lexicon().documents.legal) if analysis.national_only else [])
+
+
+def _is_legal_document(catalog: Catalog, document_id: str) -> bool:
+    document = next((d for d in catalog.documents if d.id == document_id), None)
+    return document is not None and document.province is None and document.type in lexicon().documents.legal
 
 
 # A question is cut into stretches at sentence ends, commas and semicolons, and a stretch in two at "và"/"rồi"

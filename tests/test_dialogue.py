@@ -95,6 +95,8 @@ def assert_clean(question: str) -> None:
          "narrow", ["Hòa Bình"], [2016], ["ngừng hoạt động"], []),
         ([COUNT_QN], "Doanh thu bình quân ở đó tăng thế nào?", "reference", ["Quảng Ninh"], [2020],
          ["Quảng Ninh", "Doanh thu"], ["ở đó"]),
+        (["Quỹ bảo lãnh của Quảng Ninh đặt vốn tối thiểu bao nhiêu đến năm 2020?"], "Mức đó có cao hơn năm trước không?",
+         "reference", ["Quảng Ninh"], [2020], ["Quỹ bảo lãnh"], ["Mức đó"]),
         (["Việc đưa hợp tác xã đi hội chợ ở Lâm Đồng do ai lo?"], "Việc đó hạn chót khi nào?", "reference",
          ["Lâm Đồng"], [], ["hội chợ"], ["Việc đó"]),
         (["Thành lập hợp tác xã thì hồ sơ đăng ký cần những giấy tờ nào?"], "Gửi hồ sơ đó ở đâu?", "reference", [], [],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import Filters
-from assistant.query import Catalog, analyze, detect_intent, question_years
+from assistant.query import Catalog, analyze, detect_intent, question_years, retrieval_filters
 from ingest.models import Document
 
 
@@ -188,3 +188,22 @@ def test_the_words_that_name_a_document_are_kept_with_its_year_and_do_not_count_
 def test_who_signs_asks_about_a_document_only_when_the_question_points_at_one(question: str,
                                                                              asks_about: str | None) -> None:
     assert analyze(question, LEGAL_CATALOG).asks_about == asks_about
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown", "national_only"),
+    [
+        # the asker's own province, named only in the story before the question: the laws answer it
+        ("Tổ mình làm chè ở Thái Nguyên. Muốn lên hợp tác xã thì cần tối thiểu mấy thành viên?", [], True),
+        # beside a law the question names
+        ("Ở Cà Mau thì Nghị định 45/2021 cho vay tối đa bao nhiêu?", [], True),
+        # what is asked about is that province: nothing covers it
+        ("Thái Nguyên đặt chỉ tiêu bao nhiêu hợp tác xã đến năm 2020?", ["Thái Nguyên"], False),
+    ],
+)
+def test_a_place_outside_the_corpus_only_in_the_asker_s_story_leaves_the_laws_to_answer(
+        question: str, unknown: list[str], national_only: bool) -> None:
+    analysis = analyze(question, LEGAL_CATALOG)
+    assert analysis.unknown_places == unknown
+    assert analysis.national_only is national_only
+    assert bool(retrieval_filters(analysis).doc_types) is national_only
