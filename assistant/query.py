@@ -193,7 +193,7 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
     national_only = False
     if unknown and (any(_is_legal_document(catalog, d) for d in document_ids)
                     or not any(_fold(p) in _fold(part) for p in unknown for part in asked_stretches(question)[0])):
-        # "Nhóm mình ở Bắc Kạn, … Luật HTX quy định tối thiểu mấy thành viên?": the place is the asker's, not what
+        # "Tổ mình ở tỉnh X, … luật đòi bao nhiêu người?": the place is the asker's, not what
         # is asked about; a law answers it wherever they are, a province's plan does not.
         unknown, national_only = [], True
 

@@ -35,7 +35,7 @@ from assistant.answering.spans import (
         ("Hồ sơ xin vay vốn gồm những giấy tờ gì?", "list"),
         ("Thành viên có được rút vốn trước thời hạn không?", "yes_no"),
         # a figure asked inside a yes/no question is what it asks
-        ("Luật có quy định mỗi người giữ nhiều nhất bao nhiêu phần trăm vốn không?", "percentage"),
+        ("Có trần cho mỗi hộ nắm mấy phần trăm vốn không?", "percentage"),
         ("Có được vay tới 15% không?", "yes_no"),
         ("Hợp tác xã nông nghiệp là gì?", "other"),
         ("Dư nợ của một khách hàng được tối đa bao nhiêu?", "quantity"),
@@ -353,8 +353,8 @@ def test_of_two_figures_in_one_sentence_the_one_stated_for_the_organisation_aske
     clause = Clause(id="d:1", document_id="d", path="D1.1", text=text, line_start=1, line_end=1, kind="paragraph")
     candidate = Candidate(clause=clause, document=Document(id="d", title="t", source_file="d", sha256="0"),
                           hit=Hit(clause_id="d:1", score=0.0), position=0, context=text)
-    for question, figure in (("Liên hiệp hợp tác xã thì mỗi bên giữ tối đa bao nhiêu phần trăm?", "35%"),
-                             ("Hợp tác xã thì mỗi bên giữ tối đa bao nhiêu phần trăm?", "15%")):
+    for question, figure in (("Liên hiệp hợp tác xã cho mỗi bên nắm mấy phần trăm?", "35%"),
+                             ("Với hợp tác xã thì mỗi bên nắm được mấy phần trăm?", "15%")):
         found = best_span(candidate, "percentage", ["giu"], asked=SpanQuestion.of(question))
         assert found is not None and figure in found[0].text, (question, found)
 
@@ -363,15 +363,15 @@ def test_of_two_figures_in_one_sentence_the_one_stated_for_the_organisation_aske
     ("question", "answers"),
     [
         # asks the value of the interest rate itself: a share of that rate is not its value
-        ("Lãi suất cho vay trong hạn của quỹ là bao nhiêu phần trăm một năm?", False),
+        ("Lãi vay đúng hạn quỹ thu mấy phần trăm?", False),
         # asks the share of the rate: the figure is it
-        ("Lãi phạt tối đa bằng bao nhiêu phần trăm lãi suất cho vay trong hạn?", True),
+        ("Lãi phạt được cao gấp mấy phần trăm lãi vay đúng hạn?", True),
         ("Lãi phạt tối đa là bao nhiêu phần trăm?", True),
     ],
 )
 def test_a_share_of_the_thing_asked_is_not_its_value(question: str, answers: bool) -> None:
     from assistant.answering.spans import SpanQuestion
 
-    text = "Lãi phạt do quỹ quyết định nhưng tối đa bằng 120% lãi suất cho vay trong hạn."
+    text = "Lãi phạt do quỹ định, không vượt 120% lãi vay đúng hạn."
     span = next(s for s in find_spans(text, "percentage"))
     assert SpanQuestion.of(question).excludes(text, span) is not answers

@@ -88,8 +88,8 @@ def assert_clean(question: str) -> None:
         (["Hồ sơ đăng ký hợp tác xã gồm những gì?"], "Còn hồ sơ đăng ký lại hợp tác xã thì sao?", "swap", [], [],
          ["Hồ sơ đăng ký lại hợp tác xã gồm những gì"], []),
         # nothing of the previous question to put the named thing in place of: that question, asked of it
-        (["Mỗi thành viên được góp nhiều nhất bao nhiêu phần trăm vốn điều lệ?"], "Thế còn liên hiệp hợp tác xã?",
-         "swap", [], [], ["góp nhiều nhất bao nhiêu phần trăm vốn điều lệ", "liên hiệp hợp tác xã"], []),
+        (["Mỗi hộ nắm được nhiều nhất mấy phần trăm vốn góp?"], "Thế còn quỹ tín dụng nhân dân?",
+         "swap", [], [], ["nắm được nhiều nhất mấy phần trăm vốn góp", "quỹ tín dụng nhân dân"], []),
         # narrowing and references continue the thread with the thread's place and year
         (["Năm 2016 Hòa Bình có tất cả bao nhiêu hợp tác xã?"], "Trong số đó bao nhiêu hợp tác xã ngừng hoạt động?",
          "narrow", ["Hòa Bình"], [2016], ["ngừng hoạt động"], []),

@@ -30,7 +30,7 @@ def test_points_under_one_lead_in_are_one_unit_and_not_rivals_of_each_other() ->
     assert evidence_unit(other) == "law:D11.1"
 
     features = dict(zip(ANSWERABILITY_FEATURES, answerability_features(
-        analyze("Phải trích tối thiểu bao nhiêu phần trăm?", Catalog()), [first, lead, second, other]), strict=True))
+        analyze("Phần để riêng ít nhất mấy phần trăm?", Catalog()), [first, lead, second, other]), strict=True))
     assert features["best_probability"] == 0.45
     assert features["second_probability"] == 0.10  # the next unit's best, not a sibling point
     assert features["rivals"] == 1.0

@@ -283,7 +283,7 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
             "rarest_missing": rarest_missing(q_terms, with_synonyms_named(full, synonyms_asked), weights),
             "subject_missing": subject_missing(c.clause, q_term_set, weights),
             "defines_named_term": defines_named_term(c.clause, folded_question),
-            # A law holds for every year: a year in the question ("từ đầu năm 2023 đến nay chưa họp") is the asker's
+            # A law holds for every year: a year in the question ("hồi tháng 3 năm 2022 bọn tôi đã họp") is the asker's
             # story, not a period the clause must name, as a plan's target must.
             "year_match": 0.0 if is_legal else _year_feature(analysis, full),
             "agency_match": agency,

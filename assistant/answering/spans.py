@@ -523,7 +523,7 @@ def _received(text: str, span: Span) -> bool:
 
 def _organisation_fit(text: str, span: Span, spans: list[Span], asked: frozenset[str]) -> int:
     """How a span suits the kinds of organisation the question names, read from the words after it up to the next
-    span ("không quá 30% … đối với hợp tác xã và không quá 40% … đối với liên hiệp hợp tác xã"): 0 it names one of
+    span ("tới 12% … với tổ hợp tác, tới 18% … với liên hiệp"): 0 it names one of
     them, 1 it names none, 2 it names only others."""
     if not asked:
         return 1
@@ -532,7 +532,7 @@ def _organisation_fit(text: str, span: Span, spans: list[Span], asked: frozenset
     return 0 if named & asked else (2 if named else 1)
 
 
-# Words after a percentage that name what it is a share of ("150% lãi suất cho vay trong hạn"), compared with
+# Words after a percentage that name what it is a share of ("bằng 120% mức lãi đúng hạn"), compared with
 # what the question asks the value of.
 SHARE_BASE_SYLLABLES = 4
 
@@ -567,7 +567,7 @@ class SpanQuestion:
         """Whether a percentage is stated as a share of the very thing whose value the question asks."""
         if span.kind != "percentage" or not self.before_share:
             return False
-        base = fold_words(text[span.end:span.end + 60]).split()[:SHARE_BASE_SYLLABLES]
+        base = re.findall(r"[a-z0-9]+", fold_words(text[span.end:span.end + 60]))[:SHARE_BASE_SYLLABLES]
         if len(base) < SHARE_BASE_SYLLABLES:
             return False
         phrase = " ".join(base)

@@ -80,7 +80,7 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
 
 
 def _without_yes_no_answered_by_a_figure(assistant: AnswerSource, parts: list[str]) -> list[str]:
-    """"Có phải báo không, nghỉ từ bao nhiêu ngày thì mới phải báo?": a yes-or-no part beside a part asking a
+    """"Đóng cửa xưởng có phải xin phép không, đóng quá mấy tuần thì phải xin?": a yes-or-no part beside a part asking a
     figure, date or body is answered by it (the rule that states the figure says when the answer is yes), so the
     question asks the figure; on its own the yes-or-no part would find the same clause, or none."""
     kinds = [assistant.analyze(part).answer_type for part in parts]

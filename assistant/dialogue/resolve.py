@@ -174,7 +174,7 @@ def resolve(
 
 
 def _shifts_within_the_places(reading: Reading, previous: DialogueState, own: Slots) -> bool:
-    """"Còn báo cáo định kỳ thì gửi mấy lần?" in a thread about a province's plan: a message opening with "còn" asks
+    """"Còn lớp tập huấn thì ai dạy?" in a thread about a province's plan: a message opening with "còn" asks
     a new question of its own, about the same province, when it names no place, year or document of its own."""
     return (reading.has("opener") and reading.has_topic and bool(previous.slots.places)
             and not (own.places or own.years or own.document_ids))
@@ -297,8 +297,8 @@ def _swap_topic(reading: Reading, previous: DialogueState, slots: Slots) -> str 
     tail = [p for p in previous.frame if p.kind == "tail"]
     if tail:
         return render([FramePiece(kind="text", text=topic + " "), *tail], slots)
-    # Nothing of the previous question to put it in place of ("Thế còn liên hiệp HTX?" after "Một thành viên được
-    # góp tối đa bao nhiêu phần trăm vốn điều lệ?"): the previous question, asked of it.
+    # Nothing of the previous question to put it in place of ("Với quỹ tín dụng thì sao?" after "Mỗi hộ nắm được
+    # mấy phần trăm vốn góp?"): the previous question, asked of it.
     return render(previous.frame, slots, extra=(f", {lexicon().dialogue.render['asked_of']} {topic}",))
 
 
