@@ -191,8 +191,9 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         document_ids = [filters.document_id]
 
     national_only = False
-    if unknown and (any(_is_legal_document(catalog, d) for d in document_ids)
-                    or not any(_fold(p) in _fold(part) for p in unknown for part in asked_stretches(question)[0])):
+    legal_named = any(is_legal_text(d) for d in catalog.documents if d.id in document_ids)
+    if unknown and (legal_named or not any(_fold(p) in _fold(part) for part in asked_stretches(question)[0]
+                                           for p in unknown)):
         # "Tổ mình ở tỉnh X, … luật đòi bao nhiêu người?": the place is the asker's, not what
         # is asked about; a law answers it wherever they are, a province's plan does not.
         unknown, national_only = [], True
@@ -246,9 +247,9 @@ def retrieval_filters(analysis: QueryAnalysis) -> RetrievalFilters:
                             doc_types=list(lexicon().documents.legal) if analysis.national_only else [])
 
 
-def _is_legal_document(catalog: Catalog, document_id: str) -> bool:
-    document = next((d for d in catalog.documents if d.id == document_id), None)
-    return document is not None and document.province is None and document.type in lexicon().documents.legal
+def is_legal_text(document: Document) -> bool:
+    """A law, decree or circular (binding everywhere, for every year), not a province's plan."""
+    return document.province is None and document.type in lexicon().documents.legal
 
 
 # A question is cut into stretches at sentence ends, commas and semicolons, and a stretch in two at "và"/"rồi"

@@ -148,13 +148,11 @@ def test_a_figure_in_a_point_is_quoted_with_the_lead_in_it_completes(assistant: 
 
 
 def test_the_lead_in_of_a_point_is_found_from_its_headings(assistant: Assistant) -> None:
-    from assistant.compose.typed import lead_in
-
     point = assistant.store.get_clause("luat-htx-2023_17-2023-qh15:D30.2.b")
     khoan = assistant.store.get_clause("luat-htx-2023_17-2023-qh15:D30.2")
     assert point is not None and khoan is not None
-    assert lead_in(point) == khoan.text.strip() and khoan.text.rstrip().endswith(":")
-    assert lead_in(khoan) is None  # a khoản's heading is its Điều's title, not a lead-in
+    assert point.lead_in == khoan.text.strip() and khoan.text.rstrip().endswith(":")
+    assert khoan.lead_in is None  # a khoản's heading is its Điều's title, not a lead-in
 
 
 @pytest.mark.parametrize("question", [

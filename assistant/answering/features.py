@@ -21,10 +21,10 @@ from assistant.answering.spans import (
     organisations_named,
 )
 from assistant.models import QueryAnalysis
-from assistant.query import asked_stretches
+from assistant.query import asked_stretches, is_legal_text
 from assistant.relevance import TermWeights, content_terms, term_set, terms
 from ingest.lexicon import contains_phrase, fold_words, lexicon
-from ingest.models import Clause, Document
+from ingest.models import Clause
 from ingest.textnorm import contract
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -190,11 +190,6 @@ def _agencies_in(text: str) -> frozenset[str]:
     from ingest.agencies import find_agencies
 
     return frozenset(m.canonical for m in find_agencies(text))
-
-
-def is_legal_text(document: Document) -> bool:
-    """A law, decree or circular (binding everywhere, for every year), not a province's plan."""
-    return document.province is None and document.type in lexicon().documents.legal
 
 
 def _year_feature(analysis: QueryAnalysis, text: str) -> float:

@@ -541,8 +541,8 @@ SHARE_BASE_SYLLABLES = 4
 class SpanQuestion:
     """What a question says of the span that answers it, beyond its kind: the figures it states itself (they are
     not answers), whether it asks who receives, the kinds of organisation it asks about, and the words before
-    and after its percentage cue ("Lãi suất cho vay là bao nhiêu phần trăm?" asks the value of a rate; a
-    clause's "150% lãi suất cho vay" is a share of that rate, not its value)."""
+    and after its percentage cue ("Phí quản lý thu mấy phần trăm?" asks the value of a fee; a clause's "bằng 80%
+    phí quản lý" is a share of that fee, not its value)."""
 
     given: frozenset[tuple[str, tuple[str, ...]]] = frozenset()
     recipient: bool = False

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from assistant.answering.answerability import answerability_features
 from assistant.answering.candidate import Candidate
 from assistant.answering.evidence import build_candidates
-from assistant.answering.features import compute_features, is_legal_text
+from assistant.answering.features import compute_features
 from assistant.answering.ranker import Ranker, default_ranker
 from assistant.answering.spans import SPAN_TYPES
 from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, clause_context, evidence_of, is_plan
@@ -19,6 +19,7 @@ from assistant.compose.plans import deadline, responsible, target, tasks
 from assistant.compose.refusal import not_found
 from assistant.compose.typed import typed_answer
 from assistant.models import Answer, Hit, Intent, QueryAnalysis
+from assistant.query import is_legal_text
 from assistant.relevance import TermWeights
 
 # How many of the best-ranked candidates an answer is built from (a display choice: the ranker decides

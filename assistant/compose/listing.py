@@ -6,7 +6,6 @@ from __future__ import annotations
 from assistant.answering.features import question_words
 from assistant.compose.builder import AnswerBuilder, excerpt, group_by_document, shorten
 from assistant.compose.corpus import Corpus, Evidence
-from assistant.compose.typed import lead_in
 from assistant.labels import citation_label
 from assistant.models import Answer, QueryAnalysis
 from ingest.lexicon import lexicon
@@ -32,7 +31,7 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
     sentences = []
     for doc, items in group_by_document(answering):
         lead = f"Theo {citation_label(doc, items[0].clause)}:"
-        completed = lead_in(items[0].clause)
+        completed = items[0].clause.lead_in
         if completed and all(completed not in ev.clause.text for ev in items):
             # Points read with the lead-in they complete ("Các trường hợp sau đây bị thu hồi Giấy chứng nhận:"):
             # without it a point does not say what it is a case of.

@@ -41,7 +41,7 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
             builder.cite(evidence_of(candidate))  # the point the question is about, under that lead-in
         first = span.text[0].upper() + span.text[1:]
         quote = quoted_from(carrier.text, sentence)
-        lead = lead_in(carrier)
+        lead = carrier.lead_in
         shown = quote
         if lead and lead not in quote:
             shown = f"{shorten(lead, 240).removesuffix('…').rstrip()} … {quote}"
@@ -119,11 +119,6 @@ def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Cand
                              f"({citation_label(candidate.document, carrier)}) [{n}]")
             break
     return lines
-
-
-def lead_in(clause: Clause) -> str | None:
-    """The lead-in a point completes: a point quoted without it does not say what its figure is for."""
-    return clause.lead_in
 
 
 def quoted_from(clause_text: str, sentence: str) -> str:
