@@ -145,14 +145,22 @@ def detect_intent(question: str) -> Intent:
     return "general"
 
 
+_SENTENCE_BREAK_RE = re.compile(r"[?;!]\s*|\.\s+")
+
+
 def detect_metadata_question(question: str) -> str | None:
-    folded = _fold(question)
-    if not any(_contains_phrase(folded, w) for w in _DOCUMENT_WORDS):
-        return None
-    for field_name, cues in _QUESTION_WORDS.metadata_cues.items():
-        if any(_contains_phrase(folded, cue) for cue in cues):
-            return field_name
+    """The document detail asked ("Kế hoạch này do tỉnh nào ban hành?"): a cue in the sentence that names a
+    document. In "Theo kế hoạch X, Sở A làm gì? Sở B chọn địa phương nào làm điểm?" the second sentence asks
+    about the plan's content, not about the plan."""
+    for sentence in _SENTENCE_BREAK_RE.split(question):
+        folded = _fold(sentence)
+        if not any(_contains_phrase(folded, w) for w in _DOCUMENT_WORDS):
+            continue
+        for field_name, cues in _QUESTION_WORDS.metadata_cues.items():
+            if any(_contains_phrase(folded, cue) for cue in cues):
+                return field_name
     return None
+
 
 
 def synonym_expansions(folded_question: str) -> list[str]:

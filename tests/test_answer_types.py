@@ -325,6 +325,8 @@ def test_a_document_s_date_of_issue_is_no_deadline_or_date_of_effect() -> None:
     [
         ("Biên bản họp xong phải gửi cho những ai?", True),
         ("Quyết định cho vay gửi đến cơ quan nào để theo dõi?", True),
+        # where papers are filed is asked of the body that receives them
+        ("Đơn xin tạm dừng hoạt động thì nộp ở đâu vậy?", True),
         ("Ai phải gửi biên bản họp?", False),
         ("Cơ quan nào cấp giấy chứng nhận?", False),
     ],
@@ -364,6 +366,8 @@ def test_of_two_figures_in_one_sentence_the_one_stated_for_the_organisation_aske
     [
         # asks the value of the interest rate itself: a share of that rate is not its value
         ("Lãi vay đúng hạn quỹ thu mấy phần trăm?", False),
+        # the same base named in another order
+        ("Quỹ thu lãi đúng hạn của khoản vay là mấy phần trăm?", False),
         # asks the share of the rate: the figure is it
         ("Lãi phạt được cao gấp mấy phần trăm lãi vay đúng hạn?", True),
         ("Lãi phạt tối đa là bao nhiêu phần trăm?", True),

@@ -217,3 +217,17 @@ def test_a_year_from_the_thread_that_answers_nothing_is_left_out(assistant: Assi
     assert not districts.follow_up or "Hòa Bình" in districts.resolved_question
     assert "2018" not in districts.resolved_question
     assert districts.answer.found and districts.answer.citations[0].document_id == "hoa-binh_kh-bcd-ktt-2017"
+
+
+def test_a_thread_answered_from_one_provinces_plan_stays_in_that_province(assistant: Assistant) -> None:
+    # The first message names no province; its answer comes from one province's plan, and a "còn …" question
+    # after it asks the same plan.
+    first, second = converse(assistant, [
+        "Ban chỉ đạo kinh tế tập thể cấp huyện nộp kế hoạch năm cho tỉnh hạn chót khi nào?",
+        "Còn báo cáo kết quả định kỳ thì nộp vào những mốc nào?",
+    ])
+    province_of = {d.id: d.province for d in assistant.catalog.documents}
+    assert first.answer.found and province_of[first.answer.citations[0].document_id] == "Hòa Bình"
+    assert second.follow_up and "Hòa Bình" in second.resolved_question
+    assert second.answer.filters["province"] == "Hòa Bình"
+    assert {province_of[c.document_id] for c in second.answer.citations} <= {"Hòa Bình", None}

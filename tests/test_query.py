@@ -207,3 +207,16 @@ def test_a_place_outside_the_corpus_only_in_the_asker_s_story_leaves_the_laws_to
     assert analysis.unknown_places == unknown
     assert analysis.national_only is national_only
     assert bool(retrieval_filters(analysis).doc_types) is national_only
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_about"),
+    [
+        ("Kế hoạch phát triển hợp tác xã này là của tỉnh nào?", "province"),
+        # the second sentence asks which places the plan picks, not where the plan comes from
+        ("Theo kế hoạch của tỉnh, sở nào lo đào tạo? Sở Công Thương mở hội chợ ở những địa phương nào?", None),
+    ],
+)
+def test_a_document_detail_is_asked_in_the_sentence_naming_the_document(question: str,
+                                                                         asks_about: str | None) -> None:
+    assert analyze(question, LEGAL_CATALOG).asks_about == asks_about

@@ -70,12 +70,45 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
             missing.append(part)
         else:
             statements.add(_first_statement(answer))
-    if len(missing) == len(parts):
-        return None
     if missing:
         whole = assistant.answer(analysis, assistant.retrieve(analysis))
+        if len(missing) == len(parts):
+            # No part found alone: the question answered whole stands if it states something for each part;
+            # "báo trước mấy ngày, mỗi lần tạm ngừng tối đa bao lâu?" answered with one period only is the
+            # answer to one part passed off as the answer to both.
+            if not whole.found or _covers_every_part(assistant, parts, whole):
+                return None
+            return _one_part_answered(assistant, analysis, parts, whole)
         if whole.found and all(_states_kind_asked(assistant, part, whole, statements) for part in missing):
             return whole
+    return combined.answer(analysis)
+
+
+def _covers_every_part(assistant: AnswerSource, parts: list[str], whole: Answer) -> bool:
+    """Whether the whole answer (its lines and the clauses it quotes) states a figure or date of each part's
+    kind, a different one for each part (parts whose kind cannot be checked, a body or a list, count as
+    stated)."""
+    stated: set[str] = set()
+    for part in parts:
+        asked = assistant.analyze(part)
+        if answer_holder(asked) is None:
+            continue
+        span = unclaimed_span(_MARK_RE.sub("", whole.answer), asked, stated)
+        if span is None:
+            return False
+        stated.add(span.text)
+    return True
+
+
+def _one_part_answered(assistant: AnswerSource, analysis: QueryAnalysis, parts: list[str], whole: Answer) -> Answer:
+    """The whole answer under the part its statement answers (the first part when none can be told), the
+    other parts said to be unanswered (`found` is false)."""
+    statement = _first_statement(whole)
+    answered = next((part for part in parts if answer_holder(assistant.analyze(part)) is not None
+                     and unclaimed_span(statement, assistant.analyze(part)) is not None), parts[0])
+    combined = _PartsAnswer()
+    for part in parts:
+        combined.add(part, whole if part == answered else None)
     return combined.answer(analysis)
 
 

@@ -90,10 +90,24 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         # that last answered, not from nothing.
         state = state.model_copy(update={"clause_ids": previous.clause_ids, "fact_ids": previous.fact_ids,
                                          "document_ids": previous.document_ids, "found": True})
+    state = _with_the_answers_province(assistant, state)
     cited = [c.text for c in answer.citations] if answer.found else []
     groups = [document_mentions([message]), document_mentions(cited), *(previous.mentions if previous else [])]
     state = state.model_copy(update={"mentions": [g for g in groups if g][:KEPT_MENTIONS]})
     return TurnResult(resolution.question, resolution.follow_up, asked, state, answer)
+
+
+def _with_the_answers_province(assistant: AnswerSource, state: DialogueState) -> DialogueState:
+    """A thread that named no place but was answered from one province's plans is about that province: "Còn báo
+    cáo thì hạn khi nào?" next asks the same plan, not every document."""
+    if not state.found or state.slots.places or not state.document_ids:
+        return state
+    province_of = {d.id: d.province for d in assistant.catalog.documents}
+    first = province_of.get(state.document_ids[0])
+    # a notice or law cited beside the plan names no province; a second province's plan makes it no one's thread
+    if first is None or any(province_of.get(d) not in (None, first) for d in state.document_ids):
+        return state
+    return state.model_copy(update={"slots": state.slots.model_copy(update={"places": [first]})})
 
 
 def _sure_enough(assistant: AnswerSource, asked: QueryAnalysis, answer: Answer) -> bool:
