@@ -150,7 +150,7 @@ _SENTENCE_BREAK_RE = re.compile(r"[?;!]\s*|\.\s+")
 
 def detect_metadata_question(question: str) -> str | None:
     """The document detail asked ("Kế hoạch này do tỉnh nào ban hành?"): a cue in the sentence that names a
-    document. In "Theo kế hoạch X, Sở A làm gì? Sở B chọn địa phương nào làm điểm?" the second sentence asks
+    document. In "Theo kế hoạch X, Sở A làm gì? Sở B mở hội chợ ở những địa phương nào?" the second sentence asks
     about the plan's content, not about the plan."""
     for sentence in _SENTENCE_BREAK_RE.split(question):
         folded = _fold(sentence)
@@ -263,6 +263,7 @@ def is_legal_text(document: Document) -> bool:
 # A question is cut into stretches at sentence ends, commas and semicolons, and a stretch in two at "và"/"rồi"
 # only where both halves ask something ("ai lập danh sách và trình cho ai duyệt?", not "đã đủ người và …").
 _STRETCH_BREAK_RE = re.compile(r"[?;,]\s*|\.\s+", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"(?<=[?.!])\s+")
 _AND_RE = re.compile(r"\s+(?:và|rồi|va|roi)\s+", re.IGNORECASE)
 _LEADING_AND_RE = re.compile(r"^(?:và|rồi|còn|va|roi|con)\s+", re.IGNORECASE)
 # A stretch this short is an item of a list the question names ("có trồng lúa, ngô, sắn không?"): it belongs with
@@ -285,16 +286,26 @@ def asked_stretches(question: str) -> tuple[list[str], list[str]]:
     what sets the scene: "Tổ chúng tôi có bảy gia đình làm chè, …")."""
     accented = fold(question) != question.lower()
     stretches: list[str] = []
-    for piece in _STRETCH_BREAK_RE.split(question):
-        piece = _LEADING_AND_RE.sub("", piece.strip())
-        if not piece:
-            continue
-        if stretches and len(piece.split()) < MIN_PART_WORDS:
-            stretches[-1] = f"{stretches[-1]}, {piece}"
-            continue
-        halves = [h.strip() for h in _AND_RE.split(piece)]
-        if len(halves) > 1 and all(len(h.split()) >= MIN_PART_WORDS and _asks(h, accented) for h in halves):
-            stretches += halves
-        else:
-            stretches.append(piece)
-    return [s for s in stretches if len(s.split()) >= MIN_PART_WORDS and _asks(s, accented)], stretches
+    told: set[int] = set()  # stretches of a sentence that ends in a full stop
+    # Where the asker ends a question with "?", a sentence ended with a full stop tells ("… mà chưa báo ai.",
+    # "… có mấy cái máy cũ."): its question words are not a question.
+    marks_questions = "?" in question
+    for sentence in _SENTENCE_END_RE.split(question.strip()):
+        tells = marks_questions and not sentence.rstrip().endswith("?")
+        for piece in _STRETCH_BREAK_RE.split(sentence):
+            piece = _LEADING_AND_RE.sub("", piece.strip())
+            if not piece:
+                continue
+            if stretches and len(piece.split()) < MIN_PART_WORDS:
+                stretches[-1] = f"{stretches[-1]}, {piece}"
+                continue
+            before = len(stretches)
+            halves = [h.strip() for h in _AND_RE.split(piece)]
+            if len(halves) > 1 and all(len(h.split()) >= MIN_PART_WORDS and _asks(h, accented) for h in halves):
+                stretches += halves
+            else:
+                stretches.append(piece)
+            if tells:
+                told.update(range(before, len(stretches)))
+    return [s for n, s in enumerate(stretches)
+            if n not in told and len(s.split()) >= MIN_PART_WORDS and _asks(s, accented)], stretches

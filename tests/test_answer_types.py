@@ -379,3 +379,20 @@ def test_a_share_of_the_thing_asked_is_not_its_value(question: str, answers: boo
     text = "Lãi phạt do quỹ định, không vượt 120% lãi vay đúng hạn."
     span = next(s for s in find_spans(text, "percentage"))
     assert SpanQuestion.of(question).excludes(text, span) is not answers
+
+
+@pytest.mark.parametrize(
+    ("question", "recurrence_answers"),
+    [
+        ("Sổ sách phải nộp lên trong thời hạn bao lâu?", False),  # a period: "hằng năm" does not state one
+        ("Bao lâu thì phải nộp sổ sách một lần?", True),  # how often: the recurrence answers it
+        ("Sổ sách nộp định kỳ thế nào, mấy lần?", True),
+    ],
+)
+def test_a_recurrence_answers_only_a_question_asking_how_often(question: str, recurrence_answers: bool) -> None:
+    from assistant.answering.spans import SpanQuestion
+
+    text = "Tổ phải nộp sổ sách hằng năm cho xã."
+    span = next(s for s in find_spans(text, "duration"))
+    assert span.text == "hằng năm"
+    assert SpanQuestion.of(question).excludes(text, span) is not recurrence_answers

@@ -223,7 +223,7 @@ def test_a_thread_answered_from_one_provinces_plan_stays_in_that_province(assist
     # The first message names no province; its answer comes from one province's plan, and a "còn …" question
     # after it asks the same plan.
     first, second = converse(assistant, [
-        "Ban chỉ đạo kinh tế tập thể cấp huyện nộp kế hoạch năm cho tỉnh hạn chót khi nào?",
+        "Các ngành thành viên gửi kế hoạch hoạt động trước ngày nào?",
         "Còn báo cáo kết quả định kỳ thì nộp vào những mốc nào?",
     ])
     province_of = {d.id: d.province for d in assistant.catalog.documents}

@@ -45,3 +45,13 @@ def test_a_part_is_read_with_the_rest_of_the_question_after_it() -> None:
 def test_a_list_named_in_the_question_stays_in_its_stretch() -> None:
     parts, stretches = asked_stretches("Kho của hợp tác xã có được chứa phân bón, thuốc, giống không?")
     assert parts == ["Kho của hợp tác xã có được chứa phân bón, thuốc, giống không"]
+
+
+def test_a_sentence_ended_with_a_full_stop_tells_where_questions_end_with_a_question_mark() -> None:
+    # "chưa nói với ai", "không còn giấy tờ gì": question words used as "anyone", "any" in the asker's story
+    asked, stretches = asked_stretches("Xưởng tôi nghỉ làm từ tháng trước mà chưa nói với ai. Vậy bao lâu thì "
+                                       "bị xóa tên?")
+    assert asked == ["Vậy bao lâu thì bị xóa tên"] and len(stretches) == 2
+    # without any question mark a full stop may end a question
+    assert asked_stretches("Đăng ký thì nộp mấy bộ hồ sơ. Có phải đóng dấu không")[0] == [
+        "Đăng ký thì nộp mấy bộ hồ sơ.", "Có phải đóng dấu không"]

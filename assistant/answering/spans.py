@@ -546,6 +546,7 @@ class SpanQuestion:
 
     given: frozenset[tuple[str, tuple[str, ...]]] = frozenset()
     recipient: bool = False
+    frequency: bool = False  # asks how often: a recurrence ("hằng năm") answers it, and only it
     organisations: frozenset[str] = frozenset()
     before_share: str = ""
     after_share: str = ""
@@ -559,6 +560,7 @@ class SpanQuestion:
                 for m in re.finditer(rf"(?<![a-z0-9]){re.escape(fold_words(cue))}(?![a-z0-9])", folded)]
         first = min(cues, key=lambda m: m.start()) if cues else None
         return cls(given=given_figures(question), recipient=asks_recipient(asked),
+                   frequency=any(contains_phrase(folded, cue) for cue in lexicon().answers.frequency_asks),
                    organisations=organisations_named(asked) or organisations_named(question),
                    before_share=folded[:first.start()] if first else "",
                    after_share=folded[first.end():] if first else "")
@@ -570,14 +572,15 @@ class SpanQuestion:
         base = re.findall(r"[a-z0-9]+", fold_words(text[span.end:span.end + 60]))[:SHARE_BASE_SYLLABLES]
         if len(base) < SHARE_BASE_SYLLABLES:
             return False
-        # as syllables, not a phrase: "cho vay với lãi suất trong hạn là bao nhiêu %" names the base of
-        # "150% lãi suất cho vay trong hạn" in another order
+        # as syllables, not a phrase: a question may name the base in another order than the clause does
+        # ("phí quản lý hằng tháng" for "80% mức phí hằng tháng quản lý")
         before, after = set(self.before_share.split()), set(self.after_share.split())
         return set(base) <= before and not set(base) <= after
 
     def excludes(self, text: str, span: Span) -> bool:
         return (is_given(span, self.given) or (self.recipient and span.kind == "agency" and not _received(text, span))
-                or self.is_share_of_the_measured(text, span))
+                or self.is_share_of_the_measured(text, span)
+                or (not self.frequency and span.kind == "duration" and _PERIODIC_RE.fullmatch(span.text) is not None))
 
 
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],

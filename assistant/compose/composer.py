@@ -57,10 +57,14 @@ class Composer:
         compute_features(analysis, candidates, self.corpus.weights)
         return self.ranker.score(candidates)
 
-    def compose(self, analysis: QueryAnalysis, hits: list[Hit], threshold: float | None = None) -> Answer:
+    def compose(self, analysis: QueryAnalysis, hits: list[Hit], threshold: float | None = None,
+                rivals: list[Hit] | None = None) -> Answer:
         """`threshold`: the probability the best clause needs to answer (a row of a grouped answer, a chat
         follow-up in its thread). Without one, a question asked whole is answered when the fitted answerability
-        model trusts the ranking (the ranker's found threshold when it has none)."""
+        model trusts the ranking (the ranker's found threshold when it has none). `rivals`: when `hits` are a few
+        clauses searched on their own (those near an earlier answer), the whole corpus's hits: the model judges
+        the best of `hits` against them, as it was fitted to. Among a handful of clauses the best has no rival
+        and every answer would look sure."""
         answerability = self.ranker.answerability if threshold is None else None
         threshold = self.ranker.threshold if threshold is None else threshold
         if analysis.unknown_places:
@@ -79,7 +83,8 @@ class Composer:
             answer.confidence = 1.0 if answer.found else confidence
             return answer
         if answerability is not None:
-            answers = bool(ranked) and (answerability.probability(answerability_features(analysis, ranked))
+            judged = self._against_rivals(analysis, ranked, rivals) if rivals and ranked else ranked
+            answers = bool(ranked) and (answerability.probability(answerability_features(analysis, judged))
                                         >= answerability.threshold)
         else:
             answers = confidence >= threshold
@@ -101,6 +106,15 @@ class Composer:
         answer = self._write(analysis, ranked, relevant, evidence)
         answer.confidence = confidence
         return answer
+
+    def _against_rivals(self, analysis: QueryAnalysis, ranked: list[Candidate], rivals: list[Hit]) -> list[Candidate]:
+        """The best of `ranked` first, then the whole corpus's candidates in the ranker's order: a rival the
+        ranker prefers shows as a second answer more likely than the first. The best is scored among them as the
+        whole corpus's search placed it (not at all, when it did not find it)."""
+        best = ranked[0].clause.id
+        hits = rivals if any(h.clause_id == best for h in rivals) else [*rivals, Hit(clause_id=best, score=0.0)]
+        among = self.rank(analysis, hits)
+        return sorted(among, key=lambda c: c.clause.id != best)
 
     def _with_facts(self, evidence: list[Evidence]) -> list[Evidence]:
         """The evidence with the facts extracted from each clause, read in one query."""

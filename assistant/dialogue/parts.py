@@ -21,7 +21,7 @@ from assistant.answering.spans import SPAN_TYPES, answer_holder, unclaimed_span
 from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split, checked_as_a_row
 from assistant.dialogue.thread import near_clause_ids
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Hit
 from assistant.query import asked_stretches
 from ingest.lexicon import contains_phrase, lexicon
 from ingest.models import Fact
@@ -74,7 +74,7 @@ def multi_part_answer(assistant: AnswerSource, analysis: QueryAnalysis) -> Answe
         whole = assistant.answer(analysis, assistant.retrieve(analysis))
         if len(missing) == len(parts):
             # No part found alone: the question answered whole stands if it states something for each part;
-            # "báo trước mấy ngày, mỗi lần tạm ngừng tối đa bao lâu?" answered with one period only is the
+            # "nghỉ bán báo trước mấy hôm, mỗi đợt nghỉ dài nhất bao lâu?" answered with one period only is the
             # answer to one part passed off as the answer to both.
             if not whole.found or _covers_every_part(assistant, parts, whole):
                 return None
@@ -194,7 +194,7 @@ class _PartsAnswer:
         if self.sources:
             text += _SOURCES + "\n".join(self.sources)
         return Answer(question=analysis.question, answer=text, found=found, intent=analysis.intent,
-                      confidence=min(self.confidences), citations=self.citations, facts=self.facts)
+                      confidence=min(self.confidences, default=0.0), citations=self.citations, facts=self.facts)
 
 
 def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, parts: list[str],
@@ -227,17 +227,19 @@ def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, pa
             "answer_bound": alone.answer_bound, "further_parts": [], "provinces": scoped.provinces,
             "document_ids": scoped.document_ids, "years": own.years if own_source else analysis.years or alone.years,
         })
-        searches = []
+        # (hits, the whole corpus's hits they are judged against when they are a few clauses searched alone)
+        searches: list[tuple[list[Hit], list[Hit] | None]] = []
+        corpus = assistant.retrieve(sub)
         if cited_ids:
-            searches.append(assistant.retrieve_among(sub, cited_ids))
+            searches.append((assistant.retrieve_among(sub, cited_ids), corpus))
             # then the rest of their articles or plan sections: the next figure asked is usually a khoản away
-            searches.append(assistant.retrieve_among(sub, near))
+            searches.append((assistant.retrieve_among(sub, near), corpus))
         if whole_corpus:
-            searches.append(assistant.retrieve(sub))
-        for hits in searches:
+            searches.append((corpus, None))
+        for hits, rivals in searches:
             if not hits:
                 continue
-            answer = assistant.answer(sub, hits)
+            answer = assistant.answer(sub, hits, rivals=rivals)
             if own_source and answer.found:
                 # asked of one source, as a row of a grouped answer is, and checked as one
                 answer, _ = checked_as_a_row(assistant, sub, answer, hits)

@@ -107,6 +107,7 @@ class AnswerTypes:
     names_with_figures: tuple[str, ...]  # folded names holding a figure that is not a figure of anything
     asks_beside_yes_no: tuple[str, ...] = ()  # folded words that ask a figure even in a yes/no question
     recipient_asks: tuple[str, ...] = ()  # folded cues of a question asking who receives
+    frequency_asks: tuple[str, ...] = ()  # folded cues of a question asking how often ("mấy năm một lần")
     recipient_markers: tuple[str, ...] = ()  # folded words before a receiver in a clause
     recipient_breaks: tuple[str, ...] = ()  # folded words after which a body acts again
 
@@ -265,6 +266,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 names_with_figures=tuple(answers.get("names_with_figures", ())),
                 asks_beside_yes_no=tuple(answers.get("asks_beside_yes_no", ())),
                 recipient_asks=tuple(answers.get("recipient_asks", ())),
+                frequency_asks=tuple(answers.get("frequency_asks", ())),
                 recipient_markers=tuple(answers.get("recipient_markers", ())),
                 recipient_breaks=tuple(answers.get("recipient_breaks", ())),
             ),
