@@ -396,3 +396,15 @@ def test_a_recurrence_answers_only_a_question_asking_how_often(question: str, re
     span = next(s for s in find_spans(text, "duration"))
     assert span.text == "hằng năm"
     assert SpanQuestion.of(question).excludes(text, span) is not recurrence_answers
+
+
+def test_a_body_filed_at_receives_and_a_finance_office_before_it_does_not_mark_one() -> None:
+    from assistant.answering.spans import _received
+
+    filed = "Đơn được nộp trực tiếp tại cơ quan đăng ký kinh doanh."
+    assert [_received(filed, s) for s in find_spans(filed, "agency")] == [True]
+    # folded, "Tài" of "Tài chính" reads as "tại": the marker is matched as written
+    acting = "Phòng Tài chính - Kế hoạch thẩm định, Ủy ban nhân dân cấp huyện quyết định."
+    received = {filed_text: _received(acting, s) for s in find_spans(acting, "agency")
+                for filed_text in [acting[s.start:s.end]]}
+    assert not any(v for k, v in received.items() if "Ủy ban" in k)

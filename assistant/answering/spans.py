@@ -515,9 +515,12 @@ def _received(text: str, span: Span) -> bool:
     """Whether a body is named as a receiver: a receiver word ("đến", "cho") before it in its sentence, and no word
     after that one making the body an actor again ("do", "kèm")."""
     start = next((a for a, b in sentences(text) if a <= span.start < max(b, a + 1)), 0)
-    words = fold(text[start:span.start]).split()
+    written = text[start:span.start].lower().split()
+    words = [fold(w) for w in written]
     answers = lexicon().answers
-    marked = [i for i, w in enumerate(words) if w in answers.recipient_markers]
+    # A marker written with its diacritics ("tại") is matched as written: folded, it is also "tài" of "Tài chính".
+    marked = [i for i, (w, f) in enumerate(zip(written, words, strict=True))
+              if w in answers.recipient_markers or f in answers.recipient_markers]
     return bool(marked) and not any(w in answers.recipient_breaks for w in words[marked[-1] + 1:])
 
 
