@@ -401,7 +401,7 @@ def test_a_recurrence_answers_only_a_question_asking_how_often(question: str, re
 def test_a_body_filed_at_receives_and_a_finance_office_before_it_does_not_mark_one() -> None:
     from assistant.answering.spans import _received
 
-    filed = "Đơn được nộp trực tiếp tại cơ quan đăng ký kinh doanh."
+    filed = "Đơn được giao tại Ủy ban nhân dân cấp xã."
     assert [_received(filed, s) for s in find_spans(filed, "agency")] == [True]
     # folded, "Tài" of "Tài chính" reads as "tại": the marker is matched as written
     acting = "Phòng Tài chính - Kế hoạch thẩm định, Ủy ban nhân dân cấp huyện quyết định."
