@@ -145,14 +145,15 @@ def detect_intent(question: str) -> Intent:
     return "general"
 
 
-_SENTENCE_BREAK_RE = re.compile(r"[?;!]\s*|\.\s+")
+# Sentences end at "?", "." or "!" followed by a space; the mark stays with its sentence.
+_SENTENCE_END_RE = re.compile(r"(?<=[?.!])\s+")
 
 
 def detect_metadata_question(question: str) -> str | None:
     """The document detail asked ("Kế hoạch này do tỉnh nào ban hành?"): a cue in the sentence that names a
     document. In "Theo kế hoạch X, Sở A làm gì? Sở B mở hội chợ ở những địa phương nào?" the second sentence asks
     about the plan's content, not about the plan."""
-    for sentence in _SENTENCE_BREAK_RE.split(question):
+    for sentence in _SENTENCE_END_RE.split(question):
         folded = _fold(sentence)
         if not any(_contains_phrase(folded, w) for w in _DOCUMENT_WORDS):
             continue
@@ -160,7 +161,6 @@ def detect_metadata_question(question: str) -> str | None:
             if any(_contains_phrase(folded, cue) for cue in cues):
                 return field_name
     return None
-
 
 
 def synonym_expansions(folded_question: str) -> list[str]:
@@ -263,7 +263,6 @@ def is_legal_text(document: Document) -> bool:
 # A question is cut into stretches at sentence ends, commas and semicolons, and a stretch in two at "và"/"rồi"
 # only where both halves ask something ("ai lập danh sách và trình cho ai duyệt?", not "đã đủ người và …").
 _STRETCH_BREAK_RE = re.compile(r"[?;,]\s*|\.\s+", re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"(?<=[?.!])\s+")
 _AND_RE = re.compile(r"\s+(?:và|rồi|va|roi)\s+", re.IGNORECASE)
 _LEADING_AND_RE = re.compile(r"^(?:và|rồi|còn|va|roi|con)\s+", re.IGNORECASE)
 # A stretch this short is an item of a list the question names ("có trồng lúa, ngô, sắn không?"): it belongs with
