@@ -104,8 +104,9 @@ def _one_part_answered(assistant: AnswerSource, analysis: QueryAnalysis, parts: 
     """The whole answer under the part its statement answers (the first part when none can be told), the
     other parts said to be unanswered (`found` is false)."""
     statement = _first_statement(whole)
-    answered = next((part for part in parts if answer_holder(assistant.analyze(part)) is not None
-                     and unclaimed_span(statement, assistant.analyze(part)) is not None), parts[0])
+    asked = {part: assistant.analyze(part) for part in parts}
+    answered = next((part for part in parts if answer_holder(asked[part]) is not None
+                     and unclaimed_span(statement, asked[part]) is not None), parts[0])
     combined = _PartsAnswer()
     for part in parts:
         combined.add(part, whole if part == answered else None)
