@@ -265,6 +265,20 @@ def test_a_next_step_set_by_another_document_leaves_the_thread_s_document(assist
     assert "12 tháng" in step.answer.answer.split("\n")[0]
 
 
+def test_a_message_with_a_topic_of_its_own_is_asked_as_written_when_the_thread_s_topic_finds_nothing(
+        assistant: Assistant) -> None:
+    # Read after the thread's topic ("Về phần vốn góp …: thế hồ sơ đăng ký thì gửi ở đâu?") the message finds no
+    # clause; asked as written it is the registration article's.
+    _, where = converse(assistant, [
+        "Phần vốn góp của mỗi người không được vượt quá bao nhiêu phần trăm vốn điều lệ?",
+        "Thế hồ sơ đăng ký thì gửi ở đâu?",
+    ])
+    assert where.follow_up and where.answer.found
+    assert "vốn góp" not in where.resolved_question
+    assert where.answer.citations[0].document_id == LAW and where.answer.citations[0].path.startswith("D41.2")
+    assert "cơ quan đăng ký kinh doanh" in where.answer.answer.lower()
+
+
 @pytest.fixture(scope="module")
 def law_and_registration_decree(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return assistant_over(tmp_path_factory, "law-decree-92", [

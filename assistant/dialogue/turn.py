@@ -73,6 +73,15 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         retry_asked, retry_answer = _ask(assistant, analysis, retry, without, filters)
         if retry.follow_up and retry_answer is not None and retry_answer.found:
             resolution, asked, answer = retry, retry_asked, retry_answer
+    if (resolution.follow_up and previous is not None and not answer.found and resolution.core
+            and resolution.core != resolution.question):
+        # A message with a topic of its own read after the thread's topic ("Về <chủ đề trước>: hồ sơ đăng ký nộp
+        # ở đâu?") finds nothing: the earlier topic's words pulled the search away. Asked as written, still with
+        # the thread's place, year and documents, it is kept only if that finds an answer.
+        retry = resolution.model_copy(update={"question": resolution.core})
+        retry_asked, retry_answer = _ask(assistant, analysis, retry, previous, filters)
+        if retry_answer is not None and retry_answer.found:
+            resolution, asked, answer = retry, retry_asked, retry_answer
     if resolution.unknown_document:
         # "Thông tư đó còn hiệu lực không?" when no circular was named: any circular's clause would be a guess.
         answer = assistant.answer(asked, [])
