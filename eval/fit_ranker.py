@@ -55,12 +55,14 @@ TRAIN_FILES = (EVAL_DIR / "qa.jsonl", EVAL_DIR / "blind" / "train.jsonl", EVAL_D
 UNREAD_TRAIN_FILES: tuple[Path, ...] = ()
 DEV_FILES = (EVAL_DIR / "blind" / "dev.jsonl", EVAL_DIR / "blind" / "dev-fresh2.jsonl",
              EVAL_DIR / "blind" / "dev-fresh3.jsonl", EVAL_DIR / "blind" / "dev-fresh4.jsonl",
-             EVAL_DIR / "blind" / "dev-fresh5.jsonl", EVAL_DIR / "blind" / "dev-fresh6.jsonl")
+             EVAL_DIR / "blind" / "dev-fresh5.jsonl", EVAL_DIR / "blind" / "dev-fresh6.jsonl",
+             EVAL_DIR / "blind" / "dev-fresh7.jsonl", EVAL_DIR / "blind" / "dev-fresh8.jsonl")
 CONVERSATION_FILES = (EVAL_DIR / "blind" / "conversations-train.jsonl",
                       EVAL_DIR / "blind" / "conversations-train-extra.jsonl",
                       EVAL_DIR / "blind" / "conversations-dev.jsonl", EVAL_DIR / "blind" / "conversations-dev2.jsonl",
                       EVAL_DIR / "blind" / "conversations-dev3.jsonl", EVAL_DIR / "blind" / "conversations-dev4.jsonl",
-                      EVAL_DIR / "blind" / "conversations-dev5.jsonl")
+                      EVAL_DIR / "blind" / "conversations-dev5.jsonl", EVAL_DIR / "blind" / "conversations-dev6.jsonl",
+                      EVAL_DIR / "blind" / "conversations-dev7.jsonl")
 # Row thresholds tried (a row of a grouped answer), as steps from the found threshold.
 ROW_STEPS = (-0.24, -0.18, -0.12, -0.06, 0.0, 0.06)
 # Follow-up thresholds tried, as steps from the found threshold, none above it: a follow-up is searched first among

@@ -35,3 +35,40 @@ def test_points_under_one_lead_in_are_one_unit_and_not_rivals_of_each_other() ->
     assert features["second_probability"] == 0.10  # the next unit's best, not a sibling point
     assert features["rivals"] == 1.0
 
+
+def _features(question: str, ranked: list[Candidate]) -> dict[str, float]:
+    return dict(zip(ANSWERABILITY_FEATURES, answerability_features(analyze(question, Catalog()), ranked),
+                    strict=True))
+
+
+def test_two_sources_stating_the_same_figure_agree_and_a_bound_is_checked() -> None:
+    law = _candidate("D3.1", "1. Nhóm được lập khi có ít nhất 04 người.", ["Điều 3. Lập nhóm"], None, 0.5, 0)
+    decree = _candidate("D7.2", "2. Nhóm gồm từ 4 người trở lên.", ["Điều 7. Nhóm"], None, 0.3, 1)
+    other = _candidate("D8.1", "1. Ban điều hành có tối đa 09 người.", ["Điều 8. Ban"], None, 0.3, 1)
+    law.answer_span, law.answer_span_bound = "ít nhất 04 người", "min"
+    decree.answer_span, decree.answer_span_bound = "từ 4 người", "min"
+    other.answer_span, other.answer_span_bound = "tối đa 09 người", "max"
+    question = "Lập nhóm cần tối thiểu mấy người?"
+    assert _features(question, [law, decree])["spans_agree"] == 1.0  # "04" and "4" are one figure
+    assert _features(question, [law, other])["spans_agree"] == -1.0
+    assert _features(question, [law, decree])["bound_agrees"] == 1.0
+    assert _features(question, [other, law])["bound_agrees"] == -1.0
+    assert _features("Lập nhóm cần mấy người?", [law, decree])["bound_agrees"] == 0.0  # no bound asked
+
+
+def test_offices_named_in_other_words_are_not_read_as_disagreeing() -> None:
+    filed = _candidate("D5.2", "2. Đơn được gửi đến Phòng Kinh tế huyện.", ["Điều 5. Nơi nhận đơn"], None, 0.5, 0)
+    listed = _candidate("D6.1", "1. Ủy ban nhân dân xã xác nhận đơn.", ["Điều 6. Xác nhận"], None, 0.1, 1)
+    filed.answer_span, listed.answer_span = "Phòng Kinh tế huyện", "Ủy ban nhân dân xã"
+    question = "Đơn lập nhóm gửi cho cơ quan nào?"
+    assert analyze(question, Catalog()).answer_type == "agency"
+    assert _features(question, [filed, listed])["spans_agree"] == 0.0
+
+
+def test_the_askers_story_and_the_parts_asked_are_measured() -> None:
+    only = _candidate("D3.1", "1. Nhóm được lập khi có ít nhất 04 người.", ["Điều 3. Lập nhóm"], None, 0.5, 0)
+    plain = _features("Lập nhóm cần tối thiểu mấy người?", [only])
+    assert plain["scene_share"] == 0.0 and plain["asked_parts"] == 1.0
+    told = _features("Bốn nhà trong xóm tôi cùng nuôi cá, muốn lập nhóm. Cần tối thiểu mấy người, "
+                     "và ai cấp giấy?", [only])
+    assert 0.3 < told["scene_share"] < 0.8 and told["asked_parts"] == 2.0

@@ -14,11 +14,15 @@ The trees are stored in the ranker's versioned JSON file and evaluated here, so 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, get_args
 
 from assistant.answering.candidate import Candidate
+from assistant.answering.spans import FIGURE_TYPES
 from assistant.models import AnswerType, Intent, QueryAnalysis
+from assistant.query import asked_stretches
+from ingest.lexicon import fold_words
 
 # The best clause's own ranker features that the model reads (positions and lengths are left to the ranker).
 BEST_CLAUSE_FEATURES: tuple[str, ...] = (
@@ -44,6 +48,10 @@ ANSWERABILITY_FEATURES: tuple[str, ...] = (
     "same_document",  # the two best clauses are of one document
     "same_article",  # ... and under one heading (one Điều, one section of a plan)
     "agencies_named", "years_named", "provinces_named", "documents_named",
+    "scene_share",  # share of the question's words in stretches that ask nothing (the asker's story)
+    "asked_parts",  # stretches that ask something: a question of several parts is answered part by part
+    "spans_agree",  # +1 the two best evidence units state the same figure, -1 different ones, 0 not both a figure
+    "bound_agrees",  # +1 the best span's bound is the one asked ("tối thiểu" / "ít nhất"), -1 another, 0 no bound
 )
 
 
@@ -80,7 +88,40 @@ def answerability_features(analysis: QueryAnalysis, ranked: list[Candidate]) -> 
         1.0 if same_document else 0.0, 1.0 if same_article else 0.0,
         float(len(analysis.agencies)), float(len(analysis.years)), float(len(analysis.provinces)),
         float(len(analysis.document_ids)),
+        *_question_shape(analysis.question),
+        _spans_agree(analysis, two), _bound_agrees(analysis, ranked[0] if ranked else None),
     ]
+
+
+def _question_shape(question: str) -> tuple[float, float]:
+    """The share of words in the stretches that set a scene, and how many stretches ask."""
+    asked, stretches = asked_stretches(question)
+    words = sum(len(s.split()) for s in stretches)
+    return (1.0 - sum(len(s.split()) for s in asked) / words if words else 0.0), float(len(asked))
+
+
+def _figures(span: str) -> str:
+    """A span's figures ("05 thành viên" and "ít nhất 5 thành viên" state the same one), or its words."""
+    found = [f.lstrip("0") or "0" for f in re.findall(r"\d+(?:[.,]\d+)?", span)]
+    return " ".join(found) or fold_words(span)
+
+
+def _spans_agree(analysis: QueryAnalysis, two: list[Candidate]) -> float:
+    # Figures only: two clauses name one office in other words ("cơ quan đăng ký kinh doanh", "Phòng Tài chính -
+    # Kế hoạch"), and a list or an agency compared word for word disagrees where the answers do not.
+    if analysis.answer_type not in FIGURE_TYPES or len(two) < 2:
+        return 0.0
+    if two[0].answer_span is None or two[1].answer_span is None:
+        return 0.0
+    return 1.0 if _figures(two[0].answer_span) == _figures(two[1].answer_span) else -1.0
+
+
+def _bound_agrees(analysis: QueryAnalysis, best: Candidate | None) -> float:
+    if best is None or best.answer_span is None or analysis.answer_bound is None:
+        return 0.0
+    if best.answer_span_bound is None:
+        return 0.0
+    return 1.0 if best.answer_span_bound == analysis.answer_bound else -1.0
 
 
 @dataclass(frozen=True)

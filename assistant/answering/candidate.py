@@ -23,3 +23,5 @@ class Candidate:
     children: list[Clause] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     probability: float = 0.0
+    answer_span: str | None = None  # the span of the asked kind that would answer (`spans.best_span`), if any
+    answer_span_bound: str | None = None  # its bound word's meaning: "min", "max", or None for an exact figure

@@ -19,6 +19,7 @@ from assistant.answering.spans import (
     find_spans,
     names_unit,
     organisations_named,
+    span_bound,
 )
 from assistant.models import QueryAnalysis
 from assistant.query import asked_stretches, is_legal_text
@@ -245,6 +246,8 @@ def compute_features(analysis: QueryAnalysis, candidates: list[Candidate], weigh
         # in a sentence on a fund's charter capital does not answer a question on a member's contribution.
         best = (best_span(c, analysis.answer_type, words, analysis.answer_unit, analysis.answer_bound,
                           span_question) if spans else None)
+        c.answer_span = best[0].text if best else None
+        c.answer_span_bound = span_bound(best[0]) if best else None
         unit = _span_unit(c.clause, best[1]) if best else c.clause.text
         span_sentence = word_coverage(words, _folded(unit), weights) if best else 0.0
         is_legal = is_legal_text(c.document)

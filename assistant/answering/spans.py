@@ -25,9 +25,9 @@ AnswerType = Literal[
     "percentage", "money", "duration", "date", "count", "quantity", "number", "agency", "yes_no", "list", "other"
 ]
 
+FIGURE_TYPES: frozenset[str] = frozenset({"percentage", "money", "duration", "date", "count", "quantity", "number"})
 # Types whose answer is one short span: a clause without such a span cannot answer the question.
-SPAN_TYPES: frozenset[str] = frozenset(
-    {"percentage", "money", "duration", "date", "count", "quantity", "number", "agency"})
+SPAN_TYPES: frozenset[str] = FIGURE_TYPES | {"agency"}
 _QUANTITY_KINDS = ("percentage", "money", "count", "duration")
 _NUMBER_KINDS = ("percentage", "money", "count")  # a number of things is not a length of time
 

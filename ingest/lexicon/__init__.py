@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ingest.errors import LexiconError
@@ -203,12 +203,19 @@ class Lexicon:
     dialogue: DialogueWords
 
     def synonyms_of(self, folded_phrase: str) -> tuple[str, ...]:
-        """Every phrase of every synonym group that contains `folded_phrase` (the phrase itself first)."""
+        """Every phrase of every synonym group that contains `folded_phrase` (the phrase itself first); an
+        abbreviation and its expansion are one group ("htx" / "hop tac xa")."""
         out: list[str] = [folded_phrase]
-        for group in self.synonyms:
+        for group in (*self.synonyms, *_abbreviation_groups(tuple(self.abbreviations.items()))):
             if folded_phrase in group:
                 out.extend(p for p in group if p not in out)
         return tuple(out)
+
+
+@cache
+def _abbreviation_groups(expansions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple((fold_words(short), fold_words(long)) for short, long in expansions
+                 if fold_words(short) != fold_words(long))
 
 
 def _read(name: str, directory: Path) -> dict:
