@@ -107,8 +107,8 @@ def _figures(span: str) -> str:
 
 
 def _spans_agree(analysis: QueryAnalysis, two: list[Candidate]) -> float:
-    # Figures only: two clauses name one office in other words ("cơ quan đăng ký kinh doanh", "Phòng Tài chính -
-    # Kế hoạch"), and a list or an agency compared word for word disagrees where the answers do not.
+    # Figures only: two clauses name one office in other words (the office's legal name in one, the district
+    # department that serves as it in the other); compared word for word they would disagree where the answers do not.
     if analysis.answer_type not in FIGURE_TYPES or len(two) < 2:
         return 0.0
     if two[0].answer_span is None or two[1].answer_span is None:
