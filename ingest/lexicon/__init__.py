@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ingest.errors import LexiconError
@@ -205,17 +205,18 @@ class Lexicon:
     def synonyms_of(self, folded_phrase: str) -> tuple[str, ...]:
         """Every phrase of every synonym group that contains `folded_phrase` (the phrase itself first); an
         abbreviation and its expansion are one group ("htx" / "hop tac xa")."""
-        out: list[str] = [folded_phrase]
-        for group in (*self.synonyms, *_abbreviation_groups(tuple(self.abbreviations.items()))):
-            if folded_phrase in group:
-                out.extend(p for p in group if p not in out)
-        return tuple(out)
+        return (folded_phrase, *self._synonym_index.get(folded_phrase, ()))
 
-
-@cache
-def _abbreviation_groups(expansions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], ...]:
-    return tuple((fold_words(short), fold_words(long)) for short, long in expansions
-                 if fold_words(short) != fold_words(long))
+    @cached_property
+    def _synonym_index(self) -> dict[str, tuple[str, ...]]:
+        # Read for every question word against every candidate clause: looked up, not searched.
+        abbreviations = [(fold_words(short), fold_words(long)) for short, long in self.abbreviations.items()]
+        index: dict[str, list[str]] = {}
+        for group in (*self.synonyms, *((s, e) for s, e in abbreviations if s != e)):
+            for phrase in group:
+                others = index.setdefault(phrase, [])
+                others.extend(p for p in group if p != phrase and p not in others)
+        return {phrase: tuple(others) for phrase, others in index.items()}
 
 
 def _read(name: str, directory: Path) -> dict:
