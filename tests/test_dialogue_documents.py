@@ -281,12 +281,6 @@ def test_a_message_with_a_topic_of_its_own_is_asked_as_written_when_the_thread_s
         assert "đăng ký kinh doanh" in where.answer.answer.lower()
 
 
-@pytest.fixture(scope="module")
-def law_and_registration_decree(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    return assistant_over(tmp_path_factory, "law-decree-92", [
-        CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt", CORPUS / "extra" / "nd-92-2024-ND-CP_dang-ky-htx.txt"])
-
-
 @pytest.mark.parametrize("message", [
     pytest.param("Hồ sơ thì gồm những gì?", marks=pytest.mark.xfail(
         strict=True, reason="known weakness: the whole corpus answers from an article of no procedure (the "

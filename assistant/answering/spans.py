@@ -38,6 +38,14 @@ def asked_unit(question: str) -> str | None:
     return _counted_unit(question) or _asked_time_unit(fold_words(question))
 
 
+def unit_asked_for(question: str, answer_type: str) -> str | None:
+    """The unit of the answer asked for: a length of time is measured in time ("sau bao lâu" is not answered in
+    members because the asker's story names "số thành viên tối thiểu")."""
+    if answer_type in ("duration", "date"):
+        return _asked_time_unit(fold_words(question))
+    return asked_unit(question)
+
+
 def _counted_unit(question: str) -> str | None:
     folded = fold_words(question)
     units = "|".join(re.escape(u) for u in lexicon().answers.units["count"])
@@ -49,9 +57,11 @@ def _counted_unit(question: str) -> str | None:
 
 
 def _asked_time_unit(folded: str) -> str | None:
+    """The unit of time after the last quantity cue: in "nghỉ mấy tháng thì phải báo trước ít nhất bao lâu" the
+    months are the asker's plan, and the asked length has no unit."""
     time_units = "|".join(re.escape(u) for u in lexicon().answers.units["duration"])
-    m = re.search(rf"(?<![a-z0-9])(?:bao nhieu|may)\s+({time_units})(?![a-z0-9])", folded)
-    return m.group(1) if m else None
+    cues = list(re.finditer(rf"(?<![a-z0-9])(?:bao nhieu|may|bao lau)(?:\s+({time_units}))?(?![a-z0-9])", folded))
+    return cues[-1].group(1) if cues else None
 
 
 def _asks_other_noun(folded: str) -> bool:
@@ -91,7 +101,8 @@ def asked_parts(question: str) -> list[tuple[str, AnswerType, str | None, str | 
         kind = _first_cued_type(fold_words(part) + " ")
         if kind in SPAN_TYPES and kind not in seen:
             seen.add(kind)
-            out.append((part, expected_answer_type(part), asked_unit(part), asked_bound(part)))
+            part_kind = expected_answer_type(part)
+            out.append((part, part_kind, unit_asked_for(part, part_kind), asked_bound(part)))
     return [p for p in out if p[1] in SPAN_TYPES and p[1] != main]
 
 
@@ -314,6 +325,10 @@ _RETRIEVAL_KINDS = frozenset({"percentage", "money", "duration", "date", "count"
 def answer_holder(analysis: QueryAnalysis) -> Callable[[str], bool] | None:
     """For a question that asks a figure of a specific kind, a test of whether a text states one (retrieval
     ranks such clauses as a third list); None for other questions."""
+    if analysis.answer_type == "agency" and asks_recipient(analysis.question):
+        # "nộp ở đâu?": the clauses that name a body receiving ("nộp hồ sơ tại cơ quan đăng ký kinh doanh cấp
+        # huyện"), which the many clauses on the same papers outrank on both similarity lists
+        return lambda text: any(_received(text, s) for s in find_spans(text, "agency"))
     if analysis.answer_type not in _RETRIEVAL_KINDS or (analysis.answer_type == "count" and not analysis.answer_unit):
         return None
     answer_type, unit, bound = analysis.answer_type, analysis.answer_unit, analysis.answer_bound
@@ -550,6 +565,7 @@ class SpanQuestion:
     given: frozenset[tuple[str, tuple[str, ...]]] = frozenset()
     recipient: bool = False
     frequency: bool = False  # asks how often: a recurrence ("hằng năm") answers it, and only it
+    body_head: str = ""  # "phong" for "phòng nào?": a body whose name starts so answers before others
     organisations: frozenset[str] = frozenset()
     before_share: str = ""
     after_share: str = ""
@@ -564,6 +580,7 @@ class SpanQuestion:
         first = min(cues, key=lambda m: m.start()) if cues else None
         return cls(given=given_figures(question), recipient=asks_recipient(asked),
                    frequency=any(contains_phrase(folded, cue) for cue in lexicon().answers.frequency_asks),
+                   body_head=next((h for h in lexicon().answers.body_heads if contains_phrase(folded, f"{h} nao")), ""),
                    organisations=organisations_named(asked) or organisations_named(question),
                    before_share=folded[:first.start()] if first else "",
                    after_share=folded[first.end():] if first else "")
@@ -580,6 +597,13 @@ class SpanQuestion:
         before, after = set(self.before_share.split()), set(self.after_share.split())
         return set(base) <= before and not set(base) <= after
 
+    def head_misfit(self, span: Span) -> int:
+        """0 for a body named as the question asks ("Phòng …" for "phòng nào?") or any span when it names no
+        kind of body; 1 otherwise."""
+        if not self.body_head or span.kind != "agency":
+            return 0
+        return 0 if fold_words(span.text).startswith(self.body_head + " ") else 1
+
     def excludes(self, text: str, span: Span) -> bool:
         return (is_given(span, self.given) or (self.recipient and span.kind == "agency" and not _received(text, span))
                 or self.is_share_of_the_measured(text, span)
@@ -593,19 +617,20 @@ def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
     its structural context; among those, the span whose sentence shares most question words. A span the
     question rules out (`SpanQuestion.excludes`) is not an answer."""
-    options: list[tuple[int, int, int, Span, str]] = []
+    options: list[tuple[int, int, int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
         spans = find_spans(text, answer_type, unit, bound)
         for span in spans:
             if asked.excludes(text, span):
                 continue
             sentence = sentence_with(text, span.start)
-            options.append((priority, -sentence_overlap(sentence, question_words),
+            options.append((priority, -sentence_overlap(sentence, question_words), asked.head_misfit(span),
                             _organisation_fit(text, span, spans, asked.organisations), span, sentence))
         if options:
             break
     if not options:
         return None
-    # Among spans of one sentence, the one stated for the kind of organisation asked about.
-    options.sort(key=lambda o: (o[0], o[1], o[2], o[3].start))
-    return options[0][3], options[0][4]
+    # Among spans of one sentence, the body of the kind asked ("phòng nào?"), then the one stated for the kind of
+    # organisation asked about.
+    options.sort(key=lambda o: (o[0], o[1], o[2], o[3], o[4].start))
+    return options[0][4], options[0][5]

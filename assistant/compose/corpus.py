@@ -8,6 +8,7 @@ from typing import Protocol
 
 from assistant.answering.candidate import Candidate
 from assistant.compose.assignments import Assignments
+from assistant.compose.definitions import Definitions
 from assistant.relevance import TermWeights
 from ingest.lexicon import lexicon
 from ingest.models import Clause, Document, Fact
@@ -18,6 +19,7 @@ LEGAL_TYPES = frozenset(lexicon().documents.legal)
 class EvidenceStore(Protocol):
     def get_clauses(self, ids: list[str]) -> list[Clause]: ...
     def get_document(self, document_id: str) -> Document | None: ...
+    def list_documents(self) -> list[Document]: ...
     def facts(self, kind: str | None = None, agency: str | None = None, province: str | None = None,
               document_id: str | None = None, clause_ids: list[str] | None = None) -> list[Fact]: ...
     def get_facts(self, fact_ids: list[str]) -> list[Fact]: ...
@@ -35,9 +37,12 @@ class Corpus:
     coverage: str  # what the documents cover, said with every refusal
     # Every agency's tasks as arrays, built on the first question about an agency's tasks (or at warm-up).
     assignments: Assignments = field(init=False, compare=False, repr=False)
+    # The bodies the law's roles are ("cơ quan đăng ký kinh doanh" is a district office), read on first use.
+    definitions: Definitions = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "assignments", Assignments(self.store))
+        object.__setattr__(self, "definitions", Definitions(self.store))
 
 
 @dataclass

@@ -46,6 +46,7 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         if lead and lead not in quote:
             shown = f"{shorten(lead, 240).removesuffix('…').rstrip()} … {quote}"
         lines = [f"{first} [{n}].", f"Theo {citation_label(candidate.document, carrier)}: “{shown}” [{n}]"]
+        lines = _with_definition(corpus, span, carrier, candidate, builder, lines)
         if candidate.children and sentence in candidate.clause.text:
             # The figure is in a lead-in ("… theo 06 tiêu chí:"): its points are the rest of the answer.
             lines += [f"{child.text} [{builder.cite(evidence_of(candidate, child))}]"
@@ -63,6 +64,21 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
         facts = [f for c in [candidate, *others] for f in corpus.store.facts(clause_ids=[c.clause.id])]
         return builder.answer(analysis, lines, found=True, facts=facts)
     return not_found(corpus, analysis, "Các văn bản hiện có không nêu con số hoặc cơ quan được hỏi.", evidence)
+
+
+def _with_definition(corpus: Corpus, span: Span, carrier: Clause, candidate: Candidate, builder: AnswerBuilder,
+                     lines: list[str]) -> list[str]:
+    """The answer naming a role the documents define as a body ("cơ quan đăng ký kinh doanh" is, by a decree, a
+    district office) says which body, and quotes the definition with its own citation; other answers as they are."""
+    definition = corpus.definitions.of(span.text) if span.kind == "agency" else None
+    if definition is None or definition.clause.id == carrier.id:
+        return lines
+    m = builder.cite(Evidence(definition.clause, definition.document, candidate.probability,
+                              candidate.features.get("syllable_coverage", 0.0)))
+    first = lines[0].removesuffix(".")
+    quote = (f"Theo {citation_label(definition.document, definition.clause)}: "
+             f"“{shorten(definition.clause.text, 320)}” [{m}]")
+    return [f"{first}, tức {definition.body} [{m}].", lines[1], quote, *lines[2:]]
 
 
 def states_another_figure(analysis: QueryAnalysis, candidate: Candidate, answer: Span) -> bool:

@@ -110,6 +110,8 @@ class AnswerTypes:
     frequency_asks: tuple[str, ...] = ()  # folded cues of a question asking how often ("mấy năm một lần")
     recipient_markers: tuple[str, ...] = ()  # folded words before a receiver in a clause
     recipient_breaks: tuple[str, ...] = ()  # folded words after which a body acts again
+    role_heads: tuple[str, ...] = ()  # folded first words of a role the law defines as a body ("co quan")
+    body_heads: tuple[str, ...] = ()  # folded first words of a body's name ("phong", "so"): "phòng nào?" asks one
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 frequency_asks=tuple(answers.get("frequency_asks", ())),
                 recipient_markers=tuple(answers.get("recipient_markers", ())),
                 recipient_breaks=tuple(answers.get("recipient_breaks", ())),
+                role_heads=tuple(answers.get("role_heads", ())),
+                body_heads=tuple(sorted(answers.get("body_heads", ()), key=lambda h: -len(h))),
             ),
             synonyms=tuple(tuple(fold_words(p) for p in group) for group in synonyms["groups"]),
             documents=DocumentTypes(
