@@ -621,3 +621,12 @@ def test_a_chapter_heading_names_no_kind_of_its_articles() -> None:
     from assistant.dialogue.procedure import article_kinds
 
     assert not any(article_kinds(["Chương 5 GIẢI THỂ, CHIA, PHÁ SẢN"]))
+
+
+@pytest.mark.parametrize("pointer", ["tỷ lệ đó", "thời hạn này", "số lượng ấy"])
+def test_a_measure_pointed_back_at_stands_for_the_thread_s_topic(pointer: str) -> None:
+    resolution, asked = converse(["Quảng Ninh muốn nâng phần trăm hợp tác xã làm ăn có lãi lên mức nào năm 2020?"],
+                                 f"Lâm Đồng đặt {pointer} ra sao?")
+    assert resolution.follow_up and asked.provinces == ["Lâm Đồng"]
+    assert "lãi" in resolution.question and pointer not in resolution.question, resolution.question
+    assert_clean(resolution.question)
