@@ -431,3 +431,15 @@ def test_the_kind_and_unit_of_the_answer_are_read_where_the_question_asks(
 
     analysis = analyze(question, Catalog())
     assert (analysis.answer_type, analysis.answer_unit) == (answer_type, unit)
+
+
+def test_a_where_to_file_question_is_held_by_a_clause_naming_a_body_that_receives() -> None:
+    from assistant.answering.spans import answer_holder
+    from assistant.query import Catalog, analyze
+
+    holds = answer_holder(analyze("Làm xong giấy tờ xin thành lập thì nộp ở đâu?", Catalog()))
+    assert holds is not None
+    assert holds("Người đi nộp giấy tờ nộp tại Ủy ban nhân dân cấp xã nơi tổ đóng trụ sở.")
+    assert not holds("Ủy ban nhân dân cấp xã xem xét giấy tờ và trả lời bằng văn bản.")
+    # a question asking who acts is no where-to-file question
+    assert answer_holder(analyze("Ai ký giấy xác nhận cho tổ?", Catalog())) is None
