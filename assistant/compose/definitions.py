@@ -24,7 +24,8 @@ from ingest.models import Clause, Document
 if TYPE_CHECKING:
     from assistant.compose.corpus import EvidenceStore
 
-# The role's own words end at "là" before the first comma, colon or full stop.
+# A definition opens with its role and "là", with no full stop, semicolon or colon before it; the role's name is
+# its words before the first comma ("Cơ quan đăng ký kinh doanh tổ hợp tác, hợp tác xã, … là …").
 _DEFINITION_RE = re.compile(r"^\s*(?:\d+\.\s*)?(?P<role>[^.;:]{6,200}?)\s+là\s+(?P<body>\S)")
 # The level an answer names after the role ("cấp huyện") must be the definition's.
 _LEVEL_RE = re.compile(r"cap [a-z]+")
