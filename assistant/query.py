@@ -198,17 +198,16 @@ def analyze(question: str, catalog: Catalog, filters: Filters | None = None) -> 
     if filters and filters.document_id:
         document_ids = [filters.document_id]
 
+    asked, _ = asked_stretches(question)
     national_only = False
     legal_named = any(is_legal_text(d) for d in catalog.documents if d.id in document_ids)
-    if unknown and (legal_named or not any(_fold(p) in _fold(part) for part in asked_stretches(question)[0]
-                                           for p in unknown)):
+    if unknown and (legal_named or not any(_fold(p) in _fold(part) for part in asked for p in unknown)):
         # "Tổ mình ở tỉnh X, … luật đòi bao nhiêu người?": the place is the asker's, not what
         # is asked about; a law answers it wherever they are, a province's plan does not.
         unknown, national_only = [], True
 
     # The kind, unit and bound of the answer are read where the question asks: the asker's story ("… mấy năm nay
     # không họp.", "… có mấy cái máy cũ.") names figures nobody asked for.
-    asked, _ = asked_stretches(question)
     asking = ", ".join(asked) + "?" if asked else question
     answer_type = expected_answer_type(asking)
     agencies: list[str] = []

@@ -57,8 +57,8 @@ def _counted_unit(question: str) -> str | None:
 
 
 def _asked_time_unit(folded: str) -> str | None:
-    """The unit of time after the last quantity cue: in "nghỉ mấy tháng thì phải báo trước ít nhất bao lâu" the
-    months are the asker's plan, and the asked length has no unit."""
+    """The unit of time after the last quantity cue: in "sửa kho mấy tuần thì cần xin phép trước bao lâu" the
+    weeks are the asker's plan, and the asked length has no unit."""
     time_units = "|".join(re.escape(u) for u in lexicon().answers.units["duration"])
     cues = list(re.finditer(rf"(?<![a-z0-9])(?:bao nhieu|may|bao lau)(?:\s+({time_units}))?(?![a-z0-9])", folded))
     return cues[-1].group(1) if cues else None
@@ -326,8 +326,8 @@ def answer_holder(analysis: QueryAnalysis) -> Callable[[str], bool] | None:
     """For a question that asks a figure of a specific kind, a test of whether a text states one (retrieval
     ranks such clauses as a third list); None for other questions."""
     if analysis.answer_type == "agency" and asks_recipient(analysis.question):
-        # "nộp ở đâu?": the clauses that name a body receiving ("nộp hồ sơ tại cơ quan đăng ký kinh doanh cấp
-        # huyện"), which the many clauses on the same papers outrank on both similarity lists
+        # "gửi ở đâu?": the clauses that name a body receiving ("đơn gửi tới Ủy ban nhân dân xã nơi cư trú"),
+        # which the many clauses on the same papers outrank on both similarity lists
         return lambda text: any(_received(text, s) for s in find_spans(text, "agency"))
     if analysis.answer_type not in _RETRIEVAL_KINDS or (analysis.answer_type == "count" and not analysis.answer_unit):
         return None

@@ -37,7 +37,7 @@ class Corpus:
     coverage: str  # what the documents cover, said with every refusal
     # Every agency's tasks as arrays, built on the first question about an agency's tasks (or at warm-up).
     assignments: Assignments = field(init=False, compare=False, repr=False)
-    # The bodies the law's roles are ("cơ quan đăng ký kinh doanh" is a district office), read on first use.
+    # The bodies the law's roles are (a role "cơ quan thẩm định" defined as a named office), read on first use.
     definitions: Definitions = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -1,12 +1,11 @@
-"""The office a role named by the law is: "cơ quan đăng ký kinh doanh" in the law is, by a decree's definition,
-"Phòng Tài chính - Kế hoạch thuộc Ủy ban nhân dân cấp huyện". An answer that names the role ("nộp tại cơ quan
-đăng ký kinh doanh cấp huyện") leaves a founder asking which office that is; the definition, quoted with its own
-citation, says it.
+"""The office a role named by the law is. A law says who acts by role ("cơ quan thẩm định giống cây"); a decree
+defines the role as a named office ("… là Phòng Nông nghiệp thuộc Ủy ban nhân dân cấp huyện"). An answer that names
+the role leaves the reader asking which office that is; the definition, quoted with its own citation, says it.
 
 A definition is a clause of a law, decree or circular that opens "<role> là <body>", where the role starts with
 a generic word for a body (lexicon: answers.role_heads) and the body is a named one. It glosses a body named in
 an answer when they share their first words and the level the answer names ("cấp huyện") is in the definition too,
-so "cơ quan đăng ký kinh doanh cấp tỉnh" is not glossed with the district's office.
+so the same role "cấp tỉnh" is not glossed with a district's office.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from assistant.compose.corpus import EvidenceStore
 
 # A definition opens with its role and "là", with no full stop, semicolon or colon before it; the role's name is
-# its words before the first comma ("Cơ quan đăng ký kinh doanh tổ hợp tác, hợp tác xã, … là …").
+# its words before the first comma ("Cơ quan thẩm định giống cây, giống con … là …").
 _DEFINITION_RE = re.compile(r"^\s*(?:\d+\.\s*)?(?P<role>[^.;:]{6,200}?)\s+là\s+(?P<body>\S)")
 # The level an answer names after the role ("cấp huyện") must be the definition's.
 _LEVEL_RE = re.compile(r"cap [a-z]+")
@@ -35,8 +34,8 @@ SHARED_WORDS = 4
 
 @dataclass(frozen=True)
 class Definition:
-    role: str  # folded, up to its first comma ("co quan dang ky kinh doanh to hop tac")
-    body: str  # as written, up to its first comma ("Phòng Tài chính - Kế hoạch thuộc Ủy ban nhân dân huyện")
+    role: str  # folded, up to its first comma ("co quan tham dinh giong cay")
+    body: str  # as written, up to its first comma ("Phòng Nông nghiệp thuộc Ủy ban nhân dân huyện")
     clause: Clause
     document: Document
 
@@ -61,7 +60,7 @@ class Definitions:
                     continue
                 body = clause.text[m.start("body"):]
                 bodies = find_spans(body, "agency")
-                # "… gọi chung là cơ quan đăng ký kinh doanh" names the role again, not a body
+                # "… gọi chung là cơ quan thẩm định" names the role again, not a body
                 if bodies and bodies[0].start == 0 and not any(fold_words(body).startswith(h + " ") for h in heads):
                     out.append(Definition(role, body.split(",")[0].strip(), clause, document))
         return out

@@ -68,8 +68,8 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
 
 def _with_definition(corpus: Corpus, span: Span, carrier: Clause, candidate: Candidate, builder: AnswerBuilder,
                      lines: list[str]) -> list[str]:
-    """The answer naming a role the documents define as a body ("cơ quan đăng ký kinh doanh" is, by a decree, a
-    district office) says which body, and quotes the definition with its own citation; other answers as they are."""
+    """The answer naming a role the documents define as a body (a "cơ quan thẩm định" that a decree says is a named
+    office) says which body, and quotes the definition with its own citation; other answers as they are."""
     definition = corpus.definitions.of(span.text) if span.kind == "agency" else None
     if definition is None or definition.clause.id == carrier.id:
         return lines
