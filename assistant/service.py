@@ -301,12 +301,13 @@ class Assistant:
         return self._answers.get_or_compute(key, lambda: self.answer(self.analyze(question, filters)))
 
     def answer(self, analysis: QueryAnalysis, hits: list[Hit] | None = None, threshold: float | None = None,
-               rivals: list[Hit] | None = None) -> Answer:
+               rivals: list[Hit] | None = None, answerability_bar: float | None = None) -> Answer:
         """Answer an analysed question from `hits`, or from a search of the whole corpus when None (then a
         question that compares or collects across documents or provinces gets one grouped answer, and one that
         asks several things an answer per part). `threshold` replaces the ranker's found threshold (a row of a
         grouped answer). `rivals`: the whole corpus's hits when `hits` were searched among a few clauses only;
-        whether the answer is trusted is judged against them (see `Composer.compose`)."""
+        whether the answer is trusted is judged against them (see `Composer.compose`). `answerability_bar` replaces
+        the answerability model's threshold (a follow-up answered among the clauses near its thread's answer)."""
         if hits is None:
             from assistant.dialogue.multidoc import grouped_answer
             from assistant.dialogue.parts import multi_part_answer, parts_name_their_own_sources
@@ -323,7 +324,7 @@ class Assistant:
             hits = [] if analysis.unknown_places else self.retrieve(analysis)
         self.load()
         assert self._composer is not None
-        answer = rephrase_checked(self._composer.compose(analysis, hits, threshold, rivals), self._phraser)
+        answer = rephrase_checked(self._composer.compose(analysis, hits, threshold, rivals, answerability_bar), self._phraser)
         return self._with_filters(answer, analysis)
 
     @staticmethod

@@ -70,6 +70,10 @@ ROW_STEPS = (-0.24, -0.18, -0.12, -0.06, 0.0, 0.06)
 # (where to file, after the registration papers) that the same question asked whole would get; the product asks
 # for that step (issue 12's walkthroughs), though the conversations alone would choose a higher bar.
 FOLLOW_UP_STEPS = (-0.24, -0.16, -0.08, -0.04, 0.0)
+# Answerability thresholds tried for a follow-up answered among the clauses near its thread's answer, as steps from
+# the answerability model's own threshold, none above it: the model was fitted on questions asked whole, and
+# nothing in them says the question continues a procedure whose last step was just answered there.
+THREAD_ANSWERABILITY_STEPS = (-0.20, -0.15, -0.10, -0.05, 0.0)
 WRONG_ANSWER_COST = 2.0
 THRESHOLD_FOLDS = 5
 THRESHOLD_WINDOW = 0.04
@@ -304,14 +308,24 @@ def choose_follow_up_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN
     return _choose_threshold_field(assistant, ranker, "follow_up_threshold", FOLLOW_UP_STEPS, items)
 
 
+def choose_thread_answerability_threshold(assistant, ranker: Ranker) -> float:  # noqa: ANN001 - Assistant
+    """The answerability threshold of a chat follow-up answered among the clauses near its thread's answer, on
+    every training and dev conversation's scored turns answered end to end through the chat layer."""
+    assert ranker.answerability is not None
+    items = [item for path in CONVERSATION_FILES for item in load_qa(path)]
+    return _choose_threshold_field(assistant, ranker, "thread_answerability_threshold", THREAD_ANSWERABILITY_STEPS,
+                                   items, base=ranker.answerability.threshold)
+
+
 def _choose_threshold_field(assistant, ranker: Ranker, field: str, steps: tuple[float, ...],  # noqa: ANN001
-                            items: list[QAItem]) -> float:
-    """The value of one of the ranker's own thresholds (`field`), tried at each step from the found threshold
-    and valued as the found threshold is (right answers + right refusals - WRONG_ANSWER_COST x wrong answers);
-    the lowest of the tied best wins."""
+                            items: list[QAItem], base: float | None = None) -> float:
+    """The value of one of the ranker's own thresholds (`field`), tried at each step from `base` (the found
+    threshold when None) and valued as the found threshold is (right answers + right refusals -
+    WRONG_ANSWER_COST x wrong answers); the lowest of the tied best wins."""
+    base = ranker.threshold if base is None else base
     thresholds, values = [], []
     for step in steps:
-        threshold = max(0.02, ranker.threshold + step)
+        threshold = max(0.02, base + step)
         assistant.use_ranker(dataclasses.replace(ranker, **{field: threshold}))
         value, right, wrong = _value(assistant, items)
         log.info("fit-ranker: %s %.2f: %d right, %d wrong of %d", field, threshold, right, wrong, len(items))
@@ -344,9 +358,29 @@ def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str =
                                  answerability=fit_answerability(outcomes, chooses))
     ranker = dataclasses.replace(ranker, row_threshold=choose_row_threshold(assistant, ranker))
     ranker = dataclasses.replace(ranker, follow_up_threshold=choose_follow_up_threshold(assistant, ranker))
+    ranker = dataclasses.replace(ranker, thread_answerability_threshold=choose_thread_answerability_threshold(
+        assistant, ranker))
     out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")
     for name, coef in sorted(zip(FEATURE_NAMES, model.coef_[0], strict=True), key=lambda t: -abs(t[1])):
         log.info("  %-20s %+.3f", name, coef)
+    return ranker
+
+
+# The thresholds chosen after the models are fitted, each end to end on the shipped models (`--only`).
+LATER_STEPS = {"thread-answerability": ("thread_answerability_threshold", choose_thread_answerability_threshold)}
+
+
+def choose_later(settings: Settings, step: str, out_path: Path = DEFAULT_RANKER_PATH) -> Ranker:
+    """Re-choose one threshold of the ranker file at `out_path` with its fitted models as they are: the last
+    step of `fit`, run alone (the models are not refitted)."""
+    from assistant.answering.ranker import load_ranker
+    from assistant.service import Assistant
+
+    assistant = Assistant(settings, use_llama_index=False).load()
+    ranker = load_ranker(out_path)
+    field, choose = LATER_STEPS[step]
+    ranker = dataclasses.replace(ranker, **{field: choose(assistant, ranker)})
+    out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")
     return ranker
 
 
@@ -354,9 +388,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_RANKER_PATH)
     parser.add_argument("--version", default="1")
+    parser.add_argument("--only", choices=sorted(LATER_STEPS),
+                        help="re-choose this one threshold of the ranker file, its models as fitted")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    fit(Settings(), args.out, args.version)
+    if args.only:
+        choose_later(Settings(), args.only, args.out)
+    else:
+        fit(Settings(), args.out, args.version)
 
 
 if __name__ == "__main__":

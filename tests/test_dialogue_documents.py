@@ -99,6 +99,36 @@ def test_issue_walkthrough_registering_a_cooperative(assistant: Assistant) -> No
         assert_clean(reply["resolved_question"])
 
 
+def test_issue_walkthrough_over_the_whole_corpus(whole_corpus_assistant: Assistant) -> None:
+    # What `make run` serves: the registration decree, the circulars and the articles compete for every turn.
+    from assistant.api import create_app
+
+    _, papers, where, how_long = chat(create_app(whole_corpus_assistant), [
+        "Điều kiện để thành lập hợp tác xã là gì?",
+        "Hồ sơ đăng ký gồm những gì?",
+        "Nộp ở đâu?",
+        "Bao lâu thì được cấp giấy chứng nhận?",
+    ])
+    assert papers["found"] and any(c["path"].startswith("D42.2") for c in papers["citations"])
+    assert where["follow_up"] and where["found"] and "hồ sơ đăng ký" in where["resolved_question"]
+    assert where["citations"][0]["document_id"] == LAW and where["citations"][0]["path"].split(".")[0] in {"D41", "D42"}
+    assert where["answer"].startswith("Cơ quan đăng ký kinh doanh")
+    assert how_long["follow_up"] and how_long["found"] and "03 ngày làm việc" in how_long["answer"]
+    assert how_long["citations"][0]["path"] == "D42.4"
+
+
+def test_issue_walkthrough_of_places_and_years_over_the_whole_corpus(whole_corpus_assistant: Assistant) -> None:
+    from assistant.api import create_app
+
+    first, second = chat(create_app(whole_corpus_assistant), [
+        "Quảng Ninh đặt mục tiêu bao nhiêu HTX đến năm 2020?",
+        "Còn Hòa Bình năm 2017 thì sao?",
+    ])
+    assert first["found"] and "542" in first["answer"]
+    assert second["follow_up"] and second["found"] and "35 HTX" in second["answer"]
+    assert {c["document_id"] for c in second["citations"]} == {HOA_BINH}
+
+
 def test_issue_walkthrough_a_new_place_and_year_replace_the_old(assistant: Assistant) -> None:
     from assistant.api import create_app
 

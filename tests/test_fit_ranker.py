@@ -48,6 +48,21 @@ def test_the_row_and_follow_up_thresholds_are_kept_in_the_ranker_file(tmp_path) 
     assert unfitted.row_bar == unfitted.follow_up_bar == unfitted.threshold
 
 
+def test_the_thread_answerability_threshold_is_kept_in_the_ranker_file(tmp_path) -> None:  # noqa: ANN001
+    import dataclasses
+
+    from assistant.answering.ranker import default_ranker, load_ranker
+
+    shipped = default_ranker()
+    assert shipped.answerability is not None and shipped.thread_answerability_threshold is not None  # fitted
+    path = tmp_path / "ranker.json"
+    path.write_text(dataclasses.replace(shipped, thread_answerability_threshold=0.41).to_json())
+    assert load_ranker(path).thread_answerability_bar == 0.41
+    unfitted = dataclasses.replace(shipped, thread_answerability_threshold=None)
+    assert unfitted.thread_answerability_bar == shipped.answerability.threshold
+    assert dataclasses.replace(unfitted, answerability=None).thread_answerability_bar is None
+
+
 def _outcomes_separable_by_gap(n: int = 60) -> list[Outcome]:
     """Answers that are right when the best clause is well ahead of the next one, wrong when two are alike,
     whatever the best probability: what a threshold on the best probability alone cannot see."""

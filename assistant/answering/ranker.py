@@ -42,6 +42,17 @@ class Ranker:
     # Whether a question asked whole is answered at all is decided by this model over the whole ranking
     # (answerability.py), not by `threshold` on the best clause alone; None: by `threshold`.
     answerability: AnswerabilityModel | None = None
+    # A chat follow-up answered from the clauses near the thread's last answer (the next step of the procedure,
+    # the next figure of the plan's section) is stated from this answerability probability up: where the thread
+    # already was is evidence the whole-corpus model cannot see. Fitted end to end on the training and dev
+    # conversations (None: the answerability model's own threshold).
+    thread_answerability_threshold: float | None = None
+
+    @property
+    def thread_answerability_bar(self) -> float | None:
+        if self.thread_answerability_threshold is not None:
+            return self.thread_answerability_threshold
+        return None if self.answerability is None else self.answerability.threshold
 
     @property
     def row_bar(self) -> float:
@@ -70,6 +81,7 @@ class Ranker:
                 "scale": list(self.scale), "coefficients": list(self.coefficients), "intercept": self.intercept,
                 "threshold": self.threshold, "follow_up_threshold": self.follow_up_threshold,
                 "row_threshold": self.row_threshold,
+                "thread_answerability_threshold": self.thread_answerability_threshold,
                 "answerability": None if self.answerability is None else self.answerability.to_dict(),
             },
             indent=2,
@@ -85,6 +97,8 @@ def load_ranker(path: Path = DEFAULT_RANKER_PATH) -> Ranker:
             threshold=float(data["threshold"]),
             follow_up_threshold=None if data.get("follow_up_threshold") is None else float(data["follow_up_threshold"]),
             row_threshold=None if data.get("row_threshold") is None else float(data["row_threshold"]),
+            thread_answerability_threshold=(None if data.get("thread_answerability_threshold") is None
+                                            else float(data["thread_answerability_threshold"])),
             answerability=(None if data.get("answerability") is None
                            else AnswerabilityModel.from_dict(data["answerability"])),
         )

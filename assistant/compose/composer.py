@@ -58,13 +58,14 @@ class Composer:
         return self.ranker.score(candidates)
 
     def compose(self, analysis: QueryAnalysis, hits: list[Hit], threshold: float | None = None,
-                rivals: list[Hit] | None = None) -> Answer:
+                rivals: list[Hit] | None = None, answerability_bar: float | None = None) -> Answer:
         """`threshold`: the probability the best clause needs to answer (a row of a grouped answer, a chat
         follow-up in its thread). Without one, a question asked whole is answered when the fitted answerability
         model trusts the ranking (the ranker's found threshold when it has none). `rivals`: when `hits` are a few
         clauses searched on their own (those near an earlier answer), the whole corpus's hits: the model judges
         the best of `hits` against them, as it was fitted to. Among a handful of clauses the best has no rival
-        and every answer would look sure."""
+        and every answer would look sure. `answerability_bar`: the model's threshold for this ranking (a follow-up
+        searched among the clauses near its thread's answer has its own, fitted on conversations)."""
         answerability = self.ranker.answerability if threshold is None else None
         threshold = self.ranker.threshold if threshold is None else threshold
         if analysis.unknown_places:
@@ -84,8 +85,8 @@ class Composer:
             return answer
         if answerability is not None:
             judged = self._against_rivals(analysis, ranked, rivals) if rivals and ranked else ranked
-            answers = bool(ranked) and (answerability.probability(answerability_features(analysis, judged))
-                                        >= answerability.threshold)
+            bar = answerability.threshold if answerability_bar is None else answerability_bar
+            answers = bool(ranked) and answerability.probability(answerability_features(analysis, judged)) >= bar
         else:
             answers = confidence >= threshold
         relevant = evidence[:EVIDENCE_CANDIDATES] if answers else []

@@ -82,14 +82,17 @@ def thread_words(assistant: AnswerSource, state: DialogueState | None) -> frozen
 
 
 def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: DialogueState,
-                     inherited_years: bool = False, whole_corpus: bool = True) -> Answer | None:
+                     inherited_years: bool = False, whole_corpus: bool = True, next_step: bool = False) -> Answer | None:
     """Answer a follow-up from the thread's evidence first, then from the whole corpus.
 
     `inherited_years`: the year comes from the thread, not the message. The clauses near the answer that
     established it are then within its scope even when they do not repeat it (another Sở's target
     after one "đến năm 2020": that section of the same plan need not write the year again).
     `whole_corpus=False`: only the thread's documents may answer (None when they do not): a message read as a
-    follow-up only tentatively is answered from the whole corpus as the question it is on its own."""
+    follow-up only tentatively is answered from the whole corpus as the question it is on its own.
+    `next_step`: the message is only a question form ("Nộp ở đâu?", "Mất bao lâu?") asking something else of the
+    thread's topic: among the clauses near the last answer the answerability model's bar is the ranker file's
+    thread bar, fitted on conversations (a question asked whole carries no such evidence of where it belongs)."""
     from assistant.dialogue.multidoc import scope_of
 
     if scope_of(analysis, assistant.catalog) is not None or analysis.unknown_places or analysis.asks_about:
@@ -97,11 +100,12 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
     documents = thread_documents(state, analysis, assistant)
     if documents:
         # The document the previous answer led with first: its next step is the likeliest continuation.
-        tiers = [near_clause_ids(assistant, state.clause_ids, documents[:1]),
-                 near_clause_ids(assistant, state.clause_ids, documents),
-                 [c.id for d in documents for c in assistant.store.clauses_of(d)]]
+        near = [tuple(near_clause_ids(assistant, state.clause_ids, documents[:1])),
+                tuple(near_clause_ids(assistant, state.clause_ids, documents))]
+        whole_documents = tuple(c.id for d in documents for c in assistant.store.clauses_of(d))
+        tiers = {pool: pool in near for pool in (*near, whole_documents) if pool}  # pool -> near the last answer
         corpus_wide: dict[tuple[int, ...], list[Hit]] = {}
-        for tier, pool in enumerate(dict.fromkeys(tuple(t) for t in tiers if t)):
+        for tier, (pool, is_near) in enumerate(tiers.items()):
             asked = analysis
             if inherited_years and tier == 0 and state.found:
                 asked = analysis.model_copy(update={"years": []})
@@ -111,7 +115,8 @@ def answer_in_thread(assistant: AnswerSource, analysis: QueryAnalysis, state: Di
             if hits:
                 # Answered or not as a question asked whole is: the answerability model reads the ranking of the
                 # thread's clauses (a bar on the best probability alone let more wrong follow-ups through).
-                answer = assistant.answer(asked, hits)
+                bar = assistant.ranker.thread_answerability_bar if next_step and is_near else None
+                answer = assistant.answer(asked, hits, answerability_bar=bar)
                 if answer.found and states_asked_kind(asked, answer):
                     if not states_every_part(assistant, analysis, answer):
                         # The thread's clauses answer one part of a question of several: the question is

@@ -173,7 +173,8 @@ def _ask(assistant: AnswerSource, analysis: QueryAnalysis, resolution: Resolutio
     asked = own_form(apply_slots(assistant.analyze(resolution.question, filters), resolution.slots,
                                  assistant.catalog.provinces), analysis)
     return asked, answer_in_thread(assistant, asked, previous, whole_corpus=whole_corpus,
-                                   inherited_years=bool(asked.years) and not analysis.years)
+                                   inherited_years=bool(asked.years) and not analysis.years,
+                                   next_step=resolution.rule == "ask")
 
 
 def own_form(asked: QueryAnalysis, message: QueryAnalysis) -> QueryAnalysis:
