@@ -71,6 +71,10 @@ DISTRICTS = "UBND các huyện, thành phố"
         ("Sở VH-TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
         ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
         ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
+        ("Sở Nông nghiệp tỉnh Quảng Ninh", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("so nong nghiep", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở Lao động tỉnh", "Sở Lao động - Thương binh và Xã hội"),
+        ("Sở LĐTB&XH", "Sở Lao động - Thương binh và Xã hội"),
         (
             "UBND các huyện Đà Bắc, Lương Sơn, Kim Bôi, Kỳ Sơn và TP Hòa Bình",
             "UBND các huyện Đà Bắc, Lương Sơn, Kim Bôi, Kỳ Sơn và TP Hòa Bình",
@@ -110,6 +114,14 @@ def test_find_agencies_spans_are_exact_and_longest_match_wins() -> None:
     for mention in mentions:
         assert text[mention.start : mention.end] == mention.as_written
     assert mentions[3].as_written == "Sở KH&ĐT"
+
+
+def test_a_shortened_name_is_its_department_and_the_full_name_still_wins() -> None:
+    mentions = find_agencies("Sở Nông nghiệp và PTNT chủ trì; Sở Nông nghiệp báo cáo trên cơ sở giáo dục, cơ sở khoa học.")
+    assert [(m.canonical, m.as_written) for m in mentions] == [
+        ("Sở Nông nghiệp và Phát triển nông thôn", "Sở Nông nghiệp và PTNT"),
+        ("Sở Nông nghiệp và Phát triển nông thôn", "Sở Nông nghiệp"),
+    ]
 
 
 def test_find_agencies_in_accentless_question() -> None:
