@@ -16,6 +16,7 @@ from assistant.compose.corpus import Corpus, Evidence, EvidenceStore, clause_con
 from assistant.compose.listing import listing
 from assistant.compose.metadata import metadata_answer
 from assistant.compose.plans import deadline, responsible, target, tasks
+from assistant.compose.references import with_reference
 from assistant.compose.refusal import not_found
 from assistant.compose.typed import typed_answer
 from assistant.models import Answer, Hit, Intent, QueryAnalysis
@@ -125,6 +126,10 @@ class Composer:
         return evidence
 
     def _write(self, analysis: QueryAnalysis, ranked: list[Candidate], relevant: list[Evidence],
+               evidence: list[Evidence]) -> Answer:
+        return with_reference(self.corpus.store, self._draft(analysis, ranked, relevant, evidence))
+
+    def _draft(self, analysis: QueryAnalysis, ranked: list[Candidate], relevant: list[Evidence],
                evidence: list[Evidence]) -> Answer:
         if analysis.answer_type in SPAN_TYPES and not is_plan(relevant[0].document):
             # Laws, decrees, circulars and articles state figures and bodies in their sentences: the span of

@@ -10,6 +10,8 @@ from assistant.labels import citation_label
 from assistant.models import Answer, QueryAnalysis
 from ingest.lexicon import lexicon
 
+# Heads the clauses listed after the answer's own (related, not the answer).
+SEE_ALSO = "\nXem thêm:"
 MAX_CITATIONS = 6
 # Items of the best clause's list shown with it: a few for a general question, the whole list (within reason)
 # when the question asks for one ("những điều kiện gì", "hồ sơ gồm những gì").
@@ -43,7 +45,7 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
         else:
             sentences.append("\n".join([lead, *(f"• {part}" for part in parts)]))
     if further:
-        sentences.append("\nXem thêm:")
+        sentences.append(SEE_ALSO)
         sentences += [f"• {citation_label(ev.document, ev.clause)}: {excerpt(ev.clause.text, words, FURTHER_CHARS)} "
                       f"[{builder.cite(ev, quoted=True)}]" for ev in further]
     facts = [f for ev in [*answering, *further] for f in ev.facts]
