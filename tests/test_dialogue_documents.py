@@ -77,10 +77,16 @@ def row_documents(answer: Answer) -> dict[str, set[str]]:
 # ---- the walkthroughs of the issue, through the API ----------------------------------------------------------------
 
 
-def test_issue_walkthrough_registering_a_cooperative(assistant: Assistant) -> None:
+# Over the laws and plans of these tests, and over the whole corpus (what `make run` serves: the registration
+# decree, the circulars and the articles compete for every turn).
+WALKTHROUGH_INDEXES = ["assistant", pytest.param("whole_corpus_assistant", id="whole-corpus")]
+
+
+@pytest.mark.parametrize("index", WALKTHROUGH_INDEXES)
+def test_issue_walkthrough_registering_a_cooperative(index: str, request: pytest.FixtureRequest) -> None:
     from assistant.api import create_app
 
-    conditions, papers, where, how_long = chat(create_app(assistant), [
+    conditions, papers, where, how_long = chat(create_app(request.getfixturevalue(index)), [
         "Điều kiện để thành lập hợp tác xã là gì?",
         "Hồ sơ đăng ký gồm những gì?",
         "Nộp ở đâu?",
@@ -91,7 +97,7 @@ def test_issue_walkthrough_registering_a_cooperative(assistant: Assistant) -> No
     # Where the registration papers are filed: the law's registration articles.
     assert where["follow_up"] and where["found"] and "hồ sơ đăng ký" in where["resolved_question"]
     assert where["citations"][0]["document_id"] == LAW and where["citations"][0]["path"].split(".")[0] in {"D41", "D42"}
-    assert "cơ quan đăng ký kinh doanh" in where["answer"].lower()
+    assert where["answer"].lower().startswith("cơ quan đăng ký kinh doanh")
     # The time limit for the certificate: the next step of the same article, cited.
     assert how_long["follow_up"] and how_long["found"] and "03 ngày làm việc" in how_long["answer"]
     assert how_long["citations"][0]["path"] == "D42.4"
@@ -99,40 +105,11 @@ def test_issue_walkthrough_registering_a_cooperative(assistant: Assistant) -> No
         assert_clean(reply["resolved_question"])
 
 
-def test_issue_walkthrough_over_the_whole_corpus(whole_corpus_assistant: Assistant) -> None:
-    # What `make run` serves: the registration decree, the circulars and the articles compete for every turn.
+@pytest.mark.parametrize("index", WALKTHROUGH_INDEXES)
+def test_issue_walkthrough_a_new_place_and_year_replace_the_old(index: str, request: pytest.FixtureRequest) -> None:
     from assistant.api import create_app
 
-    _, papers, where, how_long = chat(create_app(whole_corpus_assistant), [
-        "Điều kiện để thành lập hợp tác xã là gì?",
-        "Hồ sơ đăng ký gồm những gì?",
-        "Nộp ở đâu?",
-        "Bao lâu thì được cấp giấy chứng nhận?",
-    ])
-    assert papers["found"] and any(c["path"].startswith("D42.2") for c in papers["citations"])
-    assert where["follow_up"] and where["found"] and "hồ sơ đăng ký" in where["resolved_question"]
-    assert where["citations"][0]["document_id"] == LAW and where["citations"][0]["path"].split(".")[0] in {"D41", "D42"}
-    assert where["answer"].startswith("Cơ quan đăng ký kinh doanh")
-    assert how_long["follow_up"] and how_long["found"] and "03 ngày làm việc" in how_long["answer"]
-    assert how_long["citations"][0]["path"] == "D42.4"
-
-
-def test_issue_walkthrough_of_places_and_years_over_the_whole_corpus(whole_corpus_assistant: Assistant) -> None:
-    from assistant.api import create_app
-
-    first, second = chat(create_app(whole_corpus_assistant), [
-        "Quảng Ninh đặt mục tiêu bao nhiêu HTX đến năm 2020?",
-        "Còn Hòa Bình năm 2017 thì sao?",
-    ])
-    assert first["found"] and "542" in first["answer"]
-    assert second["follow_up"] and second["found"] and "35 HTX" in second["answer"]
-    assert {c["document_id"] for c in second["citations"]} == {HOA_BINH}
-
-
-def test_issue_walkthrough_a_new_place_and_year_replace_the_old(assistant: Assistant) -> None:
-    from assistant.api import create_app
-
-    first, second = chat(create_app(assistant), [
+    first, second = chat(create_app(request.getfixturevalue(index)), [
         "Quảng Ninh đặt mục tiêu bao nhiêu HTX đến năm 2020?",
         "Còn Hòa Bình năm 2017 thì sao?",
     ])
