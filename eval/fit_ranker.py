@@ -12,7 +12,9 @@ fact with a citation costs more than a refusal. A training question is answered 
 (THRESHOLD_FOLDS folds), a dev question by the model fitted on all training questions: a model is more sure of
 the questions it was fitted on, and a threshold chosen on those confidences would let through answers it would
 not trust on new questions. The row and follow-up thresholds are chosen the same way on the questions across
-documents and the conversations, training and dev. The test split is never read here.
+documents and the conversations, training and dev, and last the answerability bar of a follow-up that is only a
+question form, among the clauses near its thread's answer (`--only thread-answerability` re-chooses that bar alone,
+the models as fitted). The test split is never read here.
 
 Whether a question asked whole is answered at all is then decided by a second model
 (`assistant/answering/answerability.py`): gradient-boosted trees over the whole ranking (the best probability, its
@@ -70,7 +72,8 @@ ROW_STEPS = (-0.24, -0.18, -0.12, -0.06, 0.0, 0.06)
 # (where to file, after the registration papers) that the same question asked whole would get; the product asks
 # for that step (issue 12's walkthroughs), though the conversations alone would choose a higher bar.
 FOLLOW_UP_STEPS = (-0.24, -0.16, -0.08, -0.04, 0.0)
-# Answerability thresholds tried for a follow-up answered among the clauses near its thread's answer, as steps from
+# Answerability thresholds tried for a follow-up that is only a question form ("Nộp ở đâu?") answered among the
+# clauses near its thread's answer, as steps from
 # the answerability model's own threshold, none above it: the model was fitted on questions asked whole, and
 # nothing in them says the question continues a procedure whose last step was just answered there.
 THREAD_ANSWERABILITY_STEPS = (-0.20, -0.15, -0.10, -0.05, 0.0)

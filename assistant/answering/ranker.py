@@ -42,10 +42,10 @@ class Ranker:
     # Whether a question asked whole is answered at all is decided by this model over the whole ranking
     # (answerability.py), not by `threshold` on the best clause alone; None: by `threshold`.
     answerability: AnswerabilityModel | None = None
-    # A chat follow-up answered from the clauses near the thread's last answer (the next step of the procedure,
-    # the next figure of the plan's section) is stated from this answerability probability up: where the thread
-    # already was is evidence the whole-corpus model cannot see. Fitted end to end on the training and dev
-    # conversations (None: the answerability model's own threshold).
+    # A chat message that is only a question form ("Nộp ở đâu?"), answered from the clauses near the thread's last
+    # answer (the next step of the procedure, the next figure of the plan's section), is stated from this
+    # answerability probability up: where the thread already was is evidence the whole-corpus model cannot see.
+    # Fitted end to end on the training and dev conversations (None: the answerability model's own threshold).
     thread_answerability_threshold: float | None = None
 
     @property
