@@ -103,6 +103,9 @@ def assert_clean(question: str) -> None:
          ["Gửi hồ sơ đăng ký ở đâu"], ["hồ sơ đó"]),
         (["Muốn chuyển tổ hợp tác thành hợp tác xã thì cần gì?"], "Sau đó phải đăng ký ở đâu?", "sequel", [], [],
          ["đăng ký", "ở đâu"], []),
+        # "to whom" after a verb of filing keeps the thread's topic, written between the verb and its question form
+        (["Xin giấy phép mở chi nhánh hợp tác xã cần giấy tờ gì?"], "Nộp cho ai?", "ask", [], [],
+         ["Nộp", "chi nhánh", "cho ai"], []),
         # a follow-up of a follow-up keeps what the second turn established
         ([FAIR, "Còn Quảng Ninh thì sao?"], "Hạn chót là khi nào?", "ask", ["Quảng Ninh"], [], ["hội chợ"],
          ["Lâm Đồng"]),
@@ -176,6 +179,10 @@ def test_the_first_turn_is_asked_as_written() -> None:
          {"Thế": "opener", "tỉnh": "place_prep", "Quảng": "place", "năm": "year_prefix", "2019": "year",
           "sao": "closer"}),
         ("Nộp giấy tờ ở đâu?", {"Nộp": "ask", "giấy": "topic", "đâu": "ask"}),
+        # an opening verb followed only by question words asks to whom or where, as before a closing "cho ai"
+        ("Gửi cho cơ quan nào?", {"Gửi": "ask", "cơ": "ask"}),
+        ("Nộp đơn xin vay cho ai?", {"Nộp": "ask", "đơn": "topic", "ai": "ask"}),
+        ("Nộp thuế theo mức nào?", {"Nộp": "topic", "thuế": "topic"}),
         ("Việc đó do ai chủ trì?", {"Việc": "reference", "ai": "ask", "chủ": "ask"}),
         ("Báo cáo định kỳ gửi khi nào?", {"Báo": "topic", "cáo": "topic", "gửi": "topic", "khi": "ask"}),
         ("Sở Tài chính ở Lâm Đồng làm gì?", {"Sở": "agency", "ở": "place_prep", "Lâm": "place", "gì": "ask"}),

@@ -106,6 +106,21 @@ def test_issue_walkthrough_registering_a_cooperative(index: str, request: pytest
 
 
 @pytest.mark.parametrize("index", WALKTHROUGH_INDEXES)
+def test_a_reply_told_before_the_next_question_does_not_hide_it(index: str, request: pytest.FixtureRequest) -> None:
+    # "Vậy là đủ rồi." answers the assistant back; its words are no part of what is asked (over the whole corpus
+    # they hid the papers). "Nộp cho ai?" then asks to whom those papers go.
+    _, papers, to_whom = converse(request.getfixturevalue(index), [
+        "Nhóm tôi có 8 người muốn lập HTX, luật yêu cầu ít nhất mấy người?",
+        "Vậy là đủ rồi. Thế hồ sơ đăng ký thành lập cần những gì?",
+        "Nộp cho ai?",
+    ])
+    assert papers.answer.found and any(c.path.startswith("D42.2") for c in papers.answer.citations), papers.answer
+    assert to_whom.follow_up and to_whom.answer.found and "hồ sơ đăng ký" in to_whom.resolved_question
+    assert to_whom.answer.answer.lower().startswith("cơ quan đăng ký kinh doanh"), to_whom.answer.answer
+    assert_clean(to_whom.resolved_question)
+
+
+@pytest.mark.parametrize("index", WALKTHROUGH_INDEXES)
 def test_issue_walkthrough_a_new_place_and_year_replace_the_old(index: str, request: pytest.FixtureRequest) -> None:
     from assistant.api import create_app
 

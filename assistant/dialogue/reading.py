@@ -458,13 +458,18 @@ def _mark_subject_place(syllables: list[Syllable]) -> None:
 
 
 def _mark_opening_ask_verb(syllables: list[Syllable]) -> None:
-    """"Gửi <…> ở đâu?": the opening verb asks where, with the closing ask (lexicon: opening_ask_verbs)."""
+    """"Gửi <…> ở đâu?", "Nộp cho ai?": the opening verb asks where or to whom, with the closing ask, or with
+    nothing but question words after it (lexicon: opening_ask_verbs)."""
     words = lexicon().dialogue
     content = [s for s in syllables if _ALNUM_RE.search(s.text)]
-    if len(content) < 3 or content[0].folded not in words.opening_ask_verbs or content[0].role != "topic":
+    if len(content) < 2 or content[0].folded not in words.opening_ask_verbs or content[0].role != "topic":
+        return
+    rest = content[1:]
+    if all(s.role == "ask" or _is_grammar_word(s) for s in rest) and any(s.role == "ask" for s in rest):
+        content[0].role = "ask"
         return
     closing = " ".join(s.folded for s in content[-2:])
-    if any(closing.endswith(ask) for ask in words.tail_asks) and content[-1].role == "ask":
+    if len(content) >= 3 and any(closing.endswith(ask) for ask in words.tail_asks) and content[-1].role == "ask":
         content[0].role = "ask"
 
 
@@ -496,10 +501,15 @@ def read(analysis: QueryAnalysis) -> Reading:
             continue
         if not _ALNUM_RE.search(s.text):
             s.role = "punct"
-        elif not s.compound and (s.folded in question_words.stop_words or s.folded in words.joiners
-                                 or s.lower in words.function_syllables):
+        elif _is_grammar_word(s):
             s.role = "function"
     return Reading(analysis, syllables)
+
+
+def _is_grammar_word(syllable: Syllable) -> bool:
+    words = lexicon().dialogue
+    return not syllable.compound and (syllable.folded in lexicon().question.stop_words
+                                      or syllable.folded in words.joiners or syllable.lower in words.function_syllables)
 
 
 def follow_ask_in(reading: Reading, besides: str = "") -> bool:

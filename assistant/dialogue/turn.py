@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.dialogue.figures import states_the_measure_asked
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Where one sentence ends and the next begins ("5.000" and "45/2021/NĐ-CP." inside a sentence do not split it).
+_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?…])\s+")
+
 
 @dataclass(frozen=True)
 class TurnResult:
@@ -33,6 +37,43 @@ class TurnResult:
 
 def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState | None,
                 filters: Filters | None = None) -> TurnResult:
+    result = _answer_turn(assistant, message, previous, filters)
+    question_alone = asking_sentences(message) if previous is not None else None
+    if question_alone is None:
+        return result
+    if result.answer.found:
+        return _about_what_was_asked(assistant, result, question_alone, filters)
+    # "Vậy là đủ rồi. Thế hồ sơ … cần những gì?": in a conversation the sentence told before the question often
+    # only replies to the last answer, and its words pull the search away. The question alone is kept if it finds
+    # an answer; otherwise the message stays as written (what it told may be the topic).
+    alone = _answer_turn(assistant, question_alone, previous, filters)
+    return alone if alone.answer.found else result
+
+
+def _about_what_was_asked(assistant: AnswerSource, result: TurnResult, question_alone: str,
+                          filters: Filters | None) -> TurnResult:
+    """The thread goes on from the topic of the sentences that asked, when they have one, not from the words told
+    before them: after "Vậy là đủ rồi. Thế hồ sơ … cần những gì?", "Nộp cho ai?" is about the papers."""
+    if result.follow_up:
+        return result
+    reading = read(assistant.analyze(question_alone, filters))
+    if not reading.has_topic:
+        return result
+    asked = state_of(reading, result.state.slots)
+    kept = ("topic", "topic_words", "topic_runs", "topic_agencies", "ask", "frame")
+    return replace(result, state=result.state.model_copy(update={name: getattr(asked, name) for name in kept}))
+
+
+def asking_sentences(message: str) -> str | None:
+    """The sentences of a message that ask ("…?"), when others only tell ("… rồi."); None when every sentence
+    asks or none is marked."""
+    sentences = [s for s in _SENTENCE_BREAK_RE.split(message.strip()) if s]
+    asking = [s for s in sentences if s.endswith("?")]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else None
+
+
+def _answer_turn(assistant: AnswerSource, message: str, previous: DialogueState | None,
+                 filters: Filters | None) -> TurnResult:
     analysis = assistant.analyze(message, filters)
     names = {d.id: document_name(d) for d in assistant.catalog.documents}
     words = thread_words(assistant, previous)
