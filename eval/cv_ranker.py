@@ -26,11 +26,14 @@ from eval.fit_ranker import (
     TRAIN_FILES,
     Outcome,
     QuestionCandidates,
+    TreeSettings,
     _fit,
     _matrix,
     choose_threshold,
     collect,
     end_to_end_outcomes,
+    fit_answerability,
+    fitted_outcomes,
 )
 from eval.gold import QAItem, load_qa
 
@@ -106,16 +109,53 @@ def cross_validate(settings: Settings, folds: int = 5, seed: int = 0,
     return {name: dict(t) for name, t in totals.items()}
 
 
+def answerability_sizes(settings: Settings, sizes: list[TreeSettings]) -> dict[TreeSettings, dict[str, int]]:
+    """Each size of answerability trees scored by leaving each dev file out in turn: the trees fitted on the
+    training outcomes and the other dev files, their threshold chosen on the other dev files (as `fit` chooses
+    it), the held-out file answered with them. The outcomes are those `fit` computes."""
+    from assistant.service import Assistant
+
+    assistant = Assistant(settings, use_llama_index=False).load()
+    train_items = [item for path in TRAIN_FILES for item in load_qa(path)]
+    dev_files = {path.name: [i for i in load_qa(path) if not i.turns] for path in DEV_FILES}
+    _, _, outcomes, ids = fitted_outcomes(assistant, train_items, [i for its in dev_files.values() for i in its])
+    file_of = {item.id: name for name, items in dev_files.items() for item in items}
+    scores: dict[TreeSettings, dict[str, int]] = {}
+    for size in sizes:
+        total: defaultdict[str, int] = defaultdict(int)
+        for held_out in dev_files:
+            rest = [(o, i in file_of) for o, i in zip(outcomes, ids, strict=True) if file_of.get(i) != held_out]
+            model = fit_answerability([o for o, _ in rest], [dev for _, dev in rest], size=size)
+            for outcome, i in zip(outcomes, ids, strict=True):
+                if file_of.get(i) == held_out:
+                    stated = outcome.features and model.probability(list(outcome.features)) >= model.threshold
+                    judged = outcome._replace(confidence=1.0 if stated else 0.0)
+                    for key, value in _score([judged], 0.5).items():
+                        total[key] += value
+        scores[size] = dict(total)
+        log.info("answerability %s: %s", size, scores[size])
+    return scores
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", choices=["logistic", "boosted"], default="logistic")
     parser.add_argument("--wrong-answer-cost", type=float, help="override fit_ranker.WRONG_ANSWER_COST")
+    parser.add_argument("--answerability", nargs="+", metavar="TREES,DEPTH,RATE,MIN_LEAF",
+                        help="instead: score these sizes of answerability trees, leaving each dev file out in turn")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.wrong_answer_cost is not None:
         fit_ranker.WRONG_ANSWER_COST = args.wrong_answer_cost
+    if args.answerability:
+        sizes = [TreeSettings(int(t), int(d), float(r), int(m))
+                 for t, d, r, m in (spec.split(",") for spec in args.answerability)]
+        for size, t in answerability_sizes(Settings(), sizes).items():
+            value = t["right"] + t["refused_right"] - fit_ranker.WRONG_ANSWER_COST * t["wrong"]
+            print(f"{size}: right {t['right']} wrong {t['wrong']} refused right {t['refused_right']} value {value:g}")
+        return
     for name, t in cross_validate(Settings(), args.folds, args.seed, args.model).items():
         accuracy = (t["right"] + t["refused_right"]) / t["n"]
         print(f"{name:20s} n={t['n']:4d} accuracy={accuracy:.3f} confidently_wrong={t['wrong'] / t['n']:.3f}")

@@ -84,12 +84,27 @@ THRESHOLD_WINDOW = 0.04
 # among tied thresholds the lowest wins, so that a question is not refused for a difference nobody can measure.
 TIE_SHARE = 0.01
 REGULARISATION_C = 1.0
-# The answerability trees: small and shallow, as a few hundred answers allow. Chosen by leaving each dev set out in
-# turn (fitted on the rest, threshold chosen on the rest): deeper or more trees fitted the held-out sets worse.
-ANSWERABILITY_TREES = 100
-ANSWERABILITY_DEPTH = 2
-ANSWERABILITY_LEARNING_RATE = 0.05
-ANSWERABILITY_MIN_LEAF = 15
+
+
+class TreeSettings(NamedTuple):
+    """The size of the answerability model's gradient-boosted trees."""
+
+    trees: int
+    depth: int
+    learning_rate: float
+    min_leaf: int
+
+
+# Chosen by leaving each dev set out in turn (trees fitted on the rest, threshold chosen on the rest):
+# `python -m eval.cv_ranker --answerability "100,2,0.05,15" "200,3,0.05,15" …`; with a few hundred answers (the
+# eighth session) deeper or more trees fitted the held-out sets worse. With the 1,579 training and dev answers of
+# the fifteenth session, 200 trees of depth 3 scored better on those held-out single questions (right + refused
+# right - 2 x wrong 557 against 534: 572 right and 99 wrong against 571 and 108), and on the fresh single-question
+# sets nobody had read (+8 right, +2 wrong over 220 questions), but in conversations, where a message is read
+# several ways and the first reading that finds an answer is kept, it stated more wrong answers (five fresh and
+# read conversation sets: 2 fewer right, 7 more wrong). Kept at 100 of depth 2 until the conversation bars are
+# chosen again with the larger trees (`make fit-ranker` with this changed: about 110 minutes).
+ANSWERABILITY_TREES = TreeSettings(trees=100, depth=2, learning_rate=0.05, min_leaf=15)
 ANSWERABILITY_REPEATS = 5
 
 
@@ -200,14 +215,13 @@ def end_to_end_outcomes(assistant, items: list[QAItem]) -> list[Outcome]:  # noq
     return out
 
 
-def _fit_trees(outcomes: list[Outcome]):  # noqa: ANN202 - sklearn estimator
+def _fit_trees(outcomes: list[Outcome], size: TreeSettings = ANSWERABILITY_TREES):  # noqa: ANN202 - sklearn estimator
     """Gradient-boosted trees: P(the stated answer is right), fitted on the questions that got an answer."""
     from sklearn.ensemble import GradientBoostingClassifier
 
     stated = [o for o in outcomes if o.found]
-    model = GradientBoostingClassifier(n_estimators=ANSWERABILITY_TREES, max_depth=ANSWERABILITY_DEPTH,
-                                       learning_rate=ANSWERABILITY_LEARNING_RATE,
-                                       min_samples_leaf=ANSWERABILITY_MIN_LEAF, random_state=0)
+    model = GradientBoostingClassifier(n_estimators=size.trees, max_depth=size.depth, learning_rate=size.learning_rate,
+                                       min_samples_leaf=size.min_leaf, random_state=0)
     model.fit(np.array([o.features for o in stated]), np.array([int(o.correct) for o in stated]))
     return model
 
@@ -226,7 +240,8 @@ def answerability_model(model, threshold: float) -> AnswerabilityModel:  # noqa:
 
 
 def fit_answerability(outcomes: list[Outcome], chooses: list[bool] | None = None, folds: int = THRESHOLD_FOLDS,
-                      repeats: int = ANSWERABILITY_REPEATS) -> AnswerabilityModel:
+                      repeats: int = ANSWERABILITY_REPEATS, size: TreeSettings = ANSWERABILITY_TREES,
+                      ) -> AnswerabilityModel:
     """The answerability model and its threshold. The trees are fitted on every outcome. The threshold is chosen
     as the ranker's found threshold is (choose_threshold) on the outcomes marked in `chooses` (all when None):
     the dev questions, whose wording shaped no rule. The training questions did shape the hand-written rules
@@ -241,12 +256,12 @@ def fit_answerability(outcomes: list[Outcome], chooses: list[bool] | None = None
         fold_of = np.random.default_rng(seed).permutation(len(outcomes)) % folds
         for fold in range(folds):
             model = answerability_model(
-                _fit_trees([o for o, f in zip(outcomes, fold_of, strict=True) if f != fold]), 0.0)
+                _fit_trees([o for o, f in zip(outcomes, fold_of, strict=True) if f != fold], size), 0.0)
             held_out += [o._replace(confidence=model.probability(list(o.features)))
                          for o, f, c in zip(outcomes, fold_of, chooses, strict=True) if f == fold and c]
     threshold, stats = choose_threshold(held_out, sum(chooses))
     log.info("fit-ranker: answerability threshold %.2f (%s)", threshold, stats)
-    trees = _fit_trees(outcomes)
+    trees = _fit_trees(outcomes, size)
     model = answerability_model(trees, round(threshold, 2))
     x = np.array([o.features for o in outcomes])
     ours = np.array([model.probability(list(row)) for row in x])
@@ -337,32 +352,51 @@ def _choose_threshold_field(assistant, ranker: Ranker, field: str, steps: tuple[
     return round(thresholds[_lowest_tied(values, len(items))], 2)
 
 
-def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str = "1") -> Ranker:
+def fitted_outcomes(assistant, train_items: list[QAItem], dev_items: list[QAItem],  # noqa: ANN001 - Assistant
+                    version: str = "1") -> tuple[Ranker, Any, list[Outcome], list[str]]:
+    """The ranker fitted on the training questions (threshold off, and now the assistant's), and the end-to-end
+    outcomes the thresholds and the answerability model are fitted on: each training question answered by a ranker
+    fitted without it, each dev question by the fitted ranker; with the questions' ids, in the same order."""
+    train = collect(assistant, train_items)
+    x, y, _ = _matrix(train)
+    log.info("fit-ranker: %d questions, %d candidates, %d positive", len(train), len(y), int(y.sum()))
+    ranker, model = fitted_ranker(train, version)
+    assistant._answers.size = 0  # noqa: SLF001 - every model answers for itself
+    outcomes, ids = out_of_fold_outcomes(assistant, train)
+    assistant.use_ranker(ranker)  # answer with the new model, threshold off
+    outcomes += end_to_end_outcomes(assistant, dev_items)
+    ids += [item.id for item in dev_items if not item.turns]
+    return ranker, model, outcomes, ids
+
+
+def fit(settings: Settings, out_path: Path = DEFAULT_RANKER_PATH, version: str = "1", keep_later: bool = False) -> Ranker:
+    """Fit the ranker and everything chosen with it, written to `out_path`. `keep_later`: keep the row, follow-up
+    and thread thresholds of the ranker file already at `out_path` (choosing them again takes most of the time)."""
     from assistant.service import Assistant
 
     assistant = Assistant(settings, use_llama_index=False).load()
     train_items = [item for path in TRAIN_FILES for item in load_qa(path)]
     dev_items = [item for path in DEV_FILES for item in load_qa(path)]
     unread = {item.id for path in UNREAD_TRAIN_FILES for item in load_qa(path)}
-    train = collect(assistant, train_items)
-    x, y, _ = _matrix(train)
-    log.info("fit-ranker: %d questions, %d candidates, %d positive", len(train), len(y), int(y.sum()))
-
-    ranker, model = fitted_ranker(train, version)
-    assistant._answers.size = 0  # noqa: SLF001 - every model answers for itself
-    outcomes, ids = out_of_fold_outcomes(assistant, train)
-    assistant.use_ranker(ranker)  # answer with the new model, threshold off
-    chooses = [i in unread for i in ids]
-    outcomes += end_to_end_outcomes(assistant, dev_items)
-    chooses += [True] * (len(outcomes) - len(chooses))
+    ranker, model, outcomes, ids = fitted_outcomes(assistant, train_items, dev_items, version)
+    dev_ids = {item.id for item in dev_items}
+    chooses = [i in unread or i in dev_ids for i in ids]
     threshold, stats = choose_threshold(outcomes)
     log.info("fit-ranker: threshold %.2f (%s)", threshold, stats)
     ranker = dataclasses.replace(ranker, threshold=round(threshold, 2),
                                  answerability=fit_answerability(outcomes, chooses))
-    ranker = dataclasses.replace(ranker, row_threshold=choose_row_threshold(assistant, ranker))
-    ranker = dataclasses.replace(ranker, follow_up_threshold=choose_follow_up_threshold(assistant, ranker))
-    ranker = dataclasses.replace(ranker, thread_answerability_threshold=choose_thread_answerability_threshold(
-        assistant, ranker))
+    if keep_later:
+        from assistant.answering.ranker import load_ranker
+
+        kept = load_ranker(out_path)
+        ranker = dataclasses.replace(ranker, row_threshold=kept.row_threshold,
+                                     follow_up_threshold=kept.follow_up_threshold,
+                                     thread_answerability_threshold=kept.thread_answerability_threshold)
+    else:
+        ranker = dataclasses.replace(ranker, row_threshold=choose_row_threshold(assistant, ranker))
+        ranker = dataclasses.replace(ranker, follow_up_threshold=choose_follow_up_threshold(assistant, ranker))
+        ranker = dataclasses.replace(ranker, thread_answerability_threshold=choose_thread_answerability_threshold(
+            assistant, ranker))
     out_path.write_text(ranker.to_json() + "\n", encoding="utf-8")
     for name, coef in sorted(zip(FEATURE_NAMES, model.coef_[0], strict=True), key=lambda t: -abs(t[1])):
         log.info("  %-20s %+.3f", name, coef)
@@ -393,12 +427,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--version", default="1")
     parser.add_argument("--only", choices=sorted(LATER_STEPS),
                         help="re-choose this one threshold of the ranker file, its models as fitted")
+    parser.add_argument("--keep-later", action="store_true",
+                        help="fit the ranker, its found threshold and the answerability model; keep the row, "
+                             "follow-up and thread thresholds of the file at --out (about 10 minutes instead of 110)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.only:
         choose_later(Settings(), args.only, args.out)
     else:
-        fit(Settings(), args.out, args.version)
+        fit(Settings(), args.out, args.version, keep_later=args.keep_later)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,16 @@ def test_the_answerability_model_learns_what_the_best_probability_cannot_tell() 
     assert min(right) > model.threshold > max(wrong)
 
 
+def test_the_size_of_the_answerability_trees_is_the_one_asked() -> None:
+    from eval.fit_ranker import ANSWERABILITY_TREES, TreeSettings, fit_answerability
+
+    default = fit_answerability(_outcomes_separable_by_gap(), repeats=1)
+    assert len(default.trees) == ANSWERABILITY_TREES.trees
+    small = fit_answerability(_outcomes_separable_by_gap(), repeats=1, size=TreeSettings(7, 1, 0.1, 5))
+    # depth 1: a split and its two leaves
+    assert len(small.trees) == 7 and all(len(tree.left) == 3 for tree in small.trees)
+
+
 def test_the_answerability_trees_are_kept_in_the_ranker_file_and_checked(tmp_path) -> None:  # noqa: ANN001
     import dataclasses
     import json
