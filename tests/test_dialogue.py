@@ -103,6 +103,9 @@ def assert_clean(question: str) -> None:
          ["Gửi hồ sơ đăng ký ở đâu"], ["hồ sơ đó"]),
         (["Muốn chuyển tổ hợp tác thành hợp tác xã thì cần gì?"], "Sau đó phải đăng ký ở đâu?", "sequel", [], [],
          ["đăng ký", "ở đâu"], []),
+        # a period asked in days is a question form like "bao lâu"
+        (["Xin cấp lại giấy chứng nhận đăng ký hợp tác xã bị mất thì làm thế nào?"], "Mất mấy ngày?", "ask", [], [],
+         ["cấp lại giấy chứng nhận", "mấy ngày"], []),
         # "to whom" after a verb of filing keeps the thread's topic, written between the verb and its question form
         (["Xin giấy phép mở chi nhánh hợp tác xã cần giấy tờ gì?"], "Nộp cho ai?", "ask", [], [],
          ["Nộp", "chi nhánh", "cho ai"], []),
