@@ -149,8 +149,8 @@ def test_a_figure_in_a_point_is_quoted_with_the_lead_in_it_completes(assistant: 
 
 def test_points_of_one_list_are_listed_in_the_documents_order(assistant: Assistant) -> None:
     # The order of the points is the order of priority: whichever point the ranker liked best is not listed first.
-    answer = assistant.ask("Khi hợp tác xã giải thể, tài sản còn lại được dùng để thanh toán những khoản gì và theo "
-                           "thứ tự ưu tiên ra sao?")
+    answer = assistant.ask("Sau khi giải thể, hợp tác xã bán máy móc được một khoản, phải chi trả những khoản nào "
+                           "theo thứ tự ra sao?")
     assert answer.found, answer.answer
     assert answer.answer.startswith("Theo khoản 4 Điều 101 Luật Hợp tác xã 2023:"), answer.answer
     positions = [answer.answer.find(f"• {mark}) ") for mark in "abcd"]

@@ -107,15 +107,17 @@ def test_issue_walkthrough_registering_a_cooperative(index: str, request: pytest
 
 @pytest.mark.parametrize("index", WALKTHROUGH_INDEXES)
 def test_a_reply_told_before_the_next_question_does_not_hide_it(index: str, request: pytest.FixtureRequest) -> None:
-    # "Vậy là đủ rồi." answers the assistant back; its words are no part of what is asked (over the whole corpus
-    # they hid the papers). "Nộp cho ai?" then asks to whom those papers go.
+    # "Tốt quá, cảm ơn bạn." answers the assistant back; its words are no part of what is asked (such a reply hid
+    # the papers over the whole corpus). "Nộp cho ai?" then asks to whom those papers go.
     _, papers, to_whom = converse(request.getfixturevalue(index), [
         "Nhóm tôi có 8 người muốn lập HTX, luật yêu cầu ít nhất mấy người?",
-        "Vậy là đủ rồi. Thế hồ sơ đăng ký thành lập cần những gì?",
+        "Tốt quá, cảm ơn bạn. Vậy bộ hồ sơ xin đăng ký thành lập gồm những giấy tờ gì?",
         "Nộp cho ai?",
     ])
     assert papers.answer.found and any(c.path.startswith("D42.2") for c in papers.answer.citations), papers.answer
-    assert to_whom.follow_up and to_whom.answer.found and "hồ sơ đăng ký" in to_whom.resolved_question
+    assert to_whom.follow_up and to_whom.answer.found
+    assert "hồ sơ" in to_whom.resolved_question and "đăng ký thành lập" in to_whom.resolved_question
+    assert "cảm ơn" not in to_whom.resolved_question
     assert to_whom.answer.answer.lower().startswith("cơ quan đăng ký kinh doanh"), to_whom.answer.answer
     assert_clean(to_whom.resolved_question)
 

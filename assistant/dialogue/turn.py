@@ -43,17 +43,17 @@ def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState |
         return result
     if result.answer.found:
         return _about_what_was_asked(assistant, result, question_alone, filters)
-    # "Vậy là đủ rồi. Thế hồ sơ … cần những gì?": in a conversation the sentence told before the question often
+    # "Tốt quá, cảm ơn bạn. Vậy … chuẩn bị giấy tờ nào?": in a conversation the sentence told before the question often
     # only replies to the last answer, and its words pull the search away. The question alone is kept if it finds
-    # an answer; otherwise the message stays as written (what it told may be the topic).
+    # an answer; otherwise the message stays as written, the thread going on from what it asked.
     alone = _answer_turn(assistant, question_alone, previous, filters)
-    return alone if alone.answer.found else result
+    return alone if alone.answer.found else _about_what_was_asked(assistant, result, question_alone, filters)
 
 
 def _about_what_was_asked(assistant: AnswerSource, result: TurnResult, question_alone: str,
                           filters: Filters | None) -> TurnResult:
     """The thread goes on from the topic of the sentences that asked, when they have one, not from the words told
-    before them: after "Vậy là đủ rồi. Thế hồ sơ … cần những gì?", "Nộp cho ai?" is about the papers."""
+    before them: after "Tốt quá, cảm ơn bạn. Vậy … chuẩn bị giấy tờ nào?", "Nộp cho ai?" is about the papers."""
     if result.follow_up:
         return result
     reading = read(assistant.analyze(question_alone, filters))
