@@ -54,8 +54,6 @@ def _about_what_was_asked(assistant: AnswerSource, result: TurnResult, question_
                           filters: Filters | None) -> TurnResult:
     """The thread goes on from the topic of the sentences that asked, when they have one, not from the words told
     before them: after "Tốt quá, cảm ơn bạn. Vậy … chuẩn bị giấy tờ nào?", "Nộp cho ai?" is about the papers."""
-    if result.follow_up:
-        return result
     reading = read(assistant.analyze(question_alone, filters))
     if not reading.has_topic:
         return result
