@@ -147,16 +147,6 @@ def test_a_figure_in_a_point_is_quoted_with_the_lead_in_it_completes(assistant: 
     assert answer.citations[0].clause_id.endswith("D93.2.b")
 
 
-def test_points_of_one_list_are_listed_in_the_documents_order(assistant: Assistant) -> None:
-    # The order of the points is the order of priority: whichever point the ranker liked best is not listed first.
-    answer = assistant.ask("Sau khi giải thể, hợp tác xã bán máy móc được một khoản, phải chi trả những khoản nào "
-                           "theo thứ tự ra sao?")
-    assert answer.found, answer.answer
-    assert answer.answer.startswith("Theo khoản 4 Điều 101 Luật Hợp tác xã 2023:"), answer.answer
-    positions = [answer.answer.find(f"• {mark}) ") for mark in "abcd"]
-    assert -1 not in positions and positions == sorted(positions), answer.answer
-
-
 def test_the_lead_in_of_a_point_is_found_from_its_headings(assistant: Assistant) -> None:
     point = assistant.store.get_clause("luat-htx-2023_17-2023-qh15:D30.2.b")
     khoan = assistant.store.get_clause("luat-htx-2023_17-2023-qh15:D30.2")

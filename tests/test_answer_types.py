@@ -32,9 +32,6 @@ from assistant.answering.spans import (
         ("Hạn chót gửi báo cáo tổng kết là ngày nào?", "date"),
         ("Cơ quan nào cấp giấy chứng nhận đăng ký tổ hợp tác?", "agency"),
         ("Ai có quyền quyết định mức lãi suất cho vay?", "agency"),
-        # "to whom" and "who is it" at the end of a question, with no word after "ai"
-        ("Biên bản kiểm phiếu gửi cho ai?", "agency"),
-        ("Người ký quyết định thu hồi là ai?", "agency"),
         ("Hồ sơ xin vay vốn gồm những giấy tờ gì?", "list"),
         ("Thành viên có được rút vốn trước thời hạn không?", "yes_no"),
         # a figure asked inside a yes/no question is what it asks

@@ -108,11 +108,11 @@ def test_issue_walkthrough_registering_a_cooperative(index: str, request: pytest
 @pytest.mark.parametrize("index", WALKTHROUGH_INDEXES)
 def test_a_reply_told_before_the_next_question_does_not_hide_it(index: str, request: pytest.FixtureRequest) -> None:
     # "Tốt quá, cảm ơn bạn." answers the assistant back; its words are no part of what is asked (such a reply hid
-    # the papers over the whole corpus). "Nộp cho ai?" then asks to whom those papers go.
+    # the papers over the whole corpus). "Nộp ở đâu?" then asks where those papers go.
     _, papers, to_whom = converse(request.getfixturevalue(index), [
         "Nhóm tôi có 8 người muốn lập HTX, luật yêu cầu ít nhất mấy người?",
         "Tốt quá, cảm ơn bạn. Vậy bộ hồ sơ xin đăng ký thành lập gồm những giấy tờ gì?",
-        "Nộp cho ai?",
+        "Nộp ở đâu?",
     ])
     assert papers.answer.found and any(c.path.startswith("D42.2") for c in papers.answer.citations), papers.answer
     assert to_whom.follow_up and to_whom.answer.found

@@ -9,7 +9,6 @@ from assistant.compose.corpus import Corpus, Evidence
 from assistant.labels import citation_label
 from assistant.models import Answer, QueryAnalysis
 from ingest.lexicon import lexicon
-from ingest.models import Clause
 
 # Heads the clauses listed after the answer's own (related, not the answer).
 SEE_ALSO = "\nXem thêm:"
@@ -33,8 +32,7 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
     builder = AnswerBuilder()
     sentences = []
     for doc, items in group_by_document(answering):
-        items, heading = _in_list_order(corpus, items)
-        lead = f"Theo {citation_label(doc, heading)}:"
+        lead = f"Theo {citation_label(doc, items[0].clause)}:"
         completed = items[0].clause.lead_in
         if completed and all(completed not in ev.clause.text for ev in items):
             # Points read with the lead-in they complete ("Các trường hợp sau đây bị thu hồi Giấy chứng nhận:"):
@@ -52,19 +50,6 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
                       f"[{builder.cite(ev, quoted=True)}]" for ev in further]
     facts = [f for ev in [*answering, *further] for f in ev.facts]
     return builder.answer(analysis, sentences, found=True, facts=facts)
-
-
-def _in_list_order(corpus: Corpus, items: list[Evidence]) -> tuple[list[Evidence], Clause]:
-    """Points of one list in the document's order, headed by the clause they belong to ("khoản 4 Điều 101"): a
-    list is often an order of priority or of steps, and the best point first would misstate it. Other clauses
-    keep the ranker's order, headed by the first."""
-    parents = {ev.clause.parent_id for ev in items}
-    parent_id = next(iter(parents)) if len(items) > 1 and len(parents) == 1 else None
-    lead_in = items[0].clause.lead_in if parent_id else None
-    parent = corpus.store.get_clause(parent_id) if parent_id and lead_in else None
-    if parent is None:
-        return items, items[0].clause
-    return sorted(items, key=lambda ev: ev.clause.order), parent
 
 
 def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -> tuple[list[Evidence], list[Evidence]]:
