@@ -19,6 +19,8 @@ LISTED_ITEMS = 5
 LISTED_ITEMS_ASKED = 12
 # A clause under "Xem thêm" is shown by its sentences nearest the question, enough to judge whether it matters.
 FURTHER_CHARS = 320
+# Another item of the best clause's list is shown from its opening, up to this length.
+SIBLING_CHARS = 220
 UNCITABLE_KINDS = lexicon().documents.uncitable_kinds
 
 
@@ -38,8 +40,7 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
             # Points read with the lead-in they complete ("Các trường hợp sau đây bị thu hồi Giấy chứng nhận:"):
             # without it a point does not say what it is a case of.
             lead += f" “{shorten(completed, 300)}”"
-        parts = [f"{excerpt(ev.clause.text, words, 500 if ev is top else 220)} [{builder.cite(ev, quoted=True)}]"
-                 for ev in items]
+        parts = [f"{_item_text(ev, words, ev is top)} [{builder.cite(ev, quoted=True)}]" for ev in items]
         if len(parts) == 1:
             sentences.append(f"{lead} {parts[0]}.")
         else:
@@ -50,6 +51,13 @@ def listing(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence], e
                       f"[{builder.cite(ev, quoted=True)}]" for ev in further]
     facts = [f for ev in [*answering, *further] for f in ev.facts]
     return builder.answer(analysis, sentences, found=True, facts=facts)
+
+
+def _item_text(ev: Evidence, words: list[str], is_best: bool) -> str:
+    """The best clause cut around the sentence nearest the question; another item of its list from its opening,
+    which names the item ("a) Quyền sử dụng đất do Nhà nước giao …"): cut around the question's words, the item
+    showed a middle sentence that shares them and lost what it is."""
+    return excerpt(ev.clause.text, words, 500) if is_best else shorten(" ".join(ev.clause.text.split()), SIBLING_CHARS)
 
 
 def _chosen(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Evidence]) -> tuple[list[Evidence], list[Evidence]]:
