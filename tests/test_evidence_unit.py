@@ -72,3 +72,16 @@ def test_the_askers_story_and_the_parts_asked_are_measured() -> None:
     told = _features("Bốn nhà trong xóm tôi cùng nuôi cá, muốn lập nhóm. Cần tối thiểu mấy người, "
                      "và ai cấp giấy?", [only])
     assert 0.3 < told["scene_share"] < 0.8 and told["asked_parts"] == 2.0
+
+
+def test_a_figure_given_for_one_part_is_not_the_answer_to_another() -> None:
+    from assistant.answering.spans import best_span
+
+    text = ("3. Cuộc họp lần đầu cần ít nhất 60% số tổ viên dự. Họp lại lần sau cần ít nhất 40% số tổ viên dự.")
+    candidate = _candidate("D12.3", text, ["Điều 12. Họp tổ"], None, 0.8, 0)
+    words = ["hop", "lan sau", "to vien"]
+    first = best_span(candidate, "percentage", words)
+    assert first is not None and first[0].text == "ít nhất 40%"
+    again = best_span(candidate, "percentage", words, claimed=[first[0].text])
+    assert again is not None and again[0].text == "ít nhất 60%"
+    assert best_span(candidate, "percentage", words, claimed=["ít nhất 40%", "Ít nhất 60%"]) is None

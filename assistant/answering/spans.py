@@ -101,9 +101,21 @@ def asked_parts(question: str) -> list[tuple[str, AnswerType, str | None, str | 
         kind = _first_cued_type(fold_words(part) + " ")
         if kind in SPAN_TYPES and kind not in seen:
             seen.add(kind)
-            part_kind = expected_answer_type(part)
+            part_kind = kind_continued(expected_answer_type(part), main)
             out.append((part, part_kind, unit_asked_for(part, part_kind), asked_bound(part)))
     return [p for p in out if p[1] in SPAN_TYPES and p[1] != main]
+
+
+# Figures whose measure a bare "bao nhiêu" later in the same question goes on asking in.
+_CONTINUED_MEASURES = frozenset({"percentage", "money"})
+
+
+def kind_continued(kind: AnswerType, earlier: AnswerType) -> AnswerType:
+    """The kind a part asks, read after an earlier part of the same question: "… bao nhiêu phần trăm thành viên
+    dự, lần hai thì cần bao nhiêu?" asks a percentage twice; read alone, the bare "bao nhiêu" took any number
+    ("20 ngày"). Only a share or an amount of money carries over: a count's unit often changes between parts
+    ("bao nhiêu thành viên, còn liên hiệp thì bao nhiêu?" counts cooperatives)."""
+    return earlier if kind == "quantity" and earlier in _CONTINUED_MEASURES else kind
 
 
 def asked_bound(question: str) -> Literal["min", "max"] | None:
@@ -612,16 +624,18 @@ class SpanQuestion:
 
 def best_span(candidate: Candidate, answer_type: str, question_words: list[str],
               unit: str | None = None, bound: str | None = None,
-              asked: SpanQuestion = SpanQuestion()) -> tuple[Span, str] | None:
+              asked: SpanQuestion = SpanQuestion(), claimed: Iterable[str] = ()) -> tuple[Span, str] | None:
     """The span of the asked type that answers, with the sentence carrying it (the lead-in's sentence when the
     figure is in a khoản's lead-in and the topic in its points): spans in the clause itself come first, then in
     its structural context; among those, the span whose sentence shares most question words. A span the
-    question rules out (`SpanQuestion.excludes`) is not an answer."""
+    question rules out (`SpanQuestion.excludes`), or one already given as the answer to another part of the
+    question (`claimed`), is not an answer."""
+    taken = {fold(c) for c in claimed}
     options: list[tuple[int, int, int, int, Span, str]] = []
     for priority, text in enumerate((candidate.clause.text, candidate.context)):
         spans = find_spans(text, answer_type, unit, bound)
         for span in spans:
-            if asked.excludes(text, span):
+            if asked.excludes(text, span) or fold(span.text) in taken:
                 continue
             sentence = sentence_with(text, span.start)
             options.append((priority, -sentence_overlap(sentence, question_words), asked.head_misfit(span),

@@ -53,7 +53,7 @@ def typed_answer(corpus: Corpus, analysis: QueryAnalysis, relevant: list[Candida
                       for child in candidate.children[:MAX_LISTED_POINTS]]
         same_article = [c for c in relevant if c is not candidate and c.clause.headings[:1] == candidate.clause.headings[:1]
                         and c.document.id == candidate.document.id]
-        lines += further_parts(corpus, analysis, [candidate, *same_article], builder, quote)
+        lines += further_parts(corpus, analysis, [candidate, *same_article], builder, quote, stated=[span.text])
         others = [c for c in relevant if c is not candidate and c.clause.text.strip() != lead
                   and (c.probability >= context_bar or c in same_article
                        or not states_another_figure(analysis, c, span))][:2]
@@ -112,19 +112,23 @@ def _by_exactness(analysis: QueryAnalysis, relevant: list[Candidate],
 
 
 def further_parts(corpus: Corpus, analysis: QueryAnalysis, candidates: list[Candidate], builder: AnswerBuilder,
-                  quoted: str) -> list[str]:
+                  quoted: str, stated: list[str]) -> list[str]:
     """One line per further figure, date or body the question asks ("…, và phải báo trong bao lâu?"), from the
     answering clause first, then the relevant clauses of the same article; a part none of them states is left
-    unanswered rather than filled from an unrelated clause (the main answer still stands)."""
+    unanswered rather than filled from an unrelated clause (the main answer still stands). A figure already
+    `stated` for another part does not answer this one: two parts asked apart are two figures, and the same one
+    said twice reads as the answer to both."""
     words = question_words(analysis)
     lines: list[str] = []
+    stated = list(stated)
     for part in analysis.further_parts:
         for candidate in candidates:
             found = best_span(candidate, part.answer_type, words, part.answer_unit, part.answer_bound,
-                              SpanQuestion.of(analysis.question, part.text))
+                              SpanQuestion.of(analysis.question, part.text), claimed=stated)
             if found is None:
                 continue
             span, sentence = found
+            stated.append(span.text)
             carrier = clause_carrying(corpus.store, candidate, sentence)
             n = builder.cite(evidence_of(candidate, carrier))
             first = span.text[0].upper() + span.text[1:]

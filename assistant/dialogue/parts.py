@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.answering.spans import SPAN_TYPES, answer_holder, unclaimed_span
+from assistant.answering.spans import SPAN_TYPES, answer_holder, kind_continued, unclaimed_span
 from assistant.compose.builder import QUOTES_HEADER
 from assistant.dialogue.multidoc import _MARK_RE, _SOURCES, _merge_citations, _renumbered, _split, checked_as_a_row
 from assistant.dialogue.thread import near_clause_ids
@@ -207,6 +207,9 @@ def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, pa
     if part != parts[0] and alone.answer_type == "other" and alone.intent == "general":
         # "Còn văn phòng đại diện thì sao?": a part that names no kind of answer asks what the first part asked.
         alone = assistant.analyze(parts[0])
+    elif part != parts[0]:
+        first = assistant.analyze(parts[0])
+        alone = alone.model_copy(update={"answer_type": kind_continued(alone.answer_type, first.answer_type)})
     # A part that names its own document or province is asked of those, in the year it names, first without the
     # first part (about another source, its words pull towards that source's answer), then with it (it may name
     # the subject the part leaves out: "Mức đó ở tỉnh X có đủ không?"). The others are asked of all the question
