@@ -640,3 +640,20 @@ def test_a_measure_pointed_back_at_stands_for_the_thread_s_topic(pointer: str) -
     assert resolution.follow_up and asked.provinces == ["Lâm Đồng"]
     assert "lãi" in resolution.question and pointer not in resolution.question, resolution.question
     assert_clean(resolution.question)
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        # "không" before a word negates it: the thread's topic keeps it
+        ("Vốn không hoàn lại được dùng làm gì?", "Vốn không hoàn lại được dùng"),
+        ("Thành viên không góp đủ vốn thì bị xử lý ra sao?", "Thành viên không góp đủ vốn thì bị xử lý"),
+        # where it ends what is asked, or only a particle follows, it asks yes or no
+        ("Biên bản có cần đóng dấu không?", "Biên bản có cần đóng dấu"),
+        ("Gửi bản scan được không ạ?", "Gửi bản scan"),
+    ],
+)
+def test_a_negation_inside_the_topic_is_part_of_it(message: str, topic: str) -> None:
+    from assistant.query import Catalog, analyze
+
+    assert read(analyze(message, Catalog())).topic_phrase() == topic

@@ -488,6 +488,7 @@ def read(analysis: QueryAnalysis) -> Reading:
     _mark_phrases(syllables, _phrases(words.sequels), "sequel")
     metadata_asks = tuple(cue for cues in question_words.metadata_cues.values() for cue in cues)
     _mark_phrases(syllables, _phrases((*words.asks, *metadata_asks)), "ask")
+    _unmark_negation(syllables)
     _mark_phrases(syllables, _phrases(question_words.stop_phrases), "weak")
     _mark_opening_ask_verb(syllables)
     _mark_documents(syllables, analysis.question)
@@ -504,6 +505,17 @@ def read(analysis: QueryAnalysis) -> Reading:
         elif _is_grammar_word(s):
             s.role = "function"
     return Reading(analysis, syllables)
+
+
+def _unmark_negation(syllables: list[Syllable]) -> None:
+    """"không" asks yes or no only where it ends what is asked ("… được không?", "… không, và ai ký?"); before
+    another word it negates it, and belongs to the topic: "tài sản không chia" is not "tài sản chia". A particle
+    after it ("… được không ạ?") ends the question all the same."""
+    for i, s in enumerate(syllables[:-1]):
+        after = syllables[i + 1]
+        if s.role == "ask" and s.folded == "khong" and _ALNUM_RE.search(after.text) and not _is_grammar_word(after):
+            s.role = "topic"
+            s.compound = True
 
 
 def _is_grammar_word(syllable: Syllable) -> bool:
