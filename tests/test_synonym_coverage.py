@@ -51,15 +51,3 @@ def test_the_document_a_question_names_is_no_word_a_clause_must_repeat() -> None
     by_decree = question_words(analyze("Nghị định 77/2019 cho tổ trưởng ký hợp đồng thế nào?", catalog))
     assert not {"nghi dinh", "77/2019"} & set(by_decree), by_decree
     assert "hop dong" in by_decree
-
-
-def test_the_measure_a_figure_is_asked_in_is_no_topic_word() -> None:
-    from assistant.answering.features import question_words
-    from assistant.query import Catalog, analyze
-
-    # "5%" and "20 tỷ đồng" answer these without the words "phần trăm" or "tiền"
-    words = question_words(analyze("Quỹ khen thưởng được trích mấy phần trăm lợi nhuận?", Catalog()))
-    assert "phan tram" not in words and {"trich", "loi nhuan"} <= set(words), words
-    assert "tien" not in question_words(analyze("Thuê kiểm toán hết bao nhiêu tiền?", Catalog()))
-    # a share named as the topic stays
-    assert "phan tram" in question_words(analyze("Phần trăm vốn nhà nước trong quỹ là mấy?", Catalog()))

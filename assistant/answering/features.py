@@ -61,8 +61,8 @@ def question_words(analysis: QueryAnalysis) -> list[str]:
     stop words removed, names already used as filters dropped."""
     drop = {fold_words(x) for x in [*analysis.provinces, *analysis.unknown_places, *map(str, analysis.years)]}
     q = lexicon().question
-    folded_words = _without_measures_asked(_without_document_names(
-        [fold_words(w) for w in analysis.words], analysis.document_mentions))
+    folded_words = _without_document_names(
+        [fold_words(w) for w in analysis.words], analysis.document_mentions)
     frame = " " + " ".join(w.replace(" ", "_") for w in folded_words) + " "
     for phrase in q.stop_phrases:
         frame = frame.replace(" " + phrase.replace(" ", "_") + " ", " ")
@@ -74,14 +74,6 @@ def question_words(analysis: QueryAnalysis) -> list[str]:
         if word not in out:
             out.append(word)
     return out
-
-
-def _without_measures_asked(folded_words: list[str]) -> list[str]:
-    """The words left when the measure right after "bao nhiêu" / "mấy" ("phần trăm", "tiền") is taken out: it
-    frames the figure asked, which a clause states as "5%" or "20 tỷ đồng" without the word."""
-    q = lexicon().question
-    return [w for i, w in enumerate(folded_words)
-            if not (i > 0 and w in q.measure_words and folded_words[i - 1] in q.how_many)]
 
 
 def _without_document_names(folded_words: list[str], mentions: list[str]) -> list[str]:

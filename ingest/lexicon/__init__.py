@@ -89,8 +89,6 @@ class QuestionWords:
     stop_phrases: tuple[str, ...]
     interrogatives: tuple[str, ...]  # words (with diacritics) that make a stretch of a question ask something
     yes_no_endings_of_parts: tuple[str, ...]  # the same, only where they end the stretch
-    how_many: tuple[str, ...]  # folded words asking a figure ("bao nhieu", "may")
-    measure_words: tuple[str, ...]  # folded measures a figure is asked in right after them ("phan tram", "tien")
 
 
 @dataclass(frozen=True)
@@ -261,8 +259,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 stop_phrases=tuple(question["words"]["stop_phrases"]),
                 interrogatives=tuple(question["words"]["interrogatives"]),
                 yes_no_endings_of_parts=tuple(question["words"]["yes_no_endings_of_parts"]),
-                how_many=tuple(question["words"]["how_many"]),
-                measure_words=tuple(question["words"]["measure_words"]),
             ),
             answers=AnswerTypes(
                 order=tuple(answers["order"]),
