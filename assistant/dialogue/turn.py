@@ -38,13 +38,9 @@ class TurnResult:
 def answer_turn(assistant: AnswerSource, message: str, previous: DialogueState | None,
                 filters: Filters | None = None) -> TurnResult:
     result = _answer_turn(assistant, message, previous, filters)
-    question_alone = asking_sentences(message)
+    question_alone = asking_sentences(message) if previous is not None else None
     if question_alone is None:
         return result
-    if previous is None:
-        # The first message is answered whole (the asker's story may narrow the answer), but the thread goes on
-        # from what it asked: "Mình làm kế toán cho một HTX. Quỹ … lấy từ nguồn nào?" is a thread about the fund.
-        return _about_what_was_asked(assistant, result, question_alone, filters)
     if result.answer.found:
         return _about_what_was_asked(assistant, result, question_alone, filters)
     # "Tốt quá, cảm ơn bạn. Vậy … chuẩn bị giấy tờ nào?": in a conversation the sentence told before the question often
