@@ -65,20 +65,7 @@ def _tokenize_span(span: str) -> list[str]:
     with _lock:
         word_tokenize = _load_word_tokenize()
         # No token normalisation ("uỷ" -> "ủy"): segments must rejoin into the exact source text.
-        words = word_tokenize(span, use_token_normalize=False)
-    return [part for word in words for part in _split_at_sentence_marks(word)]
-
-
-# underthesea sometimes glues a word to the next sentence across its full stop or question mark ("HTX. Thu nhập",
-# "? Và"): such a token is no word of either sentence and matches nothing.
-_SENTENCE_MARK_RE = re.compile(r"\s*([.?!;:,]+)\s+")
-
-
-def _split_at_sentence_marks(word: str) -> list[str]:
-    if " " not in word or not _SENTENCE_MARK_RE.search(word):
-        return [word]
-    parts = [p.strip() for p in _SENTENCE_MARK_RE.split(word)]
-    return [p for p in parts if p]
+        return list(word_tokenize(span, use_token_normalize=False))
 
 
 def segment(text: str) -> list[str]:

@@ -35,19 +35,3 @@ def test_what_a_chat_message_opens_with_is_no_content_word() -> None:
     words = question_words(analyze("Vâng, ok. Cảm ơn nhé. Giấy đề nghị cấp vốn gửi cho ai?", Catalog()))
     assert not {"ok", "vang", "cam on"} & set(words)
     assert {"giay", "von"} <= set(" ".join(words).split())
-
-
-def test_the_document_a_question_names_is_no_word_a_clause_must_repeat() -> None:
-    from assistant.answering.features import question_words
-    from assistant.query import Catalog, analyze
-    from ingest.pipeline import parse_file
-    from tests.conftest import CORPUS
-
-    catalog = Catalog(documents=[parse_file(CORPUS / "extra" / name).document for name in (
-        "luat-htx-2023_17-2023-QH15.txt", "nd-77-2019-ND-CP_to-hop-tac.txt")])
-    by_law = question_words(analyze("Theo Luật Hợp tác xã năm 2023, kiểm soát viên làm tối đa mấy nhiệm kỳ?", catalog))
-    assert not {"luat", "2023", "nam", "hop tac xa"} & set(by_law), by_law
-    assert "nhiem ky" in by_law
-    by_decree = question_words(analyze("Nghị định 77/2019 cho tổ trưởng ký hợp đồng thế nào?", catalog))
-    assert not {"nghi dinh", "77/2019"} & set(by_decree), by_decree
-    assert "hop dong" in by_decree

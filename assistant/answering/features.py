@@ -61,9 +61,7 @@ def question_words(analysis: QueryAnalysis) -> list[str]:
     stop words removed, names already used as filters dropped."""
     drop = {fold_words(x) for x in [*analysis.provinces, *analysis.unknown_places, *map(str, analysis.years)]}
     q = lexicon().question
-    folded_words = _without_document_names(
-        [fold_words(w) for w in analysis.words], analysis.document_mentions)
-    frame = " " + " ".join(w.replace(" ", "_") for w in folded_words) + " "
+    frame = " " + " ".join(fold_words(w).replace(" ", "_") for w in analysis.words) + " "
     for phrase in q.stop_phrases:
         frame = frame.replace(" " + phrase.replace(" ", "_") + " ", " ")
     out: list[str] = []
@@ -74,23 +72,6 @@ def question_words(analysis: QueryAnalysis) -> list[str]:
         if word not in out:
             out.append(word)
     return out
-
-
-def _without_document_names(folded_words: list[str], mentions: list[str]) -> list[str]:
-    """The words left when those naming a document the question is filtered to ("Luật HTX 2023", "Nghị định
-    45/2021") are taken out: a clause of that document does not repeat its own name, so those words would count
-    as missing from every answer."""
-    syllables: list[tuple[str, int]] = [(s, i) for i, w in enumerate(folded_words) for s in w.split()]
-    flat = [s for s, _ in syllables]
-    named: set[int] = set()
-    for mention in mentions:
-        wanted = mention.split()
-        for start in range(len(flat) - len(wanted) + 1):
-            if flat[start:start + len(wanted)] == wanted:
-                inside = {i for _, i in syllables[start:start + len(wanted)]}
-                named |= {i for i in inside
-                          if all(start <= k < start + len(wanted) for k, (_, j) in enumerate(syllables) if j == i)}
-    return [w for i, w in enumerate(folded_words) if i not in named]
 
 
 def _word_present(word: str, folded_text: str) -> bool:
