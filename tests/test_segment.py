@@ -148,4 +148,3 @@ def test_segmenting_does_not_import_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Tài chính" in result.stdout
-
