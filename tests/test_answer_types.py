@@ -448,7 +448,7 @@ def test_a_where_to_file_question_is_held_by_a_clause_naming_a_body_that_receive
 def test_a_bare_how_much_after_a_share_asks_a_share() -> None:
     from assistant.answering.spans import kind_continued
 
-    assert asked_parts("Quỹ dự phòng trích bao nhiêu phần trăm lợi nhuận, còn quỹ khen thưởng thì bao nhiêu?") == []
+    assert asked_parts("Quỹ thưởng trích mấy phần trăm doanh thu, còn quỹ phúc lợi thì bao nhiêu?") == []
     assert kind_continued("quantity", "money") == "money"
     # a count's unit often changes between parts: "bao nhiêu thành viên, còn liên hiệp thì bao nhiêu (HTX)?"
     assert kind_continued("quantity", "count") == "quantity"

@@ -647,7 +647,7 @@ def test_a_measure_pointed_back_at_stands_for_the_thread_s_topic(pointer: str) -
     [
         # "không" before a word negates it: the thread's topic keeps it
         ("Vốn không hoàn lại được dùng làm gì?", "Vốn không hoàn lại được dùng"),
-        ("Thành viên không góp đủ vốn thì bị xử lý ra sao?", "Thành viên không góp đủ vốn thì bị xử lý"),
+        ("Kiểm soát viên không dự phiên họp thì bị nhắc nhở ra sao?", "Kiểm soát viên không dự phiên họp thì bị nhắc nhở"),
         # where it ends what is asked, or only a particle follows, it asks yes or no
         ("Biên bản có cần đóng dấu không?", "Biên bản có cần đóng dấu"),
         ("Gửi bản scan được không ạ?", "Gửi bản scan"),

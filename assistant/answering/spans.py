@@ -111,9 +111,9 @@ _CONTINUED_MEASURES = frozenset({"percentage", "money"})
 
 
 def kind_continued(kind: AnswerType, earlier: AnswerType) -> AnswerType:
-    """The kind a part asks, read after an earlier part of the same question: "… bao nhiêu phần trăm thành viên
-    dự, lần hai thì cần bao nhiêu?" asks a percentage twice; read alone, the bare "bao nhiêu" took any number
-    ("20 ngày"). Only a share or an amount of money carries over: a count's unit often changes between parts
+    """The kind a part asks, read after an earlier part of the same question: "Quỹ thưởng trích mấy phần trăm,
+    quỹ phúc lợi thì bao nhiêu?" asks a percentage twice; read alone, the bare "bao nhiêu" took any number of the
+    clause ("20 ngày"). Only a share or an amount of money carries over: a count's unit often changes between parts
     ("bao nhiêu thành viên, còn liên hiệp thì bao nhiêu?" counts cooperatives)."""
     return earlier if kind == "quantity" and earlier in _CONTINUED_MEASURES else kind
 
