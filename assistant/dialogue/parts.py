@@ -207,7 +207,8 @@ def _answer_part(assistant: AnswerSource, analysis: QueryAnalysis, part: str, pa
     if part != parts[0] and alone.answer_type == "other" and alone.intent == "general":
         # "Còn văn phòng đại diện thì sao?": a part that names no kind of answer asks what the first part asked.
         alone = assistant.analyze(parts[0])
-    elif part != parts[0]:
+    elif part != parts[0] and alone.answer_type == "quantity":
+        # a bare "bao nhiêu" (the only kind `kind_continued` changes) asks in the first part's measure
         first = assistant.analyze(parts[0])
         alone = alone.model_copy(update={"answer_type": kind_continued(alone.answer_type, first.answer_type)})
     # A part that names its own document or province is asked of those, in the year it names, first without the
